@@ -1,0 +1,134 @@
+# Carta: build, boot, debug and test. `make help` lists the targets.
+# Variables: MEM CPU ACCEL MACHINE CMDLINE QEMU_EXTRA GUI CROSS_COMPILE CC
+.DEFAULT_GOAL := all
+SHELL := /bin/bash
+
+CROSS_COMPILE ?=
+ifeq ($(origin CC),default)
+CC := $(CROSS_COMPILE)gcc
+endif
+LD      := $(CROSS_COMPILE)ld
+NM      := $(CROSS_COMPILE)nm
+NASM    ?= nasm
+PYTHON  ?= python3
+HOSTCC  ?= gcc
+
+MEM     ?= 256M
+CPU     ?= max
+ACCEL   ?= tcg
+MACHINE ?= pc
+CMDLINE ?=
+QEMU_EXTRA ?=
+GUI     ?= 0
+
+B := build
+KERNEL := $(B)/carta.elf
+ISO    := $(B)/carta.iso
+
+KERNEL_DIRS := kernel mm drivers tests/kernel
+C_SRCS   := $(sort $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.c)))
+ASM_SRCS := $(sort $(wildcard boot/*.asm kernel/*.asm))
+OBJS := $(C_SRCS:%.c=$(B)/obj/%.o) $(ASM_SRCS:%.asm=$(B)/obj/%.o)
+
+CFLAGS := -std=gnu11 -ffreestanding -fno-builtin -nostdlib -mcmodel=kernel \
+	-mno-red-zone -mgeneral-regs-only -fno-pic -fno-pie -fno-stack-protector \
+	-fno-omit-frame-pointer -fno-asynchronous-unwind-tables -g -Og \
+	-Wall -Wextra -Werror -I. -MMD -MP
+ifeq ($(findstring clang,$(CC)),clang)
+CFLAGS += --target=x86_64-unknown-none-elf
+endif
+NASMFLAGS := -f elf64 -g -F dwarf -I.
+LDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -T linker.ld
+
+all: $(KERNEL)
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(B)/obj/%.o: %.asm
+	@mkdir -p $(dir $@)
+	$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) -MP $< -o $@
+
+# Two links (kernel/kallsyms.h): the first, with an empty symbol table,
+# gives the addresses; the second embeds them. linker.ld puts .kallsyms
+# after all code, so the check below must find the text symbols unchanged.
+$(B)/kallsyms0.o: scripts/kallsyms.py
+	@mkdir -p $(B)
+	$(PYTHON) scripts/kallsyms.py > $(B)/kallsyms0.asm
+	$(NASM) -f elf64 $(B)/kallsyms0.asm -o $@
+
+$(KERNEL): $(OBJS) $(B)/kallsyms0.o linker.ld scripts/kallsyms.py
+	$(LD) $(LDFLAGS) -o $(B)/carta.pass1.elf $(OBJS) $(B)/kallsyms0.o
+	$(NM) -n $(B)/carta.pass1.elf > $(B)/carta.pass1.syms
+	$(PYTHON) scripts/kallsyms.py $(B)/carta.pass1.syms > $(B)/kallsyms.asm
+	$(NASM) -f elf64 $(B)/kallsyms.asm -o $(B)/kallsyms.o
+	$(LD) $(LDFLAGS) -o $@ $(OBJS) $(B)/kallsyms.o
+	@$(NM) -n $@ | grep -i ' t ' > $(B)/carta.pass2.text
+	@grep -i ' t ' $(B)/carta.pass1.syms | cmp -s - $(B)/carta.pass2.text || \
+		{ echo "kallsyms: text addresses moved between links" >&2; rm -f $@; exit 1; }
+
+# The ISO is rebuilt when the kernel or the command line changes.
+$(B)/cmdline.stamp: FORCE
+	@mkdir -p $(B)
+	@echo '$(CMDLINE)' | cmp -s - $@ || echo '$(CMDLINE)' > $@
+
+$(ISO): $(KERNEL) $(B)/cmdline.stamp iso/grub.cfg.in scripts/mkiso.sh
+	@bash scripts/deps.sh -q
+	scripts/mkiso.sh $(KERNEL) $@ $(CMDLINE)
+
+iso: $(ISO)
+
+QEMU_RUN = $(PYTHON) scripts/qemu.py --iso $(ISO) --mem $(MEM) --cpu $(CPU) \
+	--accel $(ACCEL) --machine $(MACHINE) $(if $(filter 1,$(GUI)),--gui) -- $(QEMU_EXTRA)
+
+run: deps $(ISO)
+	$(QEMU_RUN)
+
+debug: deps $(ISO)
+	@echo "QEMU is stopped at reset with a gdb stub on localhost:1234."
+	@echo "In another terminal: make gdb   (or: gdb -x scripts/gdb/carta.gdb)"
+	$(QEMU_RUN) -S -gdb tcp::1234
+
+gdb: $(KERNEL)
+	gdb -q -x scripts/gdb/carta.gdb
+
+deps:
+	@bash scripts/deps.sh -q
+
+# --- tests -------------------------------------------------------------
+-include tests/unit/unit.mk
+.SECONDEXPANSION:
+UNIT_CFLAGS := -std=gnu11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer -Wall -Wextra -Werror -I. -DHOST_TEST
+UNIT_BINS := $(UNIT_TESTS:%=$(B)/unit/test_%)
+
+$(B)/unit/test_%: tests/unit/test_%.c tests/unit/unit.h $$(UNIT_SRCS_$$*)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(UNIT_CFLAGS) $(UNIT_DEFS_$*) -o $@ $< $(UNIT_SRCS_$*)
+
+unit: $(UNIT_BINS)
+
+test: deps $(KERNEL) $(UNIT_BINS)
+	$(PYTHON) tests/run.py
+
+bench: deps $(KERNEL)
+	$(PYTHON) scripts/bench.py
+
+clean:
+	rm -rf $(B)
+
+help:
+	@echo "make            build $(KERNEL)"
+	@echo "make iso        build $(ISO) (GRUB, multiboot2, CMDLINE baked in)"
+	@echo "make run        boot in QEMU; serial and monitor on this terminal (Ctrl-A X quits, Ctrl-A C monitor)"
+	@echo "make debug      boot stopped at reset, gdb stub on :1234; then 'make gdb' in another terminal"
+	@echo "make gdb        attach gdb with scripts/gdb/carta.gdb"
+	@echo "make test       host unit tests, in-kernel selftests, system tests; ends 'N passed, M failed'"
+	@echo "make bench      boot-time figures"
+	@echo "make clean      remove build/"
+	@echo "variables: MEM=$(MEM) CPU=$(CPU) ACCEL=$(ACCEL) MACHINE=$(MACHINE) CMDLINE='$(CMDLINE)' GUI=$(GUI) QEMU_EXTRA= CROSS_COMPILE= CC="
+
+
+.PHONY: all iso run debug gdb deps unit test bench clean help FORCE
+-include $(OBJS:.o=.d)

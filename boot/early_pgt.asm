@@ -1,0 +1,58 @@
+; The early page tables, static so gdb can read them before they are used.
+; CR3 points at early_top_pgt from the long-mode switch until start_kernel
+; has built nothing else yet (the direct map's swapper_pg_dir comes later).
+;
+;   early_top_pgt[0]   -> level3_ident_pgt  -> level2_ident_pgt (4 pages):
+;                         identity map of 0..4 GiB in 2 MiB pages, so the
+;                         switch and the copy of the multiboot2 info work.
+;                         start_kernel clears this slot (kernel/main.c).
+;   early_top_pgt[511] -> level3_kernel_pgt
+;       [510] -> level2_kernel_pgt: the image, 2 MiB pages (boot/head.asm fills it)
+;       [511] -> level2_fixmap_pgt
+;           [507] -> level1_fixmap_pgt: the fixmap PTE page, empty for now
+;
+; Entry format: SDM Vol. 3A 4.5, Tables 4-14 (PML4E), 4-15 (PDPTE), 4-17 (PDE
+; mapping 2 MiB, PS=1) and 4-18 (PDE referencing a page table).
+%include "boot/memlayout.inc"
+%define PHYS(x) ((x) - __START_KERNEL_map)
+
+global early_top_pgt, level3_ident_pgt, level2_ident_pgt
+global level3_kernel_pgt, level2_kernel_pgt, level2_fixmap_pgt, level1_fixmap_pgt
+
+section .data
+align 4096
+early_top_pgt:
+	dq PHYS(level3_ident_pgt) + _KERNPG_TABLE
+	times KERNEL_PGD_SLOT - 1 dq 0
+	dq PHYS(level3_kernel_pgt) + _KERNPG_TABLE
+
+level3_ident_pgt:
+%assign i 0
+%rep IDENT_MAP_GB
+	dq PHYS(level2_ident_pgt) + i * PAGE_SIZE + _KERNPG_TABLE
+%assign i i + 1
+%endrep
+	times 512 - IDENT_MAP_GB dq 0
+
+level2_ident_pgt:
+%assign i 0
+%rep 512 * IDENT_MAP_GB
+	dq i * 0x200000 + __PAGE_IDENT_LARGE
+%assign i i + 1
+%endrep
+
+level3_kernel_pgt:
+	times KERNEL_PUD_SLOT dq 0
+	dq PHYS(level2_kernel_pgt) + _KERNPG_TABLE
+	dq PHYS(level2_fixmap_pgt) + _KERNPG_TABLE
+
+level2_kernel_pgt:
+	times 512 dq 0
+
+level2_fixmap_pgt:
+	times FIXMAP_PMD_SLOT dq 0
+	dq PHYS(level1_fixmap_pgt) + _KERNPG_TABLE
+	times 512 - FIXMAP_PMD_SLOT - 1 dq 0
+
+level1_fixmap_pgt:
+	times 512 dq 0

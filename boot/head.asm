@@ -1,0 +1,183 @@
+; The first instructions: GRUB jumps to _start in 32-bit protected mode with
+; paging off, EAX = multiboot2 magic, EBX = physical address of the boot
+; information (multiboot2 spec 3.3). We check the CPU, turn on 4-level paging
+; with the static tables of boot/early_pgt.asm, enter long mode, jump to the
+; higher half and call start_kernel(mbi_phys).
+;
+; The image is linked at __START_KERNEL_map + physical, so until paging is on
+; every address we use is written "sym - __START_KERNEL_map" (its physical one).
+%include "boot/memlayout.inc"
+
+%define PHYS(x) ((x) - __START_KERNEL_map)
+
+%define X86_CR0_WP      (1 << 16)   ; SDM 3A 2.5: supervisor writes honour R/W
+%define X86_CR0_PG      (1 << 31)
+%define X86_CR4_PAE     (1 << 5)    ; SDM 3A 4.1.1: required for long mode
+%define MSR_EFER        0xc0000080
+%define EFER_LME        (1 << 8)    ; SDM 3A 2.2.1: long mode enable
+%define EFER_NX         (1 << 11)   ; no-execute bit usable in page tables
+%define KERNEL_CS       0x08        ; same selectors as kernel/gdt.h
+%define KERNEL_DS       0x10
+
+extern early_top_pgt, level2_kernel_pgt
+extern __bss_start, _end, _text
+extern start_kernel
+extern early_print32_and_halt
+global _start, boot_stack_bottom, boot_stack_top, early_gdt
+
+section .head.text progbits alloc exec nowrite align=16
+bits 32
+_start:
+	cli
+	cld
+	mov ebp, eax                    ; keep the magic; EBX keeps the info address
+
+	; .bss is ours to zero (GRUB does, but a loader need not; we own it now).
+	mov edi, PHYS(__bss_start)
+	mov ecx, PHYS(_end)
+	sub ecx, edi
+	shr ecx, 2
+	xor eax, eax
+	rep stosd
+	mov esp, PHYS(boot_stack_top)
+
+	mov esi, PHYS(msg_no_multiboot)
+	cmp ebp, MULTIBOOT2_BOOTLOADER_MAGIC
+	jne early_print32_and_halt
+	call check_cpu                  ; returns ESI = message, or 0 if all is there
+	test esi, esi
+	jnz early_print32_and_halt
+
+	call map_kernel_image
+
+	; SDM 3A 9.8.5 (initializing IA-32e mode): PAE on, CR3 = PML4, EFER.LME,
+	; then CR0.PG; the CPU is then in compatibility mode until a far jump.
+	mov eax, cr4
+	or eax, X86_CR4_PAE
+	mov cr4, eax
+	mov eax, PHYS(early_top_pgt)
+	mov cr3, eax
+	mov ecx, MSR_EFER
+	rdmsr
+	or eax, EFER_LME | EFER_NX
+	wrmsr
+	mov eax, cr0
+	or eax, X86_CR0_PG | X86_CR0_WP
+	mov cr0, eax
+
+	lgdt [PHYS(early_gdt_desc32)]
+	jmp KERNEL_CS:PHYS(long_mode_entry)
+
+; check_cpu: ESI = 0 if the CPU has CPUID, long mode, PAE and NX; else ESI =
+; the message naming the first feature missing. Clobbers EAX, ECX, EDX;
+; keeps EBX (CPUID writes it, and it holds the multiboot2 information).
+check_cpu:
+	push ebx
+	; CPUID exists iff EFLAGS.ID (bit 21) can be toggled (SDM 2A, CPUID).
+	mov esi, PHYS(msg_no_cpuid)
+	pushfd
+	pop eax
+	mov ecx, eax
+	xor eax, 1 << 21
+	push eax
+	popfd
+	pushfd
+	pop eax
+	push ecx
+	popfd
+	cmp eax, ecx
+	je .out
+	mov esi, PHYS(msg_no_long_mode)
+	mov eax, 0x80000000             ; highest extended leaf
+	cpuid
+	cmp eax, 0x80000001
+	jb .out
+	mov eax, 0x80000001
+	cpuid
+	test edx, 1 << 29               ; CPUID.80000001H:EDX.LM
+	jz .out
+	mov esi, PHYS(msg_no_nx)
+	test edx, 1 << 20               ; CPUID.80000001H:EDX.NX
+	jz .out
+	mov esi, PHYS(msg_no_pae)
+	mov eax, 1
+	cpuid
+	test edx, 1 << 6                ; CPUID.01H:EDX.PAE
+	jz .out
+	xor esi, esi
+.out:
+	pop ebx
+	ret
+
+; map_kernel_image: level2_kernel_pgt[i] maps 2 MiB pages covering
+; [LOAD_PHYSICAL_ADDR, _end) at __START_KERNEL_map + physical. Only the image
+; is mapped: nothing else is reachable through this window (its size is known
+; at link time only, so this one table is filled here, not statically).
+map_kernel_image:
+	mov edi, PHYS(level2_kernel_pgt) + (LOAD_PHYSICAL_ADDR >> 21) * 8
+	mov eax, LOAD_PHYSICAL_ADDR | __PAGE_KERNEL_LARGE_EXEC
+	mov ecx, PHYS(_end)
+.next:
+	mov [edi], eax
+	mov dword [edi + 4], 0
+	add edi, 8
+	add eax, 0x200000
+	mov edx, eax
+	and edx, ~0x1fffff
+	cmp edx, ecx
+	jb .next
+	ret
+
+bits 64
+long_mode_entry:
+	; Still at the identity-mapped physical address; reload data segments
+	; with the 64-bit GDT's data selector, then leave for the higher half.
+	mov ax, KERNEL_DS
+	mov ds, ax
+	mov es, ax
+	mov ss, ax
+	xor eax, eax
+	mov fs, ax
+	mov gs, ax
+	mov rax, higher_half
+	jmp rax
+
+section .text
+higher_half:
+	mov rsp, boot_stack_top
+	lgdt [early_gdt_desc64]         ; GDTR base must be a higher-half address
+	xor ebp, ebp                    ; ends the frame-pointer chain (backtraces)
+	mov edi, ebx                    ; start_kernel(mbi_phys), zero-extended
+	call start_kernel
+.hang:
+	cli
+	hlt
+	jmp .hang
+
+section .rodata
+align 16
+; Flat 64-bit GDT for the switch (SDM 3A 3.4.5; L=1 in the code descriptor).
+; kernel/gdt.c replaces it with the full one (TSS, user segments).
+early_gdt:
+	dq 0
+	dq 0x00af9a000000ffff           ; 0x08: kernel code, 64-bit
+	dq 0x00cf92000000ffff           ; 0x10: kernel data
+early_gdt_end:
+early_gdt_desc32:
+	dw early_gdt_end - early_gdt - 1
+	dd PHYS(early_gdt)
+early_gdt_desc64:
+	dw early_gdt_end - early_gdt - 1
+	dq early_gdt
+
+msg_no_multiboot: db "Carta boot: not started by a multiboot2 loader (EAX is not 0x36d76289); halting.", 0
+msg_no_cpuid:     db "Carta boot: this CPU has no CPUID instruction; cannot run a 64-bit kernel; halting.", 0
+msg_no_long_mode: db "Carta boot: this CPU lacks long mode (x86-64); cannot boot. Try -cpu qemu64 or -cpu max; halting.", 0
+msg_no_nx:        db "Carta boot: this CPU lacks the NX (no-execute) bit; cannot boot; halting.", 0
+msg_no_pae:       db "Carta boot: this CPU lacks PAE; cannot boot; halting.", 0
+
+section .bss
+align 4096
+boot_stack_bottom:
+	resb BOOT_STACK_SIZE
+boot_stack_top:

@@ -1,0 +1,111 @@
+/* The 16550 UART driver (drivers/serial.h). Register offsets from the
+ * 16550D data sheet: 0 data/divisor-low, 1 IER/divisor-high, 2 FCR/IIR,
+ * 3 LCR, 4 MCR, 5 LSR. */
+#include <stdint.h>
+#include "drivers/serial.h"
+#include "drivers/pic.h"
+#include "kernel/io.h"
+#include "kernel/printk.h"
+#include "kernel/traps.h"
+#include "kernel/x86.h"
+
+#define COM1       0x3f8
+#define COM1_IRQ   4
+#define UART_IER   1
+#define UART_FCR   2
+#define UART_LCR   3
+#define UART_MCR   4
+#define UART_LSR   5
+#define LSR_DR     0x01     /* data ready */
+#define LSR_THRE   0x20     /* transmit holding register empty */
+#define RX_BUF     1024     /* a power of two */
+
+static volatile uint8_t rx_buf[RX_BUF];
+static volatile unsigned int rx_head, rx_tail;
+static unsigned long rx_dropped;
+
+static void serial_putc(char c)
+{
+	/* Bounded wait: a missing UART must not hang printk forever. */
+	for (int i = 0; i < 100000 && !(inb(COM1 + UART_LSR) & LSR_THRE); i++)
+		cpu_relax();
+	outb(c, COM1);
+}
+
+void serial_write(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\n')
+			serial_putc('\r');
+		serial_putc(s[i]);
+	}
+}
+
+static struct console serial_console = { .name = "ttyS0", .write = serial_write };
+
+void serial_init(void)
+{
+	outb(0x00, COM1 + UART_IER);     /* no interrupts yet */
+	outb(0x80, COM1 + UART_LCR);     /* DLAB: divisor follows */
+	outb(0x01, COM1);                /* 115200 = 1.8432 MHz / 16 / 1 */
+	outb(0x00, COM1 + 1);
+	outb(0x03, COM1 + UART_LCR);     /* 8 data bits, no parity, 1 stop */
+	outb(0xc7, COM1 + UART_FCR);     /* FIFOs on and cleared, 14-byte trigger */
+	outb(0x0b, COM1 + UART_MCR);     /* DTR, RTS, OUT2 (gates the IRQ line) */
+	register_console(&serial_console);
+}
+
+/* Drains the UART FIFO into the ring; a full ring drops (and counts) bytes
+ * rather than overwrite unread input. */
+static void serial_interrupt(struct pt_regs *regs)
+{
+	(void)regs;
+	while (inb(COM1 + UART_LSR) & LSR_DR) {
+		uint8_t c = inb(COM1);
+		if (rx_head - rx_tail >= RX_BUF) {
+			rx_dropped++;
+			continue;
+		}
+		rx_buf[rx_head % RX_BUF] = c;
+		rx_head++;
+	}
+}
+
+void serial_enable_rx_irq(void)
+{
+	request_irq(COM1_IRQ, serial_interrupt);
+	outb(0x01, COM1 + UART_IER);     /* interrupt on received data */
+	serial_interrupt(0);             /* take anything typed before now */
+}
+
+int serial_try_getc(void)
+{
+	unsigned long flags = local_irq_save();
+	int c = -1;
+
+	if (rx_tail != rx_head) {
+		c = rx_buf[rx_tail % RX_BUF];
+		rx_tail++;
+	}
+	local_irq_restore(flags);
+	return c;
+}
+
+int serial_getc(void)
+{
+	for (;;) {
+		local_irq_disable();
+		if (rx_tail != rx_head) {
+			int c = rx_buf[rx_tail % RX_BUF];
+			rx_tail++;
+			local_irq_enable();
+			return c;
+		}
+		safe_halt();    /* sti; hlt: the RX interrupt wakes us */
+	}
+}
+
+unsigned long serial_rx_dropped(void)
+{
+	return rx_dropped;
+}

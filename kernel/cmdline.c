@@ -1,0 +1,115 @@
+/* Kernel command-line parsing (kernel/cmdline.h). */
+#include "kernel/cmdline.h"
+#include "kernel/string.h"
+#ifndef HOST_TEST
+#include "kernel/printk.h"
+#endif
+
+static bool test_mode, run_selftests;
+
+/* Length of the word starting at s (up to a space or the end). */
+static size_t word_len(const char *s)
+{
+	size_t n = 0;
+
+	while (s[n] && s[n] != ' ' && s[n] != '\t')
+		n++;
+	return n;
+}
+
+bool cmdline_find(const char *cmdline, const char *key, char *value, size_t vlen)
+{
+	size_t klen = strlen(key);
+
+	for (const char *p = cmdline; *p;) {
+		size_t n = word_len(p);
+
+		if (n >= klen && !strncmp(p, key, klen) && (n == klen || p[klen] == '=')) {
+			if (value && vlen) {
+				size_t vn = n > klen ? n - klen - 1 : 0;
+				if (vn >= vlen)
+					vn = vlen - 1;
+				memcpy(value, p + klen + (n > klen), vn);
+				value[vn] = '\0';
+			}
+			return true;
+		}
+		p += n;
+		while (*p == ' ' || *p == '\t')
+			p++;
+	}
+	return false;
+}
+
+bool cmdline_parse_int(const char *s, long min, long max, long *out)
+{
+	long v = 0;
+	bool neg = *s == '-';
+
+	if (neg)
+		s++;
+	if (!*s)
+		return false;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || v > (max > -min ? max : -min) / 10)
+			return false;
+		v = v * 10 + (*s - '0');
+	}
+	if (neg)
+		v = -v;
+	if (v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+#ifndef HOST_TEST
+static const char *const known_keys[] = { "loglevel", "test", "testmode" };
+
+/* Warns about each word that is no key we know (a typo would otherwise
+ * silently change nothing). */
+static void warn_unknown_keys(const char *cmdline)
+{
+	for (const char *p = cmdline; *p;) {
+		size_t n = word_len(p), k;
+		bool known = false;
+
+		for (k = 0; k < sizeof(known_keys) / sizeof(known_keys[0]); k++) {
+			size_t kl = strlen(known_keys[k]);
+			if (n >= kl && !strncmp(p, known_keys[k], kl) && (n == kl || p[kl] == '='))
+				known = true;
+		}
+		if (n && !known)
+			pr_warn("Unknown kernel command line parameters \"%.*s\", ignored\n", (int)n, p);
+		p += n;
+		while (*p == ' ' || *p == '\t')
+			p++;
+	}
+}
+
+void parse_early_params(const char *cmdline)
+{
+	char v[16];
+	long level;
+
+	if (cmdline_find(cmdline, "loglevel", v, sizeof(v))) {
+		if (cmdline_parse_int(v, 0, 8, &level))
+			console_loglevel = (int)level;
+		else
+			pr_warn("loglevel=%s: not a number in 0..8; keeping %d\n", v, console_loglevel);
+	}
+	run_selftests = cmdline_find(cmdline, "test", NULL, 0);
+	test_mode = run_selftests || cmdline_find(cmdline, "testmode", NULL, 0);
+	warn_unknown_keys(cmdline);
+}
+#endif
+
+bool kernel_test_mode(void)
+{
+	return test_mode;
+}
+
+bool kernel_run_selftests_at_boot(void)
+{
+	return run_selftests;
+}

@@ -1,0 +1,48 @@
+/* The GDT and the TSS (SDM Vol. 3A 3.4.5, 8.7).
+ *
+ *  index selector  what
+ *    0    0x00     null
+ *    1    0x08     __KERNEL_CS  64-bit code, DPL 0
+ *    2    0x10     __KERNEL_DS  data, DPL 0
+ *    3    0x1b     __USER32_CS  (placeholder, keeps sysret's order)
+ *    4    0x23     __USER_DS    data, DPL 3
+ *    5    0x2b     __USER_CS    64-bit code, DPL 3
+ *    6-7  0x30     TSS (a 16-byte system descriptor)
+ *
+ * The user selectors sit in sysret's order (SDM 2B, SYSRET: SS = STAR[63:48]
+ * + 8, CS = STAR[63:48] + 16), for the user-mode issue.
+ */
+#ifndef KERNEL_GDT_H
+#define KERNEL_GDT_H
+
+#include <stdint.h>
+
+#define __KERNEL_CS   0x08
+#define __KERNEL_DS   0x10
+#define __USER32_CS   0x1b
+#define __USER_DS     0x23
+#define __USER_CS     0x2b
+#define GDT_TSS_SEL   0x30
+
+/* Interrupt stack table slots (TSS.IST1..7); 0 means "no IST". */
+#define IST_DOUBLE_FAULT 1
+#define IST_NMI          2
+#define IST_STACK_SIZE   (16 * 1024)
+
+struct tss {
+	uint32_t reserved0;
+	uint64_t rsp[3];        /* stack for a switch to ring 0..2 */
+	uint64_t reserved1;
+	uint64_t ist[7];        /* IST1..IST7 */
+	uint64_t reserved2;
+	uint16_t reserved3;
+	uint16_t iomap_base;
+} __attribute__((packed));
+
+extern struct tss cpu_tss;
+
+void gdt_init(void);
+/* Bounds of IST stack `ist` (1-based); for the backtrace's stack check. */
+void ist_stack_bounds(int ist, unsigned long *lo, unsigned long *hi);
+
+#endif

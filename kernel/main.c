@@ -1,0 +1,62 @@
+/* start_kernel: the first C code, called by boot/head.asm on the boot stack
+ * in the higher half, with the identity map still present, interrupts off.
+ * The order below is the boot flow of DESIGN.md §3. */
+#include "kernel/boot_info.h"
+#include "kernel/cmdline.h"
+#include "kernel/cpufeature.h"
+#include "kernel/gdt.h"
+#include "kernel/printk.h"
+#include "kernel/selftest.h"
+#include "kernel/setup.h"
+#include "kernel/shell.h"
+#include "kernel/stacktrace.h"
+#include "kernel/time.h"
+#include "kernel/traps.h"
+#include "kernel/x86.h"
+#include "drivers/pic.h"
+#include "drivers/serial.h"
+#include "mm/init.h"
+
+extern char boot_stack_bottom[], boot_stack_top[];
+
+static void register_boot_stacks(void)
+{
+	unsigned long lo, hi;
+
+	stacktrace_add_stack((unsigned long)boot_stack_bottom, (unsigned long)boot_stack_top);
+	for (int ist = IST_DOUBLE_FAULT; ist <= IST_NMI; ist++) {
+		ist_stack_bounds(ist, &lo, &hi);
+		stacktrace_add_stack(lo, hi);
+	}
+}
+
+static void print_banner(void)
+{
+	pr_notice("Carta: a teaching x86-64 kernel, booted by %s (%s)\n",
+		  boot_info.loader_name, boot_info.protocol);
+	pr_notice("Command line: %s\n", boot_info.cmdline);
+	pr_info("CPU: %s %.48s\n", boot_cpu_data.vendor_id, boot_cpu_data.model_id);
+}
+
+void start_kernel(uint64_t mbi_phys)
+{
+	tsc_early_init();
+	serial_init();
+	register_boot_stacks();
+	gdt_init();
+	idt_init();             /* from here a fault prints an oops, not a reset */
+	early_cpu_init();
+	setup_boot_info(mbi_phys);
+	parse_early_params(boot_info.cmdline);
+	print_banner();
+	zap_identity_mappings();
+	e820_print_map("BIOS");
+	pic_init();
+	tsc_calibrate();
+	serial_enable_rx_irq();
+	local_irq_enable();
+	pr_info("Carta: boot finished in %lu us\n", (unsigned long)ktime_get_us());
+	if (kernel_run_selftests_at_boot())
+		selftest_run_and_exit();
+	shell_run();
+}

@@ -1,0 +1,74 @@
+/* The KTAP test runner (kernel/selftest.h). */
+#include <stdarg.h>
+#include "kernel/selftest.h"
+#include "kernel/printk.h"
+#include "kernel/power.h"
+#include "kernel/shell.h"
+#include "kernel/string.h"
+#include "kernel/vsprintf.h"
+#include "tests/kernel/ktest.h"
+
+extern const struct ktest_case __start_ktests[], __stop_ktests[];
+
+void kunit_fail(struct kunit *test, const char *file, int line, const char *fmt, ...)
+{
+	char buf[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	console_printf("    # %s: %s:%d: %s\n", test->name, file, line, buf);
+	test->failures++;
+}
+
+static int matches(const struct ktest_case *c, const char *filter)
+{
+	size_t sl = strlen(c->suite), fl;
+
+	if (!filter)
+		return 1;
+	fl = strlen(filter);
+	if (fl <= sl)
+		return !strncmp(c->suite, filter, fl);
+	return !strncmp(c->suite, filter, sl) && filter[sl] == '.' &&
+	       !strncmp(c->name, filter + sl + 1, fl - sl - 1);
+}
+
+int selftest_run(const char *filter)
+{
+	int n = 0, failed = 0, total = 0;
+
+	for (const struct ktest_case *c = __start_ktests; c < __stop_ktests; c++)
+		total += matches(c, filter);
+	console_printf("KTAP version 1\n1..%d\n", total);
+	for (const struct ktest_case *c = __start_ktests; c < __stop_ktests; c++) {
+		struct kunit test = { c->name, 0 };
+
+		if (!matches(c, filter))
+			continue;
+		c->run(&test);
+		failed += test.failures != 0;
+		console_printf("%sok %d %s.%s\n", test.failures ? "not " : "", ++n,
+			       c->suite, c->name);
+	}
+	console_printf("# selftest: %d passed, %d failed\n", n - failed, failed);
+	return failed;
+}
+
+void selftest_run_and_exit(void)
+{
+	int failed = selftest_run(0);
+
+	qemu_exit(failed ? QEMU_EXIT_TESTFAIL : QEMU_EXIT_SUCCESS);
+	pr_emerg("selftest: no isa-debug-exit device; halting\n");
+	machine_halt();
+}
+
+static int cmd_selftest(int argc, char **argv)
+{
+	if (argc > 2)
+		return -1;
+	return selftest_run(argc == 2 ? argv[1] : 0) ? -22 : 0;
+}
+DEFINE_SHELL_CMD(selftest, "selftest [suite[.case]]", "run the in-kernel tests (KTAP output)", cmd_selftest);

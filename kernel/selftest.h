@@ -1,0 +1,11 @@
+/* The in-kernel test runner (cases in tests/kernel/, see ktest.h). */
+#ifndef KERNEL_SELFTEST_H
+#define KERNEL_SELFTEST_H
+
+/* Runs every case whose "suite.name" starts with filter (NULL: all), prints
+ * KTAP on the console; returns the number of failed cases. */
+int selftest_run(const char *filter);
+/* Runs all cases, then exits QEMU with QEMU_EXIT_SUCCESS or _TESTFAIL. */
+void selftest_run_and_exit(void) __attribute__((noreturn));
+
+#endif

@@ -1,0 +1,158 @@
+/* The serial shell: a line editor and the command dispatcher
+ * (kernel/shell.h). Input is untrusted bytes: anything that is not
+ * printable ASCII or a known editing key is dropped; an over-long line is
+ * refused whole rather than run truncated. */
+#include <stdbool.h>
+#include "kernel/shell.h"
+#include "kernel/printk.h"
+#include "kernel/string.h"
+#include "drivers/serial.h"
+
+extern const struct shell_cmd __start_shell_cmds[], __stop_shell_cmds[];
+
+#define KEY_CTRL_C  0x03
+#define KEY_BS      0x08
+#define KEY_CTRL_U  0x15
+#define KEY_ESC     0x1b
+#define KEY_DEL     0x7f
+
+struct line_editor {
+	char buf[SHELL_LINE_MAX];
+	int len;
+	bool overflow;          /* more was typed than fits */
+	int esc;                /* bytes of an escape sequence still to drop */
+	char last;
+};
+
+static const struct shell_cmd *find_cmd(const char *name)
+{
+	for (const struct shell_cmd *c = __start_shell_cmds; c < __stop_shell_cmds; c++)
+		if (!strcmp(c->name, name))
+			return c;
+	return 0;
+}
+
+/* Splits line in place on spaces; returns argc (at most max). */
+static int split_args(char *line, char **argv, int max)
+{
+	int argc = 0;
+
+	for (char *p = line; *p;) {
+		while (*p == ' ' || *p == '\t')
+			*p++ = '\0';
+		if (!*p)
+			break;
+		if (argc == max)
+			return -1;
+		argv[argc++] = p;
+		while (*p && *p != ' ' && *p != '\t')
+			p++;
+	}
+	return argc;
+}
+
+int shell_exec(char *line)
+{
+	char *argv[SHELL_ARGS_MAX + 1];
+	int argc = split_args(line, argv, SHELL_ARGS_MAX);
+	const struct shell_cmd *cmd;
+	int ret;
+
+	if (argc < 0) {
+		console_printf("too many arguments (max %d)\n", SHELL_ARGS_MAX);
+		return -1;
+	}
+	if (argc == 0)
+		return 0;
+	argv[argc] = 0;
+	cmd = find_cmd(argv[0]);
+	if (!cmd) {
+		console_printf("unknown command: %s (try help)\n", argv[0]);
+		return -1;
+	}
+	ret = cmd->fn(argc, argv);
+	if (ret == -1)
+		console_printf("usage: %s\n", cmd->usage);
+	return ret;
+}
+
+static void echo(const char *s)
+{
+	console_write(s, strlen(s));
+}
+
+/* Feeds one input byte; returns true when a full line is ready in le->buf. */
+static bool editor_feed(struct line_editor *le, char c)
+{
+	char last = le->last;
+
+	le->last = c;
+	if (le->esc) {                  /* ESC [ X: arrow keys and the like */
+		le->esc = (c == '[' && le->esc == 2) ? 1 : 0;
+		return false;
+	}
+	switch (c) {
+	case '\r':
+	case '\n':
+		if (c == '\n' && last == '\r')
+			return false;   /* the second half of a CR LF */
+		echo("\n");
+		return true;
+	case KEY_BS:
+	case KEY_DEL:
+		if (le->len > 0 && !le->overflow) {
+			le->len--;
+			echo("\b \b");
+		}
+		return false;
+	case KEY_CTRL_C:
+	case KEY_CTRL_U:
+		le->len = 0;
+		le->overflow = false;
+		echo("^C\n" SHELL_PROMPT);
+		return false;
+	case KEY_ESC:
+		le->esc = 2;
+		return false;
+	}
+	if (c < 0x20 || c > 0x7e)
+		return false;           /* not printable ASCII: dropped */
+	if (le->len >= SHELL_LINE_MAX - 1) {
+		le->overflow = true;
+		return false;
+	}
+	le->buf[le->len++] = c;
+	console_write(&c, 1);
+	return false;
+}
+
+void shell_run(void)
+{
+	static struct line_editor le;
+
+	echo(SHELL_PROMPT);
+	for (;;) {
+		if (!editor_feed(&le, (char)serial_getc()))
+			continue;
+		le.buf[le.len] = '\0';
+		if (le.overflow)
+			console_printf("line too long (max %d characters), ignored\n",
+				       SHELL_LINE_MAX - 1);
+		else
+			shell_exec(le.buf);
+		le.len = 0;
+		le.overflow = false;
+		echo(SHELL_PROMPT);
+	}
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 1)
+		return -1;
+	for (const struct shell_cmd *c = __start_shell_cmds; c < __stop_shell_cmds; c++)
+		console_printf("  %-28s %s\n", c->usage, c->help);
+	return 0;
+}
+DEFINE_SHELL_CMD(help, "help", "list the commands", cmd_help);

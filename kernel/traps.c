@@ -1,0 +1,116 @@
+/* The IDT and exception dispatch (kernel/traps.h). */
+#include "kernel/traps.h"
+#include "kernel/gdt.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "kernel/errno.h"
+#include "drivers/pic.h"
+#include "mm/fault.h"
+
+#define NR_VECTORS 48
+
+/* SDM Vol. 3A Figure 6-8: 64-bit interrupt gate. */
+struct idt_gate {
+	uint16_t offset_low;
+	uint16_t selector;
+	uint8_t  ist;
+	uint8_t  type_attr;     /* P, DPL, type 0xe = 64-bit interrupt gate */
+	uint16_t offset_mid;
+	uint32_t offset_high;
+	uint32_t reserved;
+} __attribute__((packed));
+
+#define GATE_INTERRUPT 0x8e     /* P=1, DPL=0, interrupt gate (IF cleared) */
+
+extern const uint64_t idt_stubs[NR_VECTORS];
+static struct idt_gate idt_table[256] __attribute__((aligned(16)));
+static irq_handler_t irq_handlers[NR_PIC_IRQS];
+unsigned long int3_count;
+
+static const char *const exception_names[NR_EXCEPTION_VECTORS] = {
+	"divide error", "debug", "nmi", "int3", "overflow", "bounds",
+	"invalid opcode", "device not available", "double fault",
+	"coprocessor segment overrun", "invalid TSS", "segment not present",
+	"stack segment", "general protection fault", "page fault",
+	"spurious interrupt bug", "coprocessor error", "alignment check",
+	"machine check", "SIMD exception", "virtualization exception",
+	"control protection fault",
+};
+
+static void set_gate(int vec, uint64_t addr, int ist)
+{
+	struct idt_gate *g = &idt_table[vec];
+
+	g->offset_low = addr & 0xffff;
+	g->selector = __KERNEL_CS;
+	g->ist = ist;
+	g->type_attr = GATE_INTERRUPT;
+	g->offset_mid = (addr >> 16) & 0xffff;
+	g->offset_high = addr >> 32;
+	g->reserved = 0;
+}
+
+void idt_init(void)
+{
+	struct {
+		uint16_t size;
+		uint64_t address;
+	} __attribute__((packed)) p = { sizeof(idt_table) - 1, (uint64_t)idt_table };
+
+	for (int v = 0; v < NR_VECTORS; v++)
+		set_gate(v, idt_stubs[v], 0);
+	/* A double fault often means the stack is gone (an overflow into a
+	 * guard page): run its handler on a stack of its own (SDM 3A 6.14.5). */
+	set_gate(X86_TRAP_DF, idt_stubs[X86_TRAP_DF], IST_DOUBLE_FAULT);
+	set_gate(X86_TRAP_NMI, idt_stubs[X86_TRAP_NMI], IST_NMI);
+	asm volatile("lidt %0" : : "m"(p));
+}
+
+int request_irq(unsigned int irq, irq_handler_t handler)
+{
+	if (irq >= NR_PIC_IRQS || !handler) {
+		pr_err("request_irq(%u): bad irq or handler\n", irq);
+		return -EINVAL;
+	}
+	if (irq_handlers[irq]) {
+		pr_err("request_irq(%u): already taken\n", irq);
+		return -EBUSY;
+	}
+	irq_handlers[irq] = handler;
+	pic_unmask(irq);
+	return 0;
+}
+
+static void do_irq(struct pt_regs *regs)
+{
+	unsigned int irq = regs->vector - IRQ0_VECTOR;
+
+	if (pic_is_spurious(irq))
+		return;
+	if (irq_handlers[irq])
+		irq_handlers[irq](regs);
+	pic_eoi(irq);
+}
+
+void do_trap(struct pt_regs *regs)
+{
+	unsigned long v = regs->vector;
+
+	if (v >= IRQ0_VECTOR) {
+		do_irq(regs);
+		return;
+	}
+	switch (v) {
+	case X86_TRAP_PF:
+		do_page_fault(regs, regs->error_code);
+		return;
+	case X86_TRAP_BP:
+		int3_count++;   /* a breakpoint trap returns after the int3 */
+		return;
+	case X86_TRAP_DF:
+		die("double fault", regs, regs->error_code);
+	default:
+		die(v < NR_EXCEPTION_VECTORS && exception_names[v] ? exception_names[v]
+			: "reserved exception", regs, regs->error_code);
+	}
+}

@@ -1,0 +1,141 @@
+/* Typed page-table entries and the walk helpers, Linux's names.
+ *
+ * A 48-bit virtual address splits as (SDM Vol. 3A 4.5, Figure 4-8):
+ *
+ *   63      48 47     39 38     30 29     21 20     12 11        0
+ *  | sign ext |  PGD    |  PUD    |  PMD    |  PTE    |  offset   |
+ *              pgd_index pud_index pmd_index pte_index
+ *
+ * P4D is folded (4-level paging): p4d_offset(pgd, va) is the pgd entry
+ * itself, so code written pgd -> p4d -> pud -> pmd -> pte also runs when
+ * LA57 adds a level. Each level's entry is a one-member struct so the
+ * compiler catches a pmd passed where a pte belongs.
+ */
+#ifndef MM_PGTABLE_H
+#define MM_PGTABLE_H
+
+#include <stdint.h>
+#include <stdbool.h>
+#include "mm/memlayout.h"
+
+/* Entry bits, SDM Vol. 3A 4.5 Tables 4-14..4-20. */
+#define _PAGE_BIT_PRESENT   0   /* maps something */
+#define _PAGE_BIT_RW        1   /* writable */
+#define _PAGE_BIT_USER      2   /* ring 3 may access */
+#define _PAGE_BIT_PWT       3   /* page write-through */
+#define _PAGE_BIT_PCD       4   /* page cache disable */
+#define _PAGE_BIT_ACCESSED  5   /* set by the CPU on access */
+#define _PAGE_BIT_DIRTY     6   /* set by the CPU on write (leaves only) */
+#define _PAGE_BIT_PSE       7   /* in a PUD/PMD: this entry is a 1G/2M leaf */
+#define _PAGE_BIT_PAT       7   /* in a PTE: the PAT index bit */
+#define _PAGE_BIT_GLOBAL    8   /* survives CR3 reloads when CR4.PGE=1 */
+#define _PAGE_BIT_PAT_LARGE 12  /* PAT bit of a 1G/2M leaf */
+#define _PAGE_BIT_NX        63  /* no execute, when EFER.NXE=1 */
+
+#define _PAGE_PRESENT   (1UL << _PAGE_BIT_PRESENT)
+#define _PAGE_RW        (1UL << _PAGE_BIT_RW)
+#define _PAGE_USER      (1UL << _PAGE_BIT_USER)
+#define _PAGE_PWT       (1UL << _PAGE_BIT_PWT)
+#define _PAGE_PCD       (1UL << _PAGE_BIT_PCD)
+#define _PAGE_ACCESSED  (1UL << _PAGE_BIT_ACCESSED)
+#define _PAGE_DIRTY     (1UL << _PAGE_BIT_DIRTY)
+#define _PAGE_PSE       (1UL << _PAGE_BIT_PSE)
+#define _PAGE_PAT       (1UL << _PAGE_BIT_PAT)
+#define _PAGE_GLOBAL    (1UL << _PAGE_BIT_GLOBAL)
+#define _PAGE_PAT_LARGE (1UL << _PAGE_BIT_PAT_LARGE)
+#define _PAGE_NX        (1UL << _PAGE_BIT_NX)
+
+/* Bits 51..12 hold the physical frame (MAXPHYADDR <= 52). */
+#define PHYSICAL_PAGE_MASK  0x000ffffffffff000UL
+#define _KERNPG_TABLE       (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
+
+#define PTRS_PER_PGD  512
+#define PTRS_PER_P4D  1
+#define PTRS_PER_PUD  512
+#define PTRS_PER_PMD  512
+#define PTRS_PER_PTE  512
+#define PGDIR_SHIFT   39
+#define P4D_SHIFT     39
+#define PUD_SHIFT     30
+#define PMD_SHIFT     21
+#define PUD_SIZE      (1UL << PUD_SHIFT)
+#define PMD_SIZE      (1UL << PMD_SHIFT)
+#define PUD_MASK      (~(PUD_SIZE - 1))
+#define PMD_MASK      (~(PMD_SIZE - 1))
+#define KERNEL_PGD_BOUNDARY 256     /* first kernel-half slot */
+
+typedef struct { uint64_t pgd; } pgd_t;
+typedef struct { pgd_t pgd; } p4d_t;        /* folded: a p4d is its pgd */
+typedef struct { uint64_t pud; } pud_t;
+typedef struct { uint64_t pmd; } pmd_t;
+typedef struct { uint64_t pte; } pte_t;
+typedef struct { uint64_t pgprot; } pgprot_t;
+
+static inline uint64_t pgd_val(pgd_t e) { return e.pgd; }
+static inline uint64_t p4d_val(p4d_t e) { return e.pgd.pgd; }
+static inline uint64_t pud_val(pud_t e) { return e.pud; }
+static inline uint64_t pmd_val(pmd_t e) { return e.pmd; }
+static inline uint64_t pte_val(pte_t e) { return e.pte; }
+static inline pgd_t __pgd(uint64_t v) { return (pgd_t){ v }; }
+static inline pud_t __pud(uint64_t v) { return (pud_t){ v }; }
+static inline pmd_t __pmd(uint64_t v) { return (pmd_t){ v }; }
+static inline pte_t __pte(uint64_t v) { return (pte_t){ v }; }
+
+static inline unsigned long pgd_index(unsigned long va) { return (va >> PGDIR_SHIFT) & 511; }
+static inline unsigned long pud_index(unsigned long va) { return (va >> PUD_SHIFT) & 511; }
+static inline unsigned long pmd_index(unsigned long va) { return (va >> PMD_SHIFT) & 511; }
+static inline unsigned long pte_index(unsigned long va) { return (va >> PAGE_SHIFT) & 511; }
+
+static inline bool pgd_none(pgd_t e)    { return !pgd_val(e); }
+static inline bool pgd_present(pgd_t e) { return pgd_val(e) & _PAGE_PRESENT; }
+static inline bool p4d_none(p4d_t e)    { return !p4d_val(e); }
+static inline bool p4d_present(p4d_t e) { return p4d_val(e) & _PAGE_PRESENT; }
+static inline bool pud_none(pud_t e)    { return !pud_val(e); }
+static inline bool pud_present(pud_t e) { return pud_val(e) & _PAGE_PRESENT; }
+static inline bool pud_leaf(pud_t e)    { return pud_present(e) && (pud_val(e) & _PAGE_PSE); }
+static inline bool pmd_none(pmd_t e)    { return !pmd_val(e); }
+static inline bool pmd_present(pmd_t e) { return pmd_val(e) & _PAGE_PRESENT; }
+static inline bool pmd_leaf(pmd_t e)    { return pmd_present(e) && (pmd_val(e) & _PAGE_PSE); }
+static inline bool pte_none(pte_t e)    { return !pte_val(e); }
+static inline bool pte_present(pte_t e) { return pte_val(e) & _PAGE_PRESENT; }
+
+/* Physical address of the next-level table (or of a leaf's frame). */
+static inline uint64_t pgd_table_phys(pgd_t e) { return pgd_val(e) & PHYSICAL_PAGE_MASK; }
+static inline uint64_t p4d_table_phys(p4d_t e) { return p4d_val(e) & PHYSICAL_PAGE_MASK; }
+static inline uint64_t pud_table_phys(pud_t e) { return pud_val(e) & PHYSICAL_PAGE_MASK; }
+static inline uint64_t pmd_table_phys(pmd_t e) { return pmd_val(e) & PHYSICAL_PAGE_MASK; }
+static inline unsigned long pte_pfn(pte_t e)   { return (pte_val(e) & PHYSICAL_PAGE_MASK) >> PAGE_SHIFT; }
+
+/* Where a table page at physical `pa` can be read from now; NULL if no
+ * mapping of it exists yet. Before the direct map only the kernel image
+ * (which holds the early tables) is mapped. */
+void *pgtable_phys_to_virt(uint64_t pa);
+
+/* The walk: each returns a pointer to the entry for va in the table below
+ * `e`, or NULL if that table is not reachable (see pgtable_phys_to_virt). */
+static inline pgd_t *pgd_offset_pgd(pgd_t *pgd, unsigned long va) { return pgd + pgd_index(va); }
+static inline p4d_t *p4d_offset(pgd_t *pgd, unsigned long va) { (void)va; return (p4d_t *)pgd; }
+static inline pud_t *pud_offset(p4d_t *p4d, unsigned long va)
+{
+	pud_t *t = pgtable_phys_to_virt(p4d_table_phys(*p4d));
+	return t ? t + pud_index(va) : 0;
+}
+static inline pmd_t *pmd_offset(pud_t *pud, unsigned long va)
+{
+	pmd_t *t = pgtable_phys_to_virt(pud_table_phys(*pud));
+	return t ? t + pmd_index(va) : 0;
+}
+static inline pte_t *pte_offset_kernel(pmd_t *pmd, unsigned long va)
+{
+	pte_t *t = pgtable_phys_to_virt(pmd_table_phys(*pmd));
+	return t ? t + pte_index(va) : 0;
+}
+
+/* The top-level table CR3 points at now (SDM 3A 4.5: CR3[51:12]). */
+pgd_t *current_pgd(void);
+
+/* Prints Linux's walk line, "PGD 1234067 P4D 1234067 PUD ... PMD ... PTE ...",
+ * stopping at the first entry that is absent or a leaf. */
+void dump_pagetable(unsigned long address);
+
+#endif

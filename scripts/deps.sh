@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Check for (and on Debian/Ubuntu install) everything Carta needs to build,
+# boot and test. Elsewhere, print the exact packages and exit non-zero.
+set -u
+
+# tool -> Debian package
+declare -A DEB=(
+  [nasm]=nasm
+  [grub-mkrescue]=grub-common
+  [grub-file]=grub-common
+  [xorriso]=xorriso
+  [mformat]=mtools
+  [qemu-system-x86_64]=qemu-system-x86
+  [gdb]=gdb
+  [python3]=python3
+  [gcc]=gcc
+  [make]=make
+)
+# grub-mkrescue needs the BIOS (i386-pc) platform files to make a bootable ISO.
+GRUB_PC_DIR=/usr/lib/grub/i386-pc
+
+missing=()
+for tool in "${!DEB[@]}"; do
+  command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+done
+need_grub_pc=0
+[ -f "$GRUB_PC_DIR/boot.img" ] || need_grub_pc=1
+
+if [ ${#missing[@]} -eq 0 ] && [ $need_grub_pc -eq 0 ]; then
+  [ "${1:-}" = "-q" ] || echo "deps: all tools present"
+  exit 0
+fi
+
+echo "deps: missing: ${missing[*]}$([ $need_grub_pc -eq 1 ] && echo ' grub-pc-bin (i386-pc files)')"
+
+if command -v apt-get >/dev/null 2>&1; then
+  pkgs=()
+  for tool in "${missing[@]}"; do pkgs+=("${DEB[$tool]}"); done
+  [ $need_grub_pc -eq 1 ] && pkgs+=(grub-pc-bin)
+  # mtools and xorriso are needed by grub-mkrescue itself, even if present
+  pkgs=($(printf '%s\n' "${pkgs[@]}" | sort -u))
+  SUDO=""
+  if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
+  echo "deps: installing with apt-get: ${pkgs[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq || { echo "deps: apt-get update failed" >&2; exit 1; }
+  $SUDO apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null ||
+    { echo "deps: apt-get install ${pkgs[*]} failed" >&2; exit 1; }
+  echo "deps: installed"
+  exit 0
+fi
+
+echo "deps: not a Debian/Ubuntu system; install these yourself:" >&2
+echo "  Homebrew: brew install nasm x86_64-elf-gcc x86_64-elf-grub xorriso mtools qemu gdb python3" >&2
+echo "            (then build with: make CROSS_COMPILE=x86_64-elf-)" >&2
+echo "  Arch:     pacman -S nasm grub libisoburn mtools qemu-system-x86 gdb python" >&2
+echo "  Fedora:   dnf install nasm grub2-tools-extra grub2-pc-modules xorriso mtools qemu-system-x86 gdb python3" >&2
+exit 1

@@ -1,0 +1,214 @@
+#!/usr/bin/env python3
+"""Start Carta in QEMU: the one place that knows QEMU's command line.
+
+As a program it backs `make run` and `make debug`: serial and the QEMU
+monitor share this terminal (-serial mon:stdio; Ctrl-A X quits, Ctrl-A C
+switches to the monitor). As a module (tests/system, scripts/bench.py) it
+gives class Qemu: serial on pipes, a QMP socket for monitor commands, and
+helpers to type shell commands and wait for output.
+
+Exit status: the kernel leaves QEMU through isa-debug-exit (kernel/power.h),
+so QEMU exits (code << 1) | 1; a poweroff (code 0x10 -> 33) maps to 0 here.
+"""
+import argparse
+import hashlib
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.path.join(ROOT, "build")
+KERNEL = os.path.join(BUILD, "carta.elf")
+
+# kernel/power.h: isa-debug-exit codes and the QEMU exit status each gives
+EXIT_SUCCESS = (0x10 << 1) | 1     # 33: poweroff, selftests passed
+EXIT_TESTFAIL = (0x11 << 1) | 1    # 35: selftests ran, some failed
+EXIT_PANIC = (0x12 << 1) | 1       # 37: panic/oops in test mode
+PROMPT = "carta> "
+
+
+def base_args(iso, mem="256M", cpu="max", accel="tcg", machine="pc"):
+    return ["qemu-system-x86_64", "-machine", machine, "-accel", accel,
+            "-cpu", cpu, "-m", mem, "-cdrom", iso, "-boot", "d",
+            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+
+
+def iso_for(cmdline=""):
+    """An ISO that boots build/carta.elf with this command line (cached)."""
+    with open(KERNEL, "rb") as f:
+        key = hashlib.sha1(f.read() + b"\0" + cmdline.encode()).hexdigest()[:16]
+    iso = os.path.join(BUILD, "isos", key + ".iso")
+    if not os.path.exists(iso):
+        os.makedirs(os.path.dirname(iso), exist_ok=True)
+        subprocess.run([os.path.join(ROOT, "scripts", "mkiso.sh"), KERNEL, iso]
+                       + cmdline.split(), check=True)
+    return iso
+
+
+class Qemu:
+    """One QEMU running Carta headless: serial on pipes, QMP on a socket."""
+
+    def __init__(self, cmdline="testmode", mem="256M", cpu="max", machine="pc",
+                 extra=(), iso=None):
+        self.tmp = tempfile.mkdtemp(prefix="carta-")
+        self.qmp_path = os.path.join(self.tmp, "qmp.sock")
+        args = base_args(iso or iso_for(cmdline), mem, cpu, "tcg", machine)
+        args += ["-display", "none", "-monitor", "none", "-serial", "stdio",
+                 "-no-reboot", "-qmp", f"unix:{self.qmp_path},server=on,wait=off"]
+        args += list(extra)
+        self.args = args
+        self.out = ""
+        self.lock = threading.Condition()
+        self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE)
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+        self.qmp = None
+
+    def _read(self):
+        while True:
+            data = self.proc.stdout.read1(4096) if hasattr(self.proc.stdout, "read1") \
+                else os.read(self.proc.stdout.fileno(), 4096)
+            if not data:
+                break
+            with self.lock:
+                self.out += data.decode("latin-1").replace("\r\n", "\n")
+                self.lock.notify_all()
+        with self.lock:
+            self.lock.notify_all()
+
+    def wait_for(self, pattern, timeout=20, start=0):
+        """Waits until regex `pattern` matches the output after `start`;
+        returns the match. Raises TimeoutError with the tail of the output."""
+        rx = re.compile(pattern, re.M)
+        deadline = time.time() + timeout
+        with self.lock:
+            while True:
+                m = rx.search(self.out, start)
+                if m:
+                    return m
+                left = deadline - time.time()
+                if left <= 0 or (self.proc.poll() is not None and not self.reader.is_alive()):
+                    raise TimeoutError(f"no /{pattern}/ in output; last:\n{self.out[-1500:]}")
+                self.lock.wait(min(left, 0.2))
+
+    def wait_prompt(self, timeout=30):
+        return self.wait_for(re.escape(PROMPT), timeout)
+
+    def send(self, data):
+        if isinstance(data, str):
+            data = data.encode("latin-1")
+        self.proc.stdin.write(data)
+        self.proc.stdin.flush()
+
+    def command(self, line, timeout=20):
+        """Types `line` at the prompt; returns what it printed before the next prompt."""
+        start = len(self.out)
+        self.send(line + "\r")
+        m = self.wait_for(re.escape(PROMPT), timeout, start)
+        text = self.out[start:m.start()]
+        first_nl = text.find("\n")        # drop the echoed command line
+        return text[first_nl + 1:] if first_nl >= 0 else ""
+
+    def hmp(self, command):
+        """Runs a QEMU monitor command (QMP human-monitor-command)."""
+        if self.qmp is None:
+            self._qmp_connect()
+        return self._qmp("human-monitor-command", {"command-line": command})
+
+    def qmp_cmd(self, name, args=None):
+        if self.qmp is None:
+            self._qmp_connect()
+        return self._qmp(name, args)
+
+    def _qmp_connect(self):
+        for _ in range(100):
+            try:
+                s = socket.socket(socket.AF_UNIX)
+                s.connect(self.qmp_path)
+                break
+            except OSError:
+                time.sleep(0.05)
+        else:
+            raise RuntimeError("QMP socket did not appear")
+        self.qmp = s.makefile("rw")
+        json.loads(self.qmp.readline())          # greeting
+        self._qmp("qmp_capabilities")
+
+    def _qmp(self, name, args=None):
+        msg = {"execute": name}
+        if args:
+            msg["arguments"] = args
+        self.qmp.write(json.dumps(msg) + "\n")
+        self.qmp.flush()
+        while True:
+            reply = json.loads(self.qmp.readline())
+            if "return" in reply:
+                return reply["return"]
+            if "error" in reply:
+                raise RuntimeError(f"QMP {name}: {reply['error']}")
+
+    def wait_exit(self, timeout=30):
+        try:
+            return self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.reader.join(1)
+        for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+            try:
+                stream.close()
+            except OSError:
+                pass
+        try:
+            if self.qmp:
+                self.qmp.close()
+            os.unlink(self.qmp_path)
+        except OSError:
+            pass
+        try:
+            os.rmdir(self.tmp)
+        except OSError:
+            pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--iso", required=True)
+    ap.add_argument("--mem", default="256M")
+    ap.add_argument("--cpu", default="max")
+    ap.add_argument("--accel", default="tcg")
+    ap.add_argument("--machine", default="pc")
+    ap.add_argument("--gui", action="store_true")
+    ap.add_argument("extra", nargs="*")
+    a = ap.parse_args()
+    args = base_args(a.iso, a.mem, a.cpu, a.accel, a.machine)
+    args += ["-serial", "mon:stdio"]
+    if not a.gui:
+        args += ["-display", "none"]
+    args += a.extra
+    print("qemu: " + " ".join(args), file=sys.stderr)
+    print("qemu: Ctrl-A X quits, Ctrl-A C switches to the monitor (info tlb, info mem)",
+          file=sys.stderr)
+    rc = subprocess.call(args)
+    sys.exit(0 if rc in (0, EXIT_SUCCESS) else rc)
+
+
+if __name__ == "__main__":
+    main()
