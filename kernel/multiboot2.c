@@ -1,0 +1,337 @@
+/* The multiboot2 boot-information parser (contract in kernel/multiboot2.h).
+ *
+ * The block (multiboot2 spec 3.6.1) is a u32 total_size, a u32 reserved, then
+ * tags. Each tag is a u32 type and a u32 size (the size counts the 8-byte tag
+ * header and the payload, not the padding); the next tag starts at the next
+ * 8-byte boundary. A tag of type 0 and size 8 ends the list.
+ *
+ * Every multi-byte field is read with memcpy, so a hostile block can make us
+ * reject it but never makes us do an unaligned or out-of-bounds access. The
+ * host unit tests (tests/unit/test_multiboot2.c) run this file under ASan and
+ * UBSan, with every truncation of a valid block and random corruption.
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include "kernel/multiboot2.h"
+#include "kernel/string.h"
+#include "kernel/vsprintf.h"
+#include "kernel/errno.h"
+
+/* Tag types (spec 3.6.2 onwards). */
+#define MB2_TAG_END           0
+#define MB2_TAG_CMDLINE       1
+#define MB2_TAG_LOADER_NAME   2
+#define MB2_TAG_MODULE        3
+#define MB2_TAG_BASIC_MEMINFO 4
+#define MB2_TAG_MMAP          6
+#define MB2_TAG_FRAMEBUFFER   8
+#define MB2_TAG_ACPI_OLD      14
+#define MB2_TAG_ACPI_NEW      15
+
+#define MB2_HDR_SIZE      8     /* total_size, reserved (spec 3.6.1) */
+#define MB2_TAG_HDR_SIZE  8     /* type, size (spec 3.6.1) */
+#define MB2_MMAP_MIN_ENTRY 24   /* base_addr, length, type, reserved (spec 3.6.8) */
+#define RSDP_V1_LEN       20    /* ACPI 1.0 RSDP */
+#define RSDP_V2_LEN       36    /* ACPI 2.0+ RSDP */
+
+/* The tag being parsed, and where to report. */
+struct mb2_ctx {
+	const uint8_t *base;    /* start of the block */
+	uint32_t total;         /* total_size, already checked against avail */
+	uint32_t off;           /* offset of the current tag */
+	uint32_t type, size;    /* the current tag's header */
+	struct boot_info *bi;
+	char *err;
+	size_t errlen;
+};
+
+static uint32_t rd32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static uint64_t rd64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/* Write the error line (printf-style) into c->err and return -EINVAL. */
+__attribute__((format(printf, 2, 3)))
+static int fail(struct mb2_ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->err && c->errlen) {
+		va_start(ap, fmt);
+		vsnprintf(c->err, c->errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -EINVAL;
+}
+
+/* A tag's payload must hold the fixed fields its type defines (spec 3.6.x):
+ * return 0 if the tag is at least min bytes long, else fail. */
+static int need(struct mb2_ctx *c, uint32_t min)
+{
+	if (c->size >= min)
+		return 0;
+	return fail(c, "multiboot2: tag %u at offset 0x%x has size 0x%x (< 0x%x for its fixed fields)",
+		    c->type, c->off, c->size, min);
+}
+
+/* Copy the NUL-terminated string at src (at most srclen bytes of tag) into
+ * dst[dstlen]; dst NULL only validates. A string with no NUL inside the tag
+ * fails; one longer than dst is truncated and counted as a warning. */
+static int copy_string(struct mb2_ctx *c, char *dst, size_t dstlen,
+		       const uint8_t *src, size_t srclen)
+{
+	size_t n = strnlen((const char *)src, srclen);
+
+	if (n == srclen)
+		return fail(c, "multiboot2: tag %u at offset 0x%x: string of 0x%zx bytes has no NUL",
+			    c->type, c->off, srclen);
+	if (!dst)
+		return 0;
+	if (n >= dstlen) {
+		n = dstlen - 1;
+		c->bi->nr_warnings++;
+	}
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+	return 0;
+}
+
+/* Tag 3 (spec 3.6.6): u32 mod_start, u32 mod_end, then the module's string.
+ * Modules past BOOT_MODULES_MAX are checked, then skipped with a warning. */
+static int tag_module(struct mb2_ctx *c, const uint8_t *p)
+{
+	struct boot_info *bi = c->bi;
+	uint32_t start = rd32(p + 8), end = rd32(p + 12);
+	struct boot_module *m = NULL;
+	int ret;
+
+	if (end < start)
+		return fail(c, "multiboot2: module tag at offset 0x%x has mod_end 0x%x < mod_start 0x%x",
+			    c->off, end, start);
+	if (bi->nr_modules < BOOT_MODULES_MAX)
+		m = &bi->modules[bi->nr_modules];
+	ret = copy_string(c, m ? m->cmdline : NULL, sizeof(bi->modules[0].cmdline),
+			  p + 16, c->size - 16);
+	if (ret)
+		return ret;
+	if (!m) {
+		bi->nr_warnings++;
+		return 0;
+	}
+	m->start = start;
+	m->end = end;
+	bi->nr_modules++;
+	return 0;
+}
+
+/* Tag 6 (spec 3.6.8): u32 entry_size, u32 entry_version, then entries of
+ * entry_size bytes each starting u64 base_addr, u64 length, u32 type. Entries
+ * are copied as given (memblock sorts and judges them); a later mmap tag
+ * replaces an earlier one. entry_version is 0 today, and the spec promises
+ * later versions stay compatible, so another value only counts a warning. */
+static int tag_mmap(struct mb2_ctx *c, const uint8_t *p)
+{
+	struct boot_info *bi = c->bi;
+	uint32_t esize = rd32(p + 8), bytes = c->size - 16;
+
+	if (esize < MB2_MMAP_MIN_ENTRY || esize % 8)
+		return fail(c, "multiboot2: mmap tag at offset 0x%x has entry_size 0x%x "
+			    "(< 0x%x or not a multiple of 8)", c->off, esize, MB2_MMAP_MIN_ENTRY);
+	if (bytes % esize)
+		return fail(c, "multiboot2: mmap tag at offset 0x%x has 0x%x bytes of entries, "
+			    "not a multiple of entry_size 0x%x", c->off, bytes, esize);
+	if (rd32(p + 12) != 0)
+		bi->nr_warnings++;
+	bi->nr_e820 = 0;
+	for (uint32_t i = 0; i < bytes / esize; i++) {
+		const uint8_t *e = p + 16 + (size_t)i * esize;
+		struct e820_entry *d;
+
+		if (bi->nr_e820 == E820_MAX_ENTRIES) {
+			bi->nr_warnings++;
+			break;
+		}
+		d = &bi->e820[bi->nr_e820];
+		d->addr = rd64(e);
+		d->size = rd64(e + 8);
+		d->type = rd32(e + 16);
+		bi->nr_e820++;
+	}
+	return 0;
+}
+
+/* Tag 8 (spec 3.6.12), common part only: u64 framebuffer_addr, u32 pitch,
+ * u32 width, u32 height, u8 bpp, u8 type. The colour info is not needed. */
+static void tag_framebuffer(struct mb2_ctx *c, const uint8_t *p)
+{
+	struct boot_framebuffer *fb = &c->bi->fb;
+
+	fb->addr = rd64(p + 8);
+	fb->pitch = rd32(p + 16);
+	fb->width = rd32(p + 20);
+	fb->height = rd32(p + 24);
+	fb->bpp = p[28];
+	fb->type = p[29];
+	c->bi->has_framebuffer = true;
+}
+
+/* Tags 14 and 15 (spec 3.6.16, 3.6.17): a copy of the ACPI RSDP. The old one
+ * is 20 bytes (ACPI 1.0); the new one is up to 36 (ACPI 2.0+), and wins over
+ * the old one whichever comes first. */
+static void tag_rsdp(struct mb2_ctx *c, const uint8_t *p)
+{
+	struct boot_info *bi = c->bi;
+	uint32_t len = RSDP_V1_LEN;
+
+	if (c->type == MB2_TAG_ACPI_OLD && bi->rsdp_version == 2)
+		return;
+	if (c->type == MB2_TAG_ACPI_NEW) {
+		len = c->size - MB2_TAG_HDR_SIZE;
+		if (len > RSDP_V2_LEN)
+			len = RSDP_V2_LEN;
+	}
+	memset(bi->rsdp, 0, sizeof(bi->rsdp));
+	memcpy(bi->rsdp, p + 8, len);
+	bi->rsdp_len = len;
+	bi->rsdp_version = c->type == MB2_TAG_ACPI_NEW ? 2 : 1;
+}
+
+/* The smallest size (header included) each known tag type may have: its
+ * fixed fields, plus one byte for the NUL of a string. 0: not a tag we read. */
+static uint32_t tag_min_size(uint32_t type)
+{
+	switch (type) {
+	case MB2_TAG_CMDLINE:
+	case MB2_TAG_LOADER_NAME:   return 8;
+	case MB2_TAG_MODULE:        return 16;
+	case MB2_TAG_BASIC_MEMINFO: return 16;
+	case MB2_TAG_MMAP:          return 16;
+	case MB2_TAG_FRAMEBUFFER:   return 30;
+	case MB2_TAG_ACPI_OLD:      return 8 + RSDP_V1_LEN;
+	case MB2_TAG_ACPI_NEW:      return 8 + RSDP_V1_LEN;
+	default:                    return 0;
+	}
+}
+
+/* Copy one known tag's contents into c->bi; skip unknown types (spec 3.6.1:
+ * the OS image must ignore tags it does not know). */
+static int parse_tag(struct mb2_ctx *c, const uint8_t *p)
+{
+	struct boot_info *bi = c->bi;
+	uint32_t min = tag_min_size(c->type);
+	int ret;
+
+	if (!min)
+		return 0;
+	ret = need(c, min);
+	if (ret)
+		return ret;
+	switch (c->type) {
+	case MB2_TAG_CMDLINE:
+		return copy_string(c, bi->cmdline, sizeof(bi->cmdline), p + 8, c->size - 8);
+	case MB2_TAG_LOADER_NAME:
+		return copy_string(c, bi->loader_name, sizeof(bi->loader_name), p + 8, c->size - 8);
+	case MB2_TAG_MODULE:
+		return tag_module(c, p);
+	case MB2_TAG_BASIC_MEMINFO:
+		bi->mem_lower_kb = rd32(p + 8);
+		bi->mem_upper_kb = rd32(p + 12);
+		bi->has_basic_meminfo = true;
+		return 0;
+	case MB2_TAG_MMAP:
+		return tag_mmap(c, p);
+	case MB2_TAG_FRAMEBUFFER:
+		tag_framebuffer(c, p);
+		return 0;
+	default:
+		tag_rsdp(c, p);
+		return 0;
+	}
+}
+
+/* Walk the tags from offset 8 to the end tag (spec 3.6.1). Each tag must have
+ * a whole header and a size >= 8 inside total_size; the next tag starts at
+ * this one's end rounded up to 8. The block start is 8-aligned and every step
+ * is a multiple of 8, so every tag header is 8-aligned; a tag the loader put
+ * at an unaligned offset is not where we look, and what we find there fails
+ * these checks or the end-tag check. Bytes after the end tag are ignored. */
+static int walk_tags(struct mb2_ctx *c)
+{
+	uint64_t off = MB2_HDR_SIZE;
+	int ret;
+
+	for (;;) {
+		if (off + MB2_TAG_HDR_SIZE > c->total)
+			return fail(c, "multiboot2: no end tag before total_size 0x%x (next tag at offset 0x%llx)",
+				    c->total, (unsigned long long)off);
+		c->off = (uint32_t)off;
+		c->type = rd32(c->base + off);
+		c->size = rd32(c->base + off + 4);
+		if (c->size < MB2_TAG_HDR_SIZE)
+			return fail(c, "multiboot2: tag %u at offset 0x%x has size 0x%x (< 8)",
+				    c->type, c->off, c->size);
+		if (c->size > c->total - off)
+			return fail(c, "multiboot2: tag %u at offset 0x%x has size 0x%x, past total_size 0x%x",
+				    c->type, c->off, c->size, c->total);
+		if (c->type == MB2_TAG_END)
+			return c->size == 8 ? 0 : fail(c, "multiboot2: end tag at offset 0x%x has size 0x%x (!= 8)",
+							  c->off, c->size);
+		ret = parse_tag(c, c->base + off);
+		if (ret)
+			return ret;
+		off += ((uint64_t)c->size + 7) & ~(uint64_t)7;
+	}
+}
+
+/* Check the fixed part (spec 3.6.1), then walk the tags. */
+int multiboot2_parse(const void *info, size_t avail, struct boot_info *bi,
+		     char *err, size_t errlen)
+{
+	struct mb2_ctx c = { .base = info, .bi = bi, .err = err, .errlen = errlen };
+	int ret;
+
+	memset(bi, 0, sizeof(*bi));
+	if (err && errlen)
+		err[0] = '\0';
+	if ((uintptr_t)info % 8)
+		return fail(&c, "multiboot2: info at %p is not 8-byte aligned", info);
+	if (avail < MB2_HDR_SIZE)
+		return fail(&c, "multiboot2: only 0x%zx bytes available (< 8 for the header)", avail);
+	c.total = rd32(c.base);
+	if (c.total < MB2_HDR_SIZE + MB2_TAG_HDR_SIZE)
+		return fail(&c, "multiboot2: total_size 0x%x (< 0x10 for header and end tag)", c.total);
+	if (c.total > avail)
+		return fail(&c, "multiboot2: total_size 0x%x exceeds the 0x%zx bytes available",
+			    c.total, avail);
+	ret = walk_tags(&c);
+	if (ret) {
+		memset(bi, 0, sizeof(*bi));
+		return ret;
+	}
+	bi->protocol = "multiboot2";
+	bi->info_size = c.total;
+	return 0;
+}
+
+const char *e820_type_name(uint32_t type)
+{
+	switch (type) {
+	case E820_TYPE_RAM:      return "usable";
+	case E820_TYPE_RESERVED: return "reserved";
+	case E820_TYPE_ACPI:     return "ACPI data";
+	case E820_TYPE_NVS:      return "ACPI NVS";
+	case E820_TYPE_UNUSABLE: return "unusable";
+	default:                 return "unknown";
+	}
+}
