@@ -37,7 +37,9 @@ CFLAGS := -std=gnu11 -ffreestanding -fno-builtin -nostdlib -mcmodel=kernel \
 ifeq ($(findstring clang,$(CC)),clang)
 CFLAGS += --target=x86_64-unknown-none-elf
 endif
-NASMFLAGS := -f elf64 -g -F dwarf -I.
+# No -g: nasm's DWARF line tables make gdb 13 warn "pc ... in address map, but
+# not in symtab" on every stop in asm; the asm keeps its symbols (x/i, si, hbreak).
+NASMFLAGS := -f elf64 -I.
 LDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -T linker.ld
 
 all: $(KERNEL)

@@ -181,3 +181,6 @@ align 4096
 boot_stack_bottom:
 	resb BOOT_STACK_SIZE
 boot_stack_top:
+	; Zeroes just above the stack: higher_half has no unwind info, so gdb
+	; reads its "return address" from here, finds 0 and ends the backtrace.
+	resq 2

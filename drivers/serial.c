@@ -22,7 +22,6 @@
 
 static volatile uint8_t rx_buf[RX_BUF];
 static volatile unsigned int rx_head, rx_tail;
-static unsigned long rx_dropped;
 
 static void serial_putc(char c)
 {
@@ -55,18 +54,19 @@ void serial_init(void)
 	register_console(&serial_console);
 }
 
-/* Drains the UART FIFO into the ring; a full ring drops (and counts) bytes
- * rather than overwrite unread input. */
+/* Drains the UART FIFO into the ring. When the ring is full the receive
+ * interrupt is switched off and bytes stay in the UART (and, under QEMU, in
+ * the host's buffer): input is delayed, never lost. serial_getc switches it
+ * back on as it makes room. */
 static void serial_interrupt(struct pt_regs *regs)
 {
 	(void)regs;
 	while (inb(COM1 + UART_LSR) & LSR_DR) {
-		uint8_t c = inb(COM1);
 		if (rx_head - rx_tail >= RX_BUF) {
-			rx_dropped++;
-			continue;
+			outb(0x00, COM1 + UART_IER);
+			return;
 		}
-		rx_buf[rx_head % RX_BUF] = c;
+		rx_buf[rx_head % RX_BUF] = inb(COM1);
 		rx_head++;
 	}
 }
@@ -78,15 +78,25 @@ void serial_enable_rx_irq(void)
 	serial_interrupt(0);             /* take anything typed before now */
 }
 
+/* Takes one byte from the ring, interrupts off; -1 if it is empty. */
+static int rx_take(void)
+{
+	int c;
+
+	if (rx_tail == rx_head)
+		return -1;
+	c = rx_buf[rx_tail % RX_BUF];
+	rx_tail++;
+	if (rx_head - rx_tail == RX_BUF / 2)
+		outb(0x01, COM1 + UART_IER);    /* room again: resume receiving */
+	return c;
+}
+
 int serial_try_getc(void)
 {
 	unsigned long flags = local_irq_save();
-	int c = -1;
+	int c = rx_take();
 
-	if (rx_tail != rx_head) {
-		c = rx_buf[rx_tail % RX_BUF];
-		rx_tail++;
-	}
 	local_irq_restore(flags);
 	return c;
 }
@@ -94,18 +104,14 @@ int serial_try_getc(void)
 int serial_getc(void)
 {
 	for (;;) {
+		int c;
+
 		local_irq_disable();
-		if (rx_tail != rx_head) {
-			int c = rx_buf[rx_tail % RX_BUF];
-			rx_tail++;
+		c = rx_take();
+		if (c >= 0) {
 			local_irq_enable();
 			return c;
 		}
 		safe_halt();    /* sti; hlt: the RX interrupt wakes us */
 	}
-}
-
-unsigned long serial_rx_dropped(void)
-{
-	return rx_dropped;
 }

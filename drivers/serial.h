@@ -1,6 +1,7 @@
 /* COM1, a 16550 UART at port 0x3f8: the primary console, 115200 8N1.
  * Output is polled (it must work from panic with interrupts off); input
- * arrives by IRQ 4 into a ring buffer that serial_getc() drains. */
+ * arrives by IRQ 4 into a ring buffer that serial_getc() drains, with
+ * backpressure instead of loss when the ring is full. */
 #ifndef DRIVERS_SERIAL_H
 #define DRIVERS_SERIAL_H
 
@@ -11,6 +12,5 @@ void serial_enable_rx_irq(void); /* after the IDT and PIC are ready */
 int  serial_getc(void);          /* blocks (halting) until a byte arrives */
 int  serial_try_getc(void);      /* -1 if none is waiting */
 void serial_write(const char *s, size_t n);
-unsigned long serial_rx_dropped(void);
 
 #endif

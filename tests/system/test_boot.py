@@ -1,0 +1,101 @@
+"""Boot: the prompt, timestamps, the banner, the machine types, and the QEMU
+monitor's view of the page tables (no identity map, the image at -2 GiB)."""
+import re
+import time
+
+from qemu import Qemu
+
+KERNEL_MAP = 0xffffffff80000000
+LOAD_PHYS = 0x200000
+
+
+def tlb_entries(vm):
+    """QEMU `info tlb`: {virtual: (physical, flags)} for every mapped page."""
+    out = vm.hmp("info tlb")
+    entries = {}
+    for line in out.splitlines():
+        m = re.match(r"([0-9a-f]+): ([0-9a-f]+) (\S+)", line.strip())
+        if m:
+            entries[int(m.group(1), 16)] = (int(m.group(2), 16), m.group(3))
+    return entries
+
+
+def test_reaches_prompt_with_timestamps():
+    with Qemu() as vm:
+        vm.wait_prompt()
+        lines = [l for l in vm.out.splitlines() if l.startswith("[")]
+        assert lines, vm.out
+        for l in lines:
+            assert re.match(r"\[ {0,4}\d+\.\d{6}\] ", l), l
+        assert "booted by GRUB" in vm.out
+        stamps = [float(l[1:13]) for l in lines]
+        assert stamps == sorted(stamps), "timestamps go backwards"
+
+
+def test_info_tlb_has_no_identity_map_and_kernel_high():
+    with Qemu() as vm:
+        vm.wait_prompt()
+        tlb = tlb_entries(vm)
+        assert tlb, "info tlb returned nothing"
+        low = [hex(v) for v in tlb if v < 0xffff800000000000]
+        assert not low, f"user-half mappings left: {low[:5]}"
+        phys, flags = tlb[KERNEL_MAP + LOAD_PHYS]
+        assert phys == LOAD_PHYS, hex(phys)
+        assert "U" not in flags.replace("-", ""), flags
+
+
+def test_q35_machine_boots():
+    with Qemu(machine="q35") as vm:
+        vm.wait_prompt()
+        assert "BIOS-e820" in vm.command("memmap")
+
+
+def test_cpu_without_long_mode_prints_and_halts():
+    """-cpu qemu32: the line on serial and on the VGA text screen (read back
+    from physical memory through the monitor), and QEMU does not reset."""
+    with Qemu(cpu="qemu32") as vm:
+        vm.wait_for(r"Carta boot: this CPU lacks long mode", 20)
+        time.sleep(1.0)
+        assert vm.proc.poll() is None, f"QEMU exited ({vm.proc.returncode}): reset?"
+        assert vm.qmp_cmd("query-status")["status"] == "running"
+        dump = vm.hmp("xp /120bx 0xb8000")
+        # "addr: 0x43 0x4f ..." lines; even bytes are characters, odd ones attributes
+        text_bytes = []
+        for line in dump.splitlines():
+            if ":" in line:
+                text_bytes += [int(b, 16) for b in re.findall(r"0x([0-9a-f]{2})", line.split(":", 1)[1])]
+        screen = bytes(text_bytes[0::2]).decode("latin-1")
+        assert screen.startswith("Carta boot: this CPU lacks long mode (x86-64)"), repr(screen)
+
+
+def test_bootinfo_shows_what_grub_passed():
+    with Qemu(cmdline="testmode loglevel=7 hello=world") as vm:
+        vm.wait_prompt()
+        out = vm.command("bootinfo")
+        assert re.search(r"bootloader:\s+GRUB", out), out
+        assert re.search(r"cmdline:\s+testmode loglevel=7 hello=world$", out, re.M), out
+        assert "ACPI RSDP:   v" in out, out
+        assert 'Unknown kernel command line parameters "hello=world"' in vm.out
+
+
+def test_loglevel_hides_info_but_dmesg_keeps_it():
+    with Qemu(cmdline="testmode loglevel=1") as vm:
+        vm.wait_prompt()
+        boot = vm.out
+        assert "BIOS-e820" not in boot, boot
+        out = vm.command("dmesg")
+        assert "BIOS-e820: [mem 0x0000000000000000-" in out, out
+
+
+def test_bad_loglevel_is_reported_and_ignored():
+    with Qemu(cmdline="testmode loglevel=banana") as vm:
+        vm.wait_prompt()
+        assert "loglevel=banana: not a number in 0..8; keeping 7" in vm.out, vm.out
+        assert "BIOS-e820" in vm.out
+
+
+def test_poweroff_exits_with_success_code():
+    with Qemu() as vm:
+        vm.wait_prompt()
+        vm.send("poweroff\r")
+        assert vm.wait_exit(20) == 33

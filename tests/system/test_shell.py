@@ -1,0 +1,65 @@
+"""The shell against bad input: unknown commands, bad arguments, a long
+line, binary garbage and a burst; the shell must answer normally after."""
+import random
+
+from qemu import Qemu
+
+
+def test_unknown_command_and_usage():
+    with Qemu() as vm:
+        vm.wait_prompt()
+        assert vm.command("frobnicate now").strip() == "unknown command: frobnicate (try help)"
+        assert vm.command("memmap extra").strip() == "usage: memmap"
+        assert vm.command("crash").strip() == "usage: crash null|pf"
+        assert vm.command("crash sideways").strip() == "usage: crash null|pf"
+        assert vm.command("poweroff now").strip() == "usage: poweroff"
+        assert vm.command("   ").strip() == ""
+
+
+def test_help_lists_every_command_that_runs():
+    with Qemu() as vm:
+        vm.wait_prompt()
+        out = vm.command("help")
+        names = [l.split()[0] for l in out.strip().splitlines()]
+        for must in ("help", "bootinfo", "memmap", "cpuinfo", "crash", "poweroff",
+                     "reboot", "selftest", "dmesg"):
+            assert must in names, out
+        for name in ("bootinfo", "memmap", "cpuinfo", "dmesg"):
+            assert "unknown command" not in vm.command(name)
+
+
+def test_long_line_is_refused_whole():
+    with Qemu() as vm:
+        vm.wait_prompt()
+        out = vm.command("memmap" + "x" * 600)
+        assert "line too long (max 255 characters), ignored" in out, out
+        assert "BIOS-e820" in vm.command("memmap")
+
+
+def test_backspace_edits_the_line():
+    with Qemu() as vm:
+        vm.wait_prompt()
+        out = vm.command("memmaq\x7fp")
+        assert "BIOS-e820" in out, out
+        out = vm.command("help\x08\x08\x08\x08memmap")
+        assert "BIOS-e820" in out, out
+
+
+def test_binary_garbage_and_burst_leave_shell_alive():
+    rng = random.Random(1234)
+    with Qemu() as vm:
+        vm.wait_prompt()
+        garbage = bytes(rng.randrange(256) for _ in range(4000))
+        # no CR/LF/ESC so the garbage stays one (over-long, refused) line
+        garbage = bytes(b for b in garbage if b not in (10, 13, 27))
+        vm.send(garbage)
+        vm.send(b"\x03")                       # Ctrl-C drops the line
+        start = len(vm.out)
+        vm.send(("help\r" * 200).encode())     # a burst: more than the input ring holds
+        vm.send("cpuinfo\r")
+        vm.wait_for(r"^flags\t\t: .*\n", timeout=90, start=start)
+        # backpressure, not loss: every one of the 200 commands ran
+        assert vm.out.count("list the commands", start) == 200
+        assert vm.proc.poll() is None
+        vm.send("poweroff\r")
+        assert vm.wait_exit(20) == 33
