@@ -105,9 +105,10 @@ UNIT_CFLAGS := -std=gnu11 -g -O1 -fsanitize=address,undefined -fno-sanitize-reco
 	-fno-omit-frame-pointer -Wall -Wextra -Werror -I. -DHOST_TEST
 UNIT_BINS := $(UNIT_TESTS:%=$(B)/unit/test_%)
 
+# A source the test file #includes itself is a prerequisite but not compiled again.
 $(B)/unit/test_%: tests/unit/test_%.c tests/unit/unit.h $$(UNIT_SRCS_$$*)
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(UNIT_CFLAGS) $(UNIT_DEFS_$*) -o $@ $< $(UNIT_SRCS_$*)
+	$(HOSTCC) $(UNIT_CFLAGS) -o $@ $< $(filter-out $(shell grep -ho '"[a-z/_0-9]*\.c"' $< | tr -d '"'),$(UNIT_SRCS_$*))
 
 unit: $(UNIT_BINS)
 

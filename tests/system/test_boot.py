@@ -99,3 +99,13 @@ def test_poweroff_exits_with_success_code():
         vm.wait_prompt()
         vm.send("poweroff\r")
         assert vm.wait_exit(20) == 33
+
+
+def test_reboot_resets_the_machine():
+    # -no-reboot turns the reset into a QEMU exit with status 0; the line
+    # shows it was the reboot command, not a crash, that reset it
+    with Qemu() as vm:
+        vm.wait_prompt()
+        vm.send("reboot\r")
+        assert vm.wait_exit(20) == 0
+        assert "reboot: Restarting system" in vm.out

@@ -88,6 +88,8 @@ static bool unit_fail(const char *file, int line)
 	} while (0)
 
 /* Integers of any width and signedness; each side evaluated once. */
+#define EXPECT_FALSE(x) EXPECT_TRUE(!(x))
+
 #define EXPECT_EQ(a, b)                                                   \
 	do {                                                              \
 		long long unit_a_ = (long long)(a);                       \

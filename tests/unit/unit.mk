@@ -1,6 +1,14 @@
-# Host unit tests for the multiboot2 boot-information parser. Included by the
+# Host unit tests. Included by the
 # top-level Makefile, which builds build/unit/test_<name> from
 # tests/unit/test_<name>.c and $(UNIT_SRCS_<name>); the C library supplies
 # memcpy/snprintf on the host.
 UNIT_TESTS += multiboot2
 UNIT_SRCS_multiboot2 := kernel/multiboot2.c
+
+# test_vsprintf.c includes kernel/vsprintf.c itself, renamed, so that the
+# kernel's snprintf and the C library's can be compared in one program.
+UNIT_TESTS += vsprintf
+UNIT_SRCS_vsprintf := kernel/vsprintf.c
+
+UNIT_TESTS += cmdline
+UNIT_SRCS_cmdline := kernel/cmdline.c
