@@ -155,10 +155,13 @@ class Qemu:
                 raise RuntimeError(f"QMP {name}: {reply['error']}")
 
     def wait_exit(self, timeout=30):
+        """QEMU's exit status, once all it printed has been read; None on timeout."""
         try:
-            return self.proc.wait(timeout)
+            rc = self.proc.wait(timeout)
         except subprocess.TimeoutExpired:
             return None
+        self.reader.join(5)     # the pipe may still hold the last lines
+        return rc
 
     def close(self):
         if self.proc.poll() is None:
