@@ -13,8 +13,13 @@
 #include "kernel/time.h"
 #include "kernel/traps.h"
 #include "kernel/x86.h"
+#include "drivers/acpi.h"
+#include "drivers/apic.h"
+#include "drivers/hpet.h"
 #include "drivers/pic.h"
 #include "drivers/serial.h"
+#include "drivers/vga.h"
+#include "mm/early_ioremap.h"
 #include "mm/init.h"
 
 extern char boot_stack_bottom[], boot_stack_top[];
@@ -49,8 +54,18 @@ void start_kernel(uint64_t mbi_phys)
 	setup_boot_info(mbi_phys);
 	parse_early_params(boot_info.cmdline);
 	print_banner();
-	zap_identity_mappings();
+	zap_identity_mappings();        /* physical memory now only via the fixmap */
+	early_ioremap_init();
+	vga_init();
 	e820_print_map("BIOS");
+	acpi_boot_init();
+	lapic_init();
+	io_apic_init();
+	hpet_init();
+	if (kernel_run_selftests_at_boot())
+		selftest_run_early();
+	check_early_ioremap_leak();
+	early_ioremap_finish();
 	pic_init();
 	tsc_calibrate();
 	serial_enable_rx_irq();

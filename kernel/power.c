@@ -1,5 +1,5 @@
-/* poweroff/reboot (kernel/power.h). ACPI sleep states come with the ACPI
- * driver; until then poweroff is QEMU's isa-debug-exit, then a halt. */
+/* poweroff/reboot (kernel/power.h). poweroff tries QEMU's isa-debug-exit
+ * (tests), then pm_power_off (ACPI S5, set by drivers/acpi.c), then halts. */
 #include "kernel/power.h"
 #include "kernel/io.h"
 #include "kernel/x86.h"
@@ -8,6 +8,8 @@
 
 #define KBD_STATUS   0x64
 #define KBD_CMD_RESET 0xfe       /* 8042: pulse the CPU reset line */
+
+void (*pm_power_off)(void);
 
 void qemu_exit(int code)
 {
@@ -25,6 +27,8 @@ void machine_power_off(void)
 {
 	pr_emerg("reboot: Power down\n");
 	qemu_exit(QEMU_EXIT_SUCCESS);
+	if (pm_power_off)
+		pm_power_off();
 	pr_emerg("reboot: no way to power off this machine; halted\n");
 	machine_halt();
 }

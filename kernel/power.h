@@ -17,6 +17,10 @@
 #define QEMU_EXIT_PANIC    0x12
 
 void qemu_exit(int code);                   /* returns only if no such device */
+
+/* How this machine powers off, set by a driver that knows (ACPI S5);
+ * Linux's name. machine_power_off tries QEMU's exit device first. */
+extern void (*pm_power_off)(void);
 void machine_power_off(void) __attribute__((noreturn));
 void machine_restart(void) __attribute__((noreturn));
 void machine_halt(void) __attribute__((noreturn));

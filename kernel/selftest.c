@@ -9,6 +9,9 @@
 #include "tests/kernel/ktest.h"
 
 extern const struct ktest_case __start_ktests[], __stop_ktests[];
+extern const struct ktest_case __start_ktests_early[], __stop_ktests_early[];
+
+static int early_failed;
 
 void kunit_fail(struct kunit *test, const char *file, int line, const char *fmt, ...)
 {
@@ -35,14 +38,15 @@ static int matches(const struct ktest_case *c, const char *filter)
 	       !strncmp(c->name, filter + sl + 1, fl - sl - 1);
 }
 
-int selftest_run(const char *filter)
+static int run_cases(const struct ktest_case *first, const struct ktest_case *end,
+		     const char *filter)
 {
 	int n = 0, failed = 0, total = 0;
 
-	for (const struct ktest_case *c = __start_ktests; c < __stop_ktests; c++)
+	for (const struct ktest_case *c = first; c < end; c++)
 		total += matches(c, filter);
 	console_printf("KTAP version 1\n1..%d\n", total);
-	for (const struct ktest_case *c = __start_ktests; c < __stop_ktests; c++) {
+	for (const struct ktest_case *c = first; c < end; c++) {
 		struct kunit test = { c->name, 0 };
 
 		if (!matches(c, filter))
@@ -56,9 +60,19 @@ int selftest_run(const char *filter)
 	return failed;
 }
 
+int selftest_run(const char *filter)
+{
+	return run_cases(__start_ktests, __stop_ktests, filter);
+}
+
+void selftest_run_early(void)
+{
+	early_failed = run_cases(__start_ktests_early, __stop_ktests_early, 0);
+}
+
 void selftest_run_and_exit(void)
 {
-	int failed = selftest_run(0);
+	int failed = selftest_run(0) + early_failed;
 
 	qemu_exit(failed ? QEMU_EXIT_TESTFAIL : QEMU_EXIT_SUCCESS);
 	pr_emerg("selftest: no isa-debug-exit device; halting\n");
@@ -69,6 +83,9 @@ static int cmd_selftest(int argc, char **argv)
 {
 	if (argc > 2)
 		return -1;
+	if ((unsigned long)__stop_ktests_early > (unsigned long)__start_ktests_early)
+		console_printf("# %d early-boot cases run only at boot (cmdline test)\n",
+			       (int)(__stop_ktests_early - __start_ktests_early));
 	return selftest_run(argc == 2 ? argv[1] : 0) ? -22 : 0;
 }
 DEFINE_SHELL_CMD(selftest, "selftest [suite[.case]]", "run the in-kernel tests (KTAP output)", cmd_selftest);

@@ -2,6 +2,7 @@
 #include "mm/pgtable.h"
 #include "kernel/printk.h"
 #include "kernel/x86.h"
+#include "kernel/vsprintf.h"
 
 extern char _text[], _end[];
 
@@ -44,4 +45,15 @@ void dump_pagetable(unsigned long address)
 	pr_cont("PTE %lx", pte_val(*pte));
 out:
 	pr_cont("\n");
+}
+
+/* Linux ptdump's attribute words: USR, ro/RW, PWT, PCD, PSE, GLB, NX/x. */
+const char *pgprot_str(uint64_t v, bool leaf_large, char *buf, unsigned int len)
+{
+	snprintf(buf, len, "%s %s %s %s %s %s %s",
+		 v & _PAGE_USER ? "USR" : "   ", v & _PAGE_RW ? "RW" : "ro",
+		 v & _PAGE_PWT ? "PWT" : "   ", v & _PAGE_PCD ? "PCD" : "   ",
+		 leaf_large ? "PSE" : "   ", v & _PAGE_GLOBAL ? "GLB" : "   ",
+		 v & _PAGE_NX ? "NX" : "x ");
+	return buf;
 }

@@ -64,6 +64,14 @@
 #define PMD_MASK      (~(PMD_SIZE - 1))
 #define KERNEL_PGD_BOUNDARY 256     /* first kernel-half slot */
 
+/* Protections for kernel mappings (Linux's PAGE_KERNEL family). The cache
+ * type comes from PWT/PCD with the power-on PAT: PCD|PWT = UC (SDM Vol. 3A
+ * 11.12.3, Table 11-11); PAT is programmed in the ioremap issue. */
+#define __PAGE_KERNEL      (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY | \
+			    _PAGE_GLOBAL | _PAGE_NX)
+#define __PAGE_KERNEL_RO   (__PAGE_KERNEL & ~(_PAGE_RW | _PAGE_DIRTY))
+#define __PAGE_KERNEL_NOCACHE (__PAGE_KERNEL | _PAGE_PCD | _PAGE_PWT)
+
 typedef struct { uint64_t pgd; } pgd_t;
 typedef struct { pgd_t pgd; } p4d_t;        /* folded: a p4d is its pgd */
 typedef struct { uint64_t pud; } pud_t;
@@ -71,6 +79,13 @@ typedef struct { uint64_t pmd; } pmd_t;
 typedef struct { uint64_t pte; } pte_t;
 typedef struct { uint64_t pgprot; } pgprot_t;
 
+#define __pgprot(v)          ((pgprot_t){ (v) })
+#define PAGE_KERNEL          __pgprot(__PAGE_KERNEL)
+#define PAGE_KERNEL_RO       __pgprot(__PAGE_KERNEL_RO)
+#define PAGE_KERNEL_NOCACHE  __pgprot(__PAGE_KERNEL_NOCACHE)
+#define PAGE_KERNEL_IO       PAGE_KERNEL_NOCACHE
+
+static inline uint64_t pgprot_val(pgprot_t p) { return p.pgprot; }
 static inline uint64_t pgd_val(pgd_t e) { return e.pgd; }
 static inline uint64_t p4d_val(p4d_t e) { return e.pgd.pgd; }
 static inline uint64_t pud_val(pud_t e) { return e.pud; }
@@ -105,6 +120,12 @@ static inline uint64_t p4d_table_phys(p4d_t e) { return p4d_val(e) & PHYSICAL_PA
 static inline uint64_t pud_table_phys(pud_t e) { return pud_val(e) & PHYSICAL_PAGE_MASK; }
 static inline uint64_t pmd_table_phys(pmd_t e) { return pmd_val(e) & PHYSICAL_PAGE_MASK; }
 static inline unsigned long pte_pfn(pte_t e)   { return (pte_val(e) & PHYSICAL_PAGE_MASK) >> PAGE_SHIFT; }
+static inline pte_t pfn_pte(unsigned long pfn, pgprot_t prot)
+{
+	return __pte(((uint64_t)pfn << PAGE_SHIFT & PHYSICAL_PAGE_MASK) | pgprot_val(prot));
+}
+static inline void set_pte(pte_t *ptep, pte_t pte) { *(volatile uint64_t *)&ptep->pte = pte_val(pte); }
+static inline void set_pmd(pmd_t *pmdp, pmd_t pmd) { *(volatile uint64_t *)&pmdp->pmd = pmd_val(pmd); }
 
 /* Where a table page at physical `pa` can be read from now; NULL if no
  * mapping of it exists yet. Before the direct map only the kernel image
@@ -133,6 +154,9 @@ static inline pte_t *pte_offset_kernel(pmd_t *pmd, unsigned long va)
 
 /* The top-level table CR3 points at now (SDM 3A 4.5: CR3[51:12]). */
 pgd_t *current_pgd(void);
+
+/* The attribute words Linux's ptdump prints for an entry value. */
+const char *pgprot_str(uint64_t v, bool leaf_large, char *buf, unsigned int len);
 
 /* Prints Linux's walk line, "PGD 1234067 P4D 1234067 PUD ... PMD ... PTE ...",
  * stopping at the first entry that is absent or a leaf. */

@@ -13,10 +13,12 @@ esac
 here=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-mkdir -p "$tmp/boot/grub"
-cp "$elf" "$tmp/boot/carta.elf"
-sed "s|@CMDLINE@|$cmdline|" "$here/iso/grub.cfg.in" > "$tmp/boot/grub/grub.cfg"
+root=$tmp/root                  # what goes on the ISO (the log stays outside)
+mkdir -p "$root/boot/grub"
+cp "$elf" "$root/boot/carta.elf"
+sed "s|@CMDLINE@|$cmdline|" "$here/iso/grub.cfg.in" > "$root/boot/grub/grub.cfg"
 # Only the BIOS platform: one El Torito image, smallest and fastest to boot.
-grub-mkrescue -d /usr/lib/grub/i386-pc -o "$out.tmp" "$tmp" >"$tmp/log" 2>&1 ||
+# Written under a private name and renamed: concurrent builders never clash.
+grub-mkrescue -d /usr/lib/grub/i386-pc -o "$tmp/out.iso" "$root" >"$tmp/log" 2>&1 ||
 	{ cat "$tmp/log" >&2; exit 1; }
-mv "$out.tmp" "$out"
+mv "$tmp/out.iso" "$out"

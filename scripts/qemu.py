@@ -33,10 +33,15 @@ EXIT_PANIC = (0x12 << 1) | 1       # 37: panic/oops in test mode
 PROMPT = "carta> "
 
 
-def base_args(iso, mem="256M", cpu="max", accel="tcg", machine="pc"):
-    return ["qemu-system-x86_64", "-machine", machine, "-accel", accel,
-            "-cpu", cpu, "-m", mem, "-cdrom", iso, "-boot", "d",
-            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+def base_args(iso, mem="256M", cpu="max", accel="tcg", machine="pc", debug_exit=True):
+    args = ["qemu-system-x86_64", "-machine", machine, "-accel", accel,
+            "-cpu", cpu, "-m", mem, "-cdrom", iso, "-boot", "d"]
+    if debug_exit:
+        args += ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+    return args
+
+
+_iso_lock = threading.Lock()
 
 
 def iso_for(cmdline=""):
@@ -44,7 +49,9 @@ def iso_for(cmdline=""):
     with open(KERNEL, "rb") as f:
         key = hashlib.sha1(f.read() + b"\0" + cmdline.encode()).hexdigest()[:16]
     iso = os.path.join(BUILD, "isos", key + ".iso")
-    if not os.path.exists(iso):
+    with _iso_lock:     # test threads asking for the same ISO build it once
+        if os.path.exists(iso):
+            return iso
         os.makedirs(os.path.dirname(iso), exist_ok=True)
         subprocess.run([os.path.join(ROOT, "scripts", "mkiso.sh"), KERNEL, iso]
                        + cmdline.split(), check=True)
@@ -55,10 +62,10 @@ class Qemu:
     """One QEMU running Carta headless: serial on pipes, QMP on a socket."""
 
     def __init__(self, cmdline="testmode", mem="256M", cpu="max", machine="pc",
-                 extra=(), iso=None):
+                 extra=(), iso=None, debug_exit=True):
         self.tmp = tempfile.mkdtemp(prefix="carta-")
         self.qmp_path = os.path.join(self.tmp, "qmp.sock")
-        args = base_args(iso or iso_for(cmdline), mem, cpu, "tcg", machine)
+        args = base_args(iso or iso_for(cmdline), mem, cpu, "tcg", machine, debug_exit)
         args += ["-display", "none", "-monitor", "none", "-serial", "stdio",
                  "-no-reboot", "-qmp", f"unix:{self.qmp_path},server=on,wait=off"]
         args += list(extra)
@@ -72,11 +79,15 @@ class Qemu:
         self.qmp = None
 
     def _read(self):
+        held = b""      # a CR at the end of a read may be half of a CR LF
         while True:
-            data = self.proc.stdout.read1(4096) if hasattr(self.proc.stdout, "read1") \
-                else os.read(self.proc.stdout.fileno(), 4096)
+            data = os.read(self.proc.stdout.fileno(), 4096)
             if not data:
                 break
+            data = held + data
+            held = b"\r" if data.endswith(b"\r") else b""
+            if held:
+                data = data[:-1]
             with self.lock:
                 self.out += data.decode("latin-1").replace("\r\n", "\n")
                 self.lock.notify_all()

@@ -19,12 +19,17 @@ struct ktest_case {
 	void (*run)(struct kunit *test);
 };
 
-#define KTEST(suite_, name_)                                                  \
+#define __KTEST(sect, suite_, name_)                                          \
 	static void ktest_##suite_##_##name_(struct kunit *test);             \
 	static const struct ktest_case __ktest_##suite_##_##name_              \
-	__attribute__((used, section(".ktests"), aligned(8))) =               \
+	__attribute__((used, section(sect), aligned(8))) =                    \
 		{ #suite_, #name_, ktest_##suite_##_##name_ };                 \
 	static void ktest_##suite_##_##name_(struct kunit *test)
+
+#define KTEST(suite_, name_) __KTEST(".ktests", suite_, name_)
+/* A case that needs early boot (early_ioremap still open): it runs only at
+ * boot with cmdline `test`, just before early_ioremap_finish(). */
+#define KTEST_EARLY(suite_, name_) __KTEST(".ktests_early", suite_, name_)
 
 void kunit_fail(struct kunit *test, const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

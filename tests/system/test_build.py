@@ -43,3 +43,19 @@ def test_cross_compile_prefix_builds():
     if not shutil.which(prefix + "gcc"):
         return "SKIP no cross toolchain"
     make_in("build/cross", f"CROSS_COMPILE={prefix}")
+
+
+def compile_probe(*defines):
+    src = os.path.join(ROOT, "tests", "build", "fixmap_bad_index.c")
+    return subprocess.run(["gcc", "-std=gnu11", "-ffreestanding", "-I", ROOT, "-c", src,
+                           "-o", "/dev/null", *defines], capture_output=True, text=True)
+
+
+def test_fix_to_virt_rejects_bad_constant_at_compile_time():
+    good = compile_probe("-DFIX_INDEX=FIX_APIC_BASE")
+    assert good.returncode == 0, good.stderr
+    last = compile_probe("-DFIX_INDEX=(__end_of_fixed_addresses-1)")
+    assert last.returncode == 0, last.stderr
+    bad = compile_probe()
+    assert bad.returncode != 0
+    assert "fix_to_virt: index beyond __end_of_fixed_addresses" in bad.stderr, bad.stderr

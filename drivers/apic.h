@@ -1,0 +1,26 @@
+/* The local APIC and the IO-APICs, reached through fixmap entries
+ * (FIX_APIC_BASE, FIX_IO_APIC_BASE_n). For now they are found, mapped
+ * uncached and identified; interrupts still go through the 8259 PIC. */
+#ifndef DRIVERS_APIC_H
+#define DRIVERS_APIC_H
+
+#include <stdint.h>
+
+#define MSR_IA32_APICBASE     0x1b
+#define APIC_DEFAULT_PHYS_BASE 0xfee00000UL
+
+struct lapic_info {
+	uint64_t phys;
+	unsigned long virt;
+	uint32_t id, version, max_lvt;
+};
+
+extern struct lapic_info lapic;
+
+void lapic_init(void);        /* boot, after acpi_boot_init */
+void io_apic_init(void);
+
+/* IO-APIC register access (IOREGSEL at +0, IOWIN at +0x10; 82093AA data sheet). */
+uint32_t io_apic_read(unsigned int ioapic, unsigned int reg);
+
+#endif

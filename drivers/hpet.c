@@ -1,0 +1,45 @@
+/* HPET identification (drivers/hpet.h). Registers, HPET spec 2.3.1:
+ * 0x000 capabilities and ID, 0x010 configuration, 0x0f0 main counter. */
+#include "drivers/hpet.h"
+#include "drivers/acpi.h"
+#include "kernel/io.h"
+#include "kernel/printk.h"
+#include "mm/fixmap.h"
+
+#define HPET_ID          0x000
+#define HPET_CFG         0x010
+#define HPET_COUNTER     0x0f0
+#define HPET_CFG_ENABLE  0x1
+#define HPET_ID_NUMBER(id)  ((((id) >> 8) & 0x1f) + 1)   /* comparators */
+#define HPET_ID_64BIT    (1ULL << 13)
+#define HPET_PERIOD(id)  ((id) >> 32)                    /* femtoseconds per tick */
+
+static volatile void *hpet_virt;
+
+void hpet_init(void)
+{
+	uint64_t id;
+
+	if (!acpi_info.hpet_address)
+		return;
+	if (set_fixmap_nocache(FIX_HPET_BASE, acpi_info.hpet_address))
+		return;
+	hpet_virt = (volatile void *)fix_to_virt(FIX_HPET_BASE);
+	id = readq(hpet_virt + HPET_ID);
+	if (!HPET_PERIOD(id) || HPET_PERIOD(id) > 100000000ULL) {   /* spec: <= 100 ns */
+		pr_warn("hpet: at 0x%llx: period %llu fs is invalid; ignored\n",
+			(unsigned long long)acpi_info.hpet_address,
+			(unsigned long long)HPET_PERIOD(id));
+		hpet_virt = 0;
+		return;
+	}
+	writeq(readq(hpet_virt + HPET_CFG) | HPET_CFG_ENABLE, hpet_virt + HPET_CFG);
+	pr_info("hpet: at MMIO 0x%llx (FIX_HPET_BASE), %llu comparators, %s, period %llu fs\n",
+		(unsigned long long)acpi_info.hpet_address, (unsigned long long)HPET_ID_NUMBER(id),
+		id & HPET_ID_64BIT ? "64-bit" : "32-bit", (unsigned long long)HPET_PERIOD(id));
+}
+
+uint64_t hpet_read_counter(void)
+{
+	return hpet_virt ? readq(hpet_virt + HPET_COUNTER) : 0;
+}
