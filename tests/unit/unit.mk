@@ -12,3 +12,10 @@ UNIT_SRCS_vsprintf := kernel/vsprintf.c
 
 UNIT_TESTS += cmdline
 UNIT_SRCS_cmdline := kernel/cmdline.c
+
+# test_early_ioremap.c includes both sources itself (to reach static state)
+UNIT_TESTS += early_ioremap
+UNIT_SRCS_early_ioremap := mm/early_ioremap.c mm/fixmap.c
+
+UNIT_TESTS += acpi
+UNIT_SRCS_acpi := drivers/acpi_tables.c
