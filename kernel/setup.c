@@ -34,28 +34,19 @@ void setup_boot_info(uint64_t mbi_phys)
 	boot_info.info_phys = mbi_phys;
 }
 
-/* Linux's names (arch/x86/kernel/e820.c); unknown types as "type N". */
-const char *e820_type_to_string(uint32_t type, char *buf, unsigned int len)
-{
-	switch (type) {
-	case E820_TYPE_RAM:      return "usable";
-	case E820_TYPE_RESERVED: return "reserved";
-	case E820_TYPE_ACPI:     return "ACPI data";
-	case E820_TYPE_NVS:      return "ACPI NVS";
-	case E820_TYPE_UNUSABLE: return "unusable";
-	}
-	snprintf(buf, len, "type %u", type);
-	return buf;
-}
-
 static void e820_print_entry(const struct e820_entry *e, int (*out)(const char *, ...))
 {
-	char tbuf[16];
+	const char *name = e820_type_name(e->type);
+
 	/* The end is inclusive, as Linux prints it; a zero-size entry ends
-	 * one below its start, which is what Linux shows too. */
-	out("BIOS-e820: [mem 0x%016llx-0x%016llx] %s\n", (unsigned long long)e->addr,
-	    (unsigned long long)(e->addr + e->size - 1),
-	    e820_type_to_string(e->type, tbuf, sizeof(tbuf)));
+	 * one below its start, which is what Linux shows too. Linux shows an
+	 * unknown type as "type N". */
+	if (strcmp(name, "unknown"))
+		out("BIOS-e820: [mem 0x%016llx-0x%016llx] %s\n", (unsigned long long)e->addr,
+		    (unsigned long long)(e->addr + e->size - 1), name);
+	else
+		out("BIOS-e820: [mem 0x%016llx-0x%016llx] type %u\n", (unsigned long long)e->addr,
+		    (unsigned long long)(e->addr + e->size - 1), e->type);
 }
 
 static int pr_info_line(const char *fmt, ...)

@@ -14,6 +14,5 @@ void setup_boot_info(uint64_t mbi_phys);
 
 /* Prints Linux's "BIOS-e820: [mem 0x...-0x...] usable" lines via printk. */
 void e820_print_map(const char *who);
-const char *e820_type_to_string(uint32_t type, char *buf, unsigned int len);
 
 #endif

@@ -4,25 +4,17 @@ next/step work, higher-half memory reads as the multiboot2 spec says, and a
 software breakpoint works once paging is on."""
 import os
 import re
-import socket
 import subprocess
 
 from qemu import Qemu
+from gdb_session import free_port, gdb_stub_args
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
 def test_breakpoint_bt_step_and_memory():
     port = free_port()
-    with Qemu(extra=["-S", "-gdb", f"tcp:127.0.0.1:{port}"]) as vm:
+    with Qemu(extra=gdb_stub_args(port)):
         cmds = ["hbreak start_kernel", "continue", "bt", "info registers rip",
                 "x/4xb _text", "next", "step", "tbreak parse_early_params", "continue",
                 "p boot_info.loader_name", "p/x $cr3", "kill"]
