@@ -114,6 +114,9 @@ static inline bool pmd_leaf(pmd_t e)    { return pmd_present(e) && (pmd_val(e) &
 static inline bool pte_none(pte_t e)    { return !pte_val(e); }
 static inline bool pte_present(pte_t e) { return pte_val(e) & _PAGE_PRESENT; }
 
+/* Page sizes a leaf can map (Linux's enum pg_level). */
+enum pg_level { PG_LEVEL_NONE, PG_LEVEL_4K, PG_LEVEL_2M, PG_LEVEL_1G };
+
 /* Physical address of the next-level table (or of a leaf's frame). */
 static inline uint64_t pgd_table_phys(pgd_t e) { return pgd_val(e) & PHYSICAL_PAGE_MASK; }
 static inline uint64_t p4d_table_phys(p4d_t e) { return p4d_val(e) & PHYSICAL_PAGE_MASK; }
@@ -124,6 +127,10 @@ static inline pte_t pfn_pte(unsigned long pfn, pgprot_t prot)
 {
 	return __pte(((uint64_t)pfn << PAGE_SHIFT & PHYSICAL_PAGE_MASK) | pgprot_val(prot));
 }
+static inline unsigned long pmd_pfn(pmd_t e) { return (pmd_val(e) & PHYSICAL_PAGE_MASK & PMD_MASK) >> PAGE_SHIFT; }
+static inline unsigned long pud_pfn(pud_t e) { return (pud_val(e) & PHYSICAL_PAGE_MASK & PUD_MASK) >> PAGE_SHIFT; }
+static inline void set_pgd(pgd_t *pgdp, pgd_t pgd) { *(volatile uint64_t *)&pgdp->pgd = pgd_val(pgd); }
+static inline void set_pud(pud_t *pudp, pud_t pud) { *(volatile uint64_t *)&pudp->pud = pud_val(pud); }
 static inline void set_pte(pte_t *ptep, pte_t pte) { *(volatile uint64_t *)&ptep->pte = pte_val(pte); }
 static inline void set_pmd(pmd_t *pmdp, pmd_t pmd) { *(volatile uint64_t *)&pmdp->pmd = pmd_val(pmd); }
 
@@ -151,6 +158,50 @@ static inline pte_t *pte_offset_kernel(pmd_t *pmd, unsigned long va)
 	pte_t *t = pgtable_phys_to_virt(pmd_table_phys(*pmd));
 	return t ? t + pte_index(va) : 0;
 }
+
+/* --- the page-table core (mm/pgtable.c) ---------------------------------
+ * All take the top-level table to work on, so the same code builds
+ * swapper_pg_dir and edits any other; all kernel-half only. Table pages
+ * come from pgtable_alloc_page (mm/pgalloc.h). Callers serialize (boot is
+ * single-threaded; later, under the kernel page-table lock). */
+
+/* Maps [va, va+size) to [pa, pa+size) with prot, using the largest leaf
+ * that alignment allows at each step: 1 GiB (if allow_1g, i.e. CPUID
+ * pdpe1gb), 2 MiB, else 4 KiB. va, pa and size must be page-aligned and
+ * the range must be unmapped. 0, -EINVAL (bad arguments), -EBUSY (already
+ * mapped) or -ENOMEM (no table page); on error nothing stays mapped. */
+int map_kernel_range(pgd_t *pgd, unsigned long va, uint64_t pa, unsigned long size,
+		     pgprot_t prot, bool allow_1g);
+
+/* Unmaps [va, va+size) (page-aligned), splitting large leaves that only
+ * partly overlap, freeing every table page that becomes empty, then
+ * flushing the range. 0 or -ENOMEM (a needed split failed: nothing
+ * unmapped). Unmapped holes inside the range are fine. */
+int unmap_kernel_range(pgd_t *pgd, unsigned long va, unsigned long size);
+
+/* Replaces the large leaf mapping va at `level` (PG_LEVEL_1G or _2M) by a
+ * table of 512 leaves one size down with the same attributes. 0,
+ * -EINVAL (no such leaf) or -ENOMEM. Flushes the old translation. */
+int split_large_page(pgd_t *pgd, unsigned long va, enum pg_level level);
+
+/* The leaf entry mapping va (cast to pte_t *, as Linux does for large
+ * leaves) and its level; NULL with *level = PG_LEVEL_NONE if unmapped. */
+pte_t *lookup_address_in_pgd(pgd_t *pgd, unsigned long va, enum pg_level *level);
+
+/* Change-page-attribute: sets `set` and clears `clear` in the leaves
+ * mapping [va, va + npages pages), splitting large leaves the range only
+ * partly covers, then flushes. 0, -EINVAL (part of the range unmapped:
+ * nothing changed) or -ENOMEM. */
+int change_page_attr(pgd_t *pgd, unsigned long va, unsigned long npages,
+		     uint64_t set, uint64_t clear);
+
+/* The kernel's top-level table (early_top_pgt now, swapper_pg_dir later). */
+pgd_t *kernel_pgd(void);
+pte_t *lookup_address(unsigned long va, enum pg_level *level);
+int set_memory_ro(unsigned long va, unsigned long npages);
+int set_memory_rw(unsigned long va, unsigned long npages);
+int set_memory_nx(unsigned long va, unsigned long npages);
+int set_memory_x(unsigned long va, unsigned long npages);
 
 /* The top-level table CR3 points at now (SDM 3A 4.5: CR3[51:12]). */
 pgd_t *current_pgd(void);

@@ -19,3 +19,6 @@ UNIT_SRCS_early_ioremap := mm/early_ioremap.c mm/fixmap.c
 
 UNIT_TESTS += acpi
 UNIT_SRCS_acpi := drivers/acpi_tables.c
+
+UNIT_TESTS += pgtable
+UNIT_SRCS_pgtable := mm/pgtable.c

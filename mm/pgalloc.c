@@ -1,0 +1,98 @@
+/* How the kernel gets and reaches its page-table pages (mm/pgalloc.h), and
+ * the live walk printer. Kernel only: the host tests of mm/pgtable.c bring
+ * their own simulated physical memory instead. */
+#include "mm/pgalloc.h"
+#include "kernel/errno.h"
+#include "kernel/printk.h"
+#include "kernel/x86.h"
+#include "kernel/vsprintf.h"
+#include "kernel/string.h"
+
+extern char _text[], _end[];
+
+void *pgtable_phys_to_virt(uint64_t pa)
+{
+	if (pa >= __pa_symbol(_text) && pa < __pa_symbol(_end))
+		return __va_symbol(pa);
+	return 0;
+}
+
+pgd_t *current_pgd(void)
+{
+	return pgtable_phys_to_virt(read_cr3() & PHYSICAL_PAGE_MASK);
+}
+
+void dump_pagetable(unsigned long address)
+{
+	pgd_t *pgd = current_pgd();
+	p4d_t *p4d;
+	pud_t *pud;
+	pmd_t *pmd;
+	pte_t *pte;
+
+	if (!pgd) {
+		printk(KERN_ALERT "PGD at CR3 %lx is not mapped\n", read_cr3());
+		return;
+	}
+	pgd = pgd_offset_pgd(pgd, address);
+	printk(KERN_ALERT "PGD %lx ", pgd_val(*pgd));
+	p4d = p4d_offset(pgd, address);
+	pr_cont("P4D %lx ", p4d_val(*p4d));
+	if (!p4d_present(*p4d) || !(pud = pud_offset(p4d, address)))
+		goto out;
+	pr_cont("PUD %lx ", pud_val(*pud));
+	if (!pud_present(*pud) || pud_leaf(*pud) || !(pmd = pmd_offset(pud, address)))
+		goto out;
+	pr_cont("PMD %lx ", pmd_val(*pmd));
+	if (!pmd_present(*pmd) || pmd_leaf(*pmd) || !(pte = pte_offset_kernel(pmd, address)))
+		goto out;
+	pr_cont("PTE %lx", pte_val(*pte));
+out:
+	pr_cont("\n");
+}
+
+/* Where table pages come from: memblock during early boot, the page
+ * allocator once it exists (pgtable_set_allocator). */
+static phys_addr_t (*alloc_hook)(void);
+static void (*free_hook)(phys_addr_t pa);
+unsigned long nr_pgtable_pages;
+
+void pgtable_set_allocator(phys_addr_t (*alloc)(void), void (*release)(phys_addr_t))
+{
+	alloc_hook = alloc;
+	free_hook = release;
+}
+
+phys_addr_t pgtable_alloc_page(void)
+{
+	phys_addr_t pa = alloc_hook ? alloc_hook() : 0;
+	void *va = pa ? pgtable_phys_to_virt(pa) : 0;
+
+	if (!va) {
+		pr_err("pgtable_alloc_page: no page for a page table (%s)\n",
+		       alloc_hook ? "allocator empty or page unreachable" : "no allocator yet");
+		return 0;
+	}
+	memset(va, 0, PAGE_SIZE);   /* a new table maps nothing (SDM 3A 4.5: P=0) */
+	nr_pgtable_pages++;
+	return pa;
+}
+
+bool pgtable_page_freeable(phys_addr_t pa)
+{
+	return pa < __pa_symbol(_text) || pa >= __pa_symbol(_end);
+}
+
+void pgtable_free_page(phys_addr_t pa)
+{
+	if (free_hook)
+		free_hook(pa);
+	nr_pgtable_pages--;
+}
+
+extern pgd_t early_top_pgt[PTRS_PER_PGD];
+
+pgd_t *kernel_pgd(void)
+{
+	return early_top_pgt;
+}

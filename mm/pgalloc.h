@@ -1,0 +1,23 @@
+/* Page-table pages: where they come from and how they are reached.
+ *
+ * One allocation hook (pgtable_set_allocator): memblock during early
+ * boot, the page allocator once it exists. Every table page is zeroed and
+ * counted in nr_pgtable_pages (meminfo's PageTables). */
+#ifndef MM_PGALLOC_H
+#define MM_PGALLOC_H
+
+#include "mm/pgtable.h"
+
+typedef uint64_t phys_addr_t;
+
+extern unsigned long nr_pgtable_pages;
+
+void pgtable_set_allocator(phys_addr_t (*alloc)(void), void (*release)(phys_addr_t pa));
+/* A zeroed, counted table page; 0 (with one line) when none can be had. */
+phys_addr_t pgtable_alloc_page(void);
+void pgtable_free_page(phys_addr_t pa);
+/* False for the static tables in the kernel image (boot/early_pgt.asm,
+ * bm_pte), which are never freed. */
+bool pgtable_page_freeable(phys_addr_t pa);
+
+#endif
