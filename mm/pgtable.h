@@ -206,6 +206,9 @@ int set_memory_x(unsigned long va, unsigned long npages);
 /* The top-level table CR3 points at now (SDM 3A 4.5: CR3[51:12]). */
 pgd_t *current_pgd(void);
 
+/* Prints the ranges of pgd at or above `from` (mm/ptdump.c). */
+void ptdump_walk_pgd(pgd_t *pgd, unsigned long from);
+
 /* The attribute words Linux's ptdump prints for an entry value. */
 const char *pgprot_str(uint64_t v, bool leaf_large, char *buf, unsigned int len);
 

@@ -165,6 +165,17 @@ class Qemu:
             if "error" in reply:
                 raise RuntimeError(f"QMP {name}: {reply['error']}")
 
+    def info_tlb(self):
+        """QEMU `info tlb`: {virtual page: (physical, flags)} for every mapped
+        4 KiB page, as the CPU would translate it now. Flags: X=NX G=global
+        P=PSE D=dirty A=accessed C=PCD T=PWT U=user W=writable."""
+        entries = {}
+        for line in self.hmp("info tlb").splitlines():
+            m = re.match(r"([0-9a-f]+): ([0-9a-f]+) (\S+)", line.strip())
+            if m:
+                entries[int(m.group(1), 16)] = (int(m.group(2), 16), m.group(3))
+        return entries
+
     def wait_exit(self, timeout=30):
         """QEMU's exit status, once all it printed has been read; None on timeout."""
         try:
@@ -226,3 +237,46 @@ def main():
 
 if __name__ == "__main__":
     main()
+
+
+PTDUMP_LINE = re.compile(r"^0x([0-9a-f]{16})-0x([0-9a-f]{16})\s+\d+[KMGTPE] (.*) (pgd|pud|pmd|pte)$", re.M)
+
+
+def ptdump_ranges(text):
+    """Parses `ptdump` output: [(start, end, attrs or None, level)], end exclusive
+    (0 for the range that ends at 2^64)."""
+    ranges = []
+    for start, end, attrs, level in PTDUMP_LINE.findall(text):
+        words = attrs.split()
+        ranges.append((int(start, 16), int(end, 16), words if words else None, level))
+    return ranges
+
+
+def check_ptdump_against_tlb(ranges, tlb, low=0xffff800000000000):
+    """Every leaf QEMU's `info tlb` lists at or above `low` must fall in a present
+    ptdump range with the same RW, NX, global, user, PCD and PWT; every present
+    range must be mapped in info tlb at its first and last leaf (info tlb lists
+    a 2 MiB or 1 GiB leaf once, at its start). Returns a list of
+    disagreements (empty: they agree)."""
+    bad = []
+    leaf = {"pte": 4096, "pmd": 2 << 20, "pud": 1 << 30}
+    present = [(s, e or (1 << 64), a, lv) for s, e, a, lv in ranges if a is not None]
+    for va, (_, flags) in sorted(tlb.items()):
+        if va < low:
+            continue
+        hit = [a for s, e, a, _ in present if s <= va < e]
+        if not hit:
+            bad.append(f"{va:#x}: mapped ({flags}) but no present ptdump range")
+            continue
+        a = hit[0]
+        want = {"W": "RW" in a, "X": "NX" in a, "G": "GLB" in a, "U": "USR" in a,
+                "C": "PCD" in a, "T": "PWT" in a}
+        for letter, on in want.items():
+            if (letter in flags) != on:
+                bad.append(f"{va:#x}: info tlb {flags} vs ptdump {' '.join(a)} ({letter})")
+                break
+    for s, e, a, lv in present:
+        for va in (s, e - leaf.get(lv, 4096)):
+            if va >= low and va not in tlb:
+                bad.append(f"ptdump range {s:#x}-{e:#x} present but {va:#x} not in info tlb")
+    return bad

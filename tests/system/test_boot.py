@@ -9,17 +9,6 @@ KERNEL_MAP = 0xffffffff80000000
 LOAD_PHYS = 0x200000
 
 
-def tlb_entries(vm):
-    """QEMU `info tlb`: {virtual: (physical, flags)} for every mapped page."""
-    out = vm.hmp("info tlb")
-    entries = {}
-    for line in out.splitlines():
-        m = re.match(r"([0-9a-f]+): ([0-9a-f]+) (\S+)", line.strip())
-        if m:
-            entries[int(m.group(1), 16)] = (int(m.group(2), 16), m.group(3))
-    return entries
-
-
 def test_reaches_prompt_with_timestamps():
     with Qemu() as vm:
         vm.wait_prompt()
@@ -35,7 +24,7 @@ def test_reaches_prompt_with_timestamps():
 def test_info_tlb_has_no_identity_map_and_kernel_high():
     with Qemu() as vm:
         vm.wait_prompt()
-        tlb = tlb_entries(vm)
+        tlb = vm.info_tlb()
         assert tlb, "info tlb returned nothing"
         low = [hex(v) for v in tlb if v < 0xffff800000000000]
         assert not low, f"user-half mappings left: {low[:5]}"

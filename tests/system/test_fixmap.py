@@ -5,7 +5,6 @@ import re
 
 from qemu import Qemu
 from gdb_session import Gdb, free_port, gdb_stub_args
-from test_boot import tlb_entries
 
 FIXADDR_TOP = 0xffffffffff7ff000
 PAGE = 4096
@@ -29,7 +28,7 @@ def test_fixmap_agrees_with_info_tlb():
     with Qemu() as vm:
         vm.wait_prompt()
         out = vm.command("fixmap all")
-        tlb = tlb_entries(vm)
+        tlb = vm.info_tlb()
     entries = fixmap_entries(out)
     assert len(entries) > 512, out[-800:]
     lowest = min(v for _, v, _, _ in entries.values())
@@ -61,7 +60,7 @@ def test_earlyioremap_all_free_after_boot_and_slots_where_expected():
     with Qemu() as vm:
         vm.wait_prompt()
         out = vm.command("earlyioremap")
-        tlb = tlb_entries(vm)
+        tlb = vm.info_tlb()
     assert "early boot over (new maps refused)" in out, out
     rows = re.findall(r"^\s*(\d) 0x([0-9a-f]{16})\s+(\w+)\s+(.*)$", out, re.M)
     assert len(rows) == 8, out
@@ -103,7 +102,7 @@ def test_gdb_walk_of_early_ioremap():
         prev_size = gdb.cmd("p/x prev_size")
         pte = gdb.cmd(f"p/x bm_pte[{(virt >> 12) & 511}]")
         sig = gdb.cmd(f"x/4c {virt}")
-        tlb = tlb_entries(vm)                 # the same moment, from QEMU
+        tlb = vm.info_tlb()                 # the same moment, from QEMU
     assert virt & 0xfff == phys & 0xfff
     assert virt & ~0xfff == slot_virt[0], (hex(virt), [hex(s) for s in slot_virt])
     assert m.group(1) in prev_map, prev_map
