@@ -23,7 +23,7 @@ extern early_top_pgt, level2_kernel_pgt
 extern __bss_start, _end, _text
 extern start_kernel
 extern early_print32_and_halt
-global _start, boot_stack_bottom, boot_stack_top, early_gdt
+global _start, boot_stack_guard, boot_stack_bottom, boot_stack_top, early_gdt
 
 section .head.text progbits alloc exec nowrite align=16
 bits 32
@@ -178,6 +178,10 @@ msg_no_pae:       db "Carta boot: this CPU lacks PAE; cannot boot; halting.", 0
 
 section .bss
 align 4096
+; One page below the stack that mark_rodata_ro (mm/init.c) unmaps: an
+; overflow faults there instead of silently overwriting .bss.
+boot_stack_guard:
+	resb PAGE_SIZE
 boot_stack_bottom:
 	resb BOOT_STACK_SIZE
 boot_stack_top:

@@ -1,4 +1,5 @@
 /* `crash KIND`: fault on purpose, to see each oops the kernel prints. */
+#include <stdint.h>
 #include "kernel/shell.h"
 #include "kernel/string.h"
 #include "kernel/printk.h"
@@ -24,12 +25,51 @@ static void crash_pf(void)
 	*p = 0xdead;
 }
 
+static const int crash_rodata = 1;
+
+/* Writes to .rodata, read-only since mark_rodata_ro. */
+static void crash_wp(void)
+{
+	pr_info("crash: writing to read-only data at %p\n", &crash_rodata);
+	*(volatile int *)&crash_rodata = 2;
+}
+
+/* A `ret` in .data, which is NX: fetching it faults. */
+static uint8_t crash_data_code[16] = { 0xc3 };
+
+static void crash_nx(void)
+{
+	pr_info("crash: executing data at %p\n", crash_data_code);
+	((void (*)(void))crash_data_code)();
+}
+
+/* Recurses until the boot stack runs into its guard page. The depth
+ * check only keeps the compiler from calling this infinite recursion. */
+static __attribute__((noinline)) int crash_recurse(int depth)
+{
+	volatile char frame[256];
+
+	frame[0] = (char)depth;
+	if (depth > 1000000)
+		return 0;
+	return crash_recurse(depth + 1) + frame[0];
+}
+
+static void crash_stack(void)
+{
+	pr_info("crash: recursing until the stack overflows\n");
+	crash_recurse(0);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
 } crash_kinds[] = {
 	{ "null", crash_null },
 	{ "pf", crash_pf },
+	{ "wp", crash_wp },
+	{ "nx", crash_nx },
+	{ "stack", crash_stack },
 };
 
 static int cmd_crash(int argc, char **argv)
@@ -43,4 +83,4 @@ static int cmd_crash(int argc, char **argv)
 		}
 	return -1;
 }
-DEFINE_SHELL_CMD(crash, "crash null|pf", "fault on purpose to see the oops", cmd_crash);
+DEFINE_SHELL_CMD(crash, "crash null|pf|wp|nx|stack", "fault on purpose to see the oops", cmd_crash);

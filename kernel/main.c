@@ -8,6 +8,7 @@
 #include "kernel/printk.h"
 #include "kernel/selftest.h"
 #include "kernel/setup.h"
+#include "kernel/sections.h"
 #include "kernel/shell.h"
 #include "kernel/stacktrace.h"
 #include "kernel/time.h"
@@ -22,7 +23,6 @@
 #include "mm/early_ioremap.h"
 #include "mm/init.h"
 
-extern char boot_stack_bottom[], boot_stack_top[];
 
 static void register_boot_stacks(void)
 {
@@ -51,6 +51,7 @@ void start_kernel(uint64_t mbi_phys)
 	gdt_init();
 	idt_init();             /* from here a fault prints an oops, not a reset */
 	early_cpu_init();
+	cr4_init();
 	setup_boot_info(mbi_phys);
 	parse_early_params(boot_info.cmdline);
 	print_banner();
@@ -66,6 +67,8 @@ void start_kernel(uint64_t mbi_phys)
 		selftest_run_early();
 	check_early_ioremap_leak();
 	early_ioremap_finish();
+	mark_rodata_ro();
+	ptdump_check_wx();
 	pic_init();
 	tsc_calibrate();
 	serial_enable_rx_irq();

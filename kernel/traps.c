@@ -3,6 +3,8 @@
 #include "kernel/gdt.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/sections.h"
+#include "mm/memlayout.h"
 #include "kernel/errno.h"
 #include "drivers/pic.h"
 #include "mm/fault.h"
@@ -92,6 +94,24 @@ static void do_irq(struct pt_regs *regs)
 	pic_eoi(irq);
 }
 
+/* A double fault whose stack pointer sits in (or just above) the boot
+ * stack's guard page: the stack overflowed, the #PF for the guard page
+ * could not push its frame, and the CPU escalated to #DF, which runs on
+ * its own IST stack (SDM Vol. 3A 6.15, interrupt 8). Says so, as Linux. */
+static void handle_stack_overflow(struct pt_regs *regs)
+{
+	unsigned long guard = (unsigned long)boot_stack_guard;
+
+	if (regs->sp < guard || regs->sp >= (unsigned long)boot_stack_bottom + 256)
+		return;
+	oops_begin();
+	pr_emerg("BUG: stack guard page was hit at 0x%lx (stack is 0x%lx..0x%lx)\n", regs->sp,
+		 (unsigned long)boot_stack_bottom, (unsigned long)boot_stack_top - 1);
+	pr_emerg("kernel stack overflow (double-fault): %04lx [#1] NOPTI\n", regs->error_code);
+	pr_emerg("task: boot (swapper), guard page 0x%lx-0x%lx\n", guard, guard + PAGE_SIZE - 1);
+	oops_end(regs);
+}
+
 void do_trap(struct pt_regs *regs)
 {
 	unsigned long v = regs->vector;
@@ -108,6 +128,7 @@ void do_trap(struct pt_regs *regs)
 		int3_count++;   /* a breakpoint trap returns after the int3 */
 		return;
 	case X86_TRAP_DF:
+		handle_stack_overflow(regs);
 		die("double fault", regs, regs->error_code);
 	default:
 		die(v < NR_EXCEPTION_VECTORS && exception_names[v] ? exception_names[v]

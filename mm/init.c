@@ -1,7 +1,10 @@
 /* Memory set-up steps of start_kernel (mm/init.h). */
 #include "mm/init.h"
 #include "mm/pgtable.h"
+#include "kernel/cpufeature.h"
+#include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/sections.h"
 #include "kernel/x86.h"
 
 extern pgd_t early_top_pgt[PTRS_PER_PGD];
@@ -14,4 +17,51 @@ void zap_identity_mappings(void)
 	 * 4.10.4.1); the identity map was never global, so this is enough. */
 	write_cr3(read_cr3());
 	pr_info("x86/mm: identity map of 0-4 GiB dropped; user half empty\n");
+}
+
+/* CR4.PGE always: kernel pages are global, so their TLB entries survive
+ * the CR3 switches between processes (SDM Vol. 3A 4.10.2.4). SMEP and
+ * SMAP when the CPU has them: ring 0 may then neither execute nor (outside
+ * stac/clac) touch user pages (4.6). */
+void cr4_init(void)
+{
+	unsigned long cr4 = read_cr4() | X86_CR4_PGE;
+
+	if (boot_cpu_has(X86_FEATURE_SMEP))
+		cr4 |= X86_CR4_SMEP;
+	if (boot_cpu_has(X86_FEATURE_SMAP))
+		cr4 |= X86_CR4_SMAP;
+	write_cr4(cr4);
+	pr_info("x86/cpu: CR4.PGE on; SMEP %s; SMAP %s\n",
+		cr4 & X86_CR4_SMEP ? "enabled" : "not supported",
+		cr4 & X86_CR4_SMAP ? "enabled" : "not supported");
+}
+
+static unsigned long pages_between(const void *start, const void *end)
+{
+	return (PAGE_ALIGN((unsigned long)end) - (unsigned long)start) >> PAGE_SHIFT;
+}
+
+/* W^X for the kernel image: until now one RWX 2 MiB page maps it. Split
+ * to 4 KiB pages and give each section its own rights: text RX, rodata
+ * R+NX, data and bss RW+NX. The rest of the last 2 MiB page (past _end)
+ * and the boot stack's guard page are unmapped. Boot only. */
+void mark_rodata_ro(void)
+{
+	unsigned long end = PAGE_ALIGN((unsigned long)_end);
+	unsigned long end_2m = (end + PMD_SIZE - 1) & PMD_MASK;
+	pgd_t *pgd = kernel_pgd();
+
+	if (end_2m > end && unmap_kernel_range(pgd, end, end_2m - end))
+		panic("mark_rodata_ro: cannot unmap the image's tail");
+	if (set_memory_ro((unsigned long)_text, pages_between(_text, _etext)) ||
+	    set_memory_x((unsigned long)_text, pages_between(_text, _etext)) ||
+	    set_memory_ro((unsigned long)__start_rodata, pages_between(__start_rodata, __end_rodata)) ||
+	    set_memory_nx((unsigned long)__start_rodata, pages_between(__start_rodata, __end_rodata)) ||
+	    set_memory_nx((unsigned long)_sdata, pages_between(_sdata, _end)))
+		panic("mark_rodata_ro: cannot change the image's page attributes");
+	if (unmap_kernel_range(pgd, (unsigned long)boot_stack_guard, PAGE_SIZE))
+		panic("mark_rodata_ro: cannot unmap the boot stack guard page");
+	pr_info("Write protecting the kernel read-only data: %luk\n",
+		(PAGE_ALIGN((unsigned long)__end_rodata) - (unsigned long)_text) >> 10);
 }

@@ -7,4 +7,17 @@
  * only through kernel-half mappings. Boot only, interrupts off. */
 void zap_identity_mappings(void);
 
+/* CR4.PGE, and SMEP/SMAP where the CPU has them. Boot only. */
+void cr4_init(void);
+
+/* The kernel image W^X: text RX, rodata R+NX, data/bss RW+NX, 4 KiB pages;
+ * unmaps the boot stack's guard page. Boot only, after which
+ * ptdump_check_wx() must pass. */
+void mark_rodata_ro(void);
+
+/* Walks the kernel half; prints Linux's "x86/mm: Checked W+X mappings:
+ * passed, no W+X pages found." (or FAILED with the count and the first
+ * address); returns the number of W+X pages. */
+unsigned long ptdump_check_wx(void);
+
 #endif

@@ -21,6 +21,7 @@
 #define PAGE_SHIFT          12
 #define PAGE_SIZE           (1UL << PAGE_SHIFT)
 #define PAGE_MASK           (~(PAGE_SIZE - 1))
+#define PAGE_ALIGN(x)       (((x) + PAGE_SIZE - 1) & PAGE_MASK)
 
 #define TASK_SIZE_MAX       0x00007ffffffff000UL   /* last user page excluded */
 #define PAGE_OFFSET         0xffff888000000000UL   /* direct map base */

@@ -51,9 +51,24 @@ out:
 	pr_cont("\n");
 }
 
-/* Where table pages come from: memblock during early boot, the page
- * allocator once it exists (pgtable_set_allocator). */
-static phys_addr_t (*alloc_hook)(void);
+/* Before memblock or the direct map, table pages come from a pool inside
+ * the kernel image (reachable through the image's own mapping): enough to
+ * split the image's 2 MiB pages and to start the direct map. Linux keeps
+ * a similar early buffer for the same reason. */
+#define EARLY_PGT_PAGES 64
+static uint8_t early_pgt_buf[EARLY_PGT_PAGES][PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+static unsigned int early_pgt_used;
+
+static phys_addr_t early_pgt_alloc(void)
+{
+	if (early_pgt_used == EARLY_PGT_PAGES)
+		return 0;
+	return __pa_symbol(early_pgt_buf[early_pgt_used++]);
+}
+
+/* Where table pages come from: the early pool, then memblock, then the
+ * page allocator (pgtable_set_allocator). A pool page is never freed. */
+static phys_addr_t (*alloc_hook)(void) = early_pgt_alloc;
 static void (*free_hook)(phys_addr_t pa);
 unsigned long nr_pgtable_pages;
 

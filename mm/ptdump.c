@@ -8,6 +8,7 @@
  * and prints a ---[ name ]--- marker where a region of the memory map
  * (mm/memlayout.h) begins. */
 #include "mm/fixmap.h"
+#include "mm/init.h"
 #include "mm/pgtable.h"
 #include "kernel/kstrtox.h"
 #include "kernel/printk.h"
@@ -40,6 +41,8 @@ struct ptdump_state {
 	unsigned int marker;        /* next marker to print */
 	bool open;
 	unsigned long from;         /* print nothing below this address */
+	bool check_wx;              /* count W+X pages instead of printing */
+	unsigned long wx_pages, first_wx;
 };
 
 #define ATTR_BITS (_PAGE_PRESENT | _PAGE_USER | _PAGE_RW | _PAGE_PWT | _PAGE_PCD | \
@@ -71,6 +74,14 @@ static void note_page(struct ptdump_state *st, unsigned long va, unsigned long s
 	bool same = st->open && attrs == st->attrs && level == st->level &&
 		    !(st->marker < NR_MARKERS && va == markers[st->marker].start);
 
+	if (st->check_wx) {
+		if (va >= st->from && (attrs & _PAGE_RW) && !(attrs & _PAGE_NX)) {
+			if (!st->wx_pages)
+				st->first_wx = va;
+			st->wx_pages += size >> PAGE_SHIFT;
+		}
+		return;
+	}
 	if (!same) {
 		if (st->open && st->start >= st->from)
 			print_range(st, va);
@@ -84,7 +95,6 @@ static void note_page(struct ptdump_state *st, unsigned long va, unsigned long s
 		st->level = level;
 		st->open = true;
 	}
-	(void)size;
 }
 
 static void walk_level(struct ptdump_state *st, uint64_t *table, unsigned long base, int level)
@@ -121,6 +131,20 @@ void ptdump_walk_pgd(pgd_t *pgd, unsigned long from)
 	walk_level(&st, &pgd->pgd, 0, 0);
 	if (st.open && st.start >= from)
 		print_range(&st, 0);    /* the last range ends at 2^64 */
+}
+
+unsigned long ptdump_check_wx(void)
+{
+	struct ptdump_state st = { .from = 0xffff800000000000UL, .check_wx = true };
+
+	walk_level(&st, &current_pgd()->pgd, 0, 0);
+	if (st.wx_pages) {
+		pr_warn("x86/mm: Found insecure W+X mapping at address 0x%lx\n", st.first_wx);
+		pr_info("x86/mm: Checked W+X mappings: FAILED, %lu W+X pages found.\n", st.wx_pages);
+	} else {
+		pr_info("x86/mm: Checked W+X mappings: passed, no W+X pages found.\n");
+	}
+	return st.wx_pages;
 }
 
 static int cmd_ptdump(int argc, char **argv)

@@ -17,6 +17,7 @@ def test_reaches_prompt_with_timestamps():
         for l in lines:
             assert re.match(r"\[ {0,4}\d+\.\d{6}\] ", l), l
         assert "booted by GRUB" in vm.out
+        assert "x86/mm: Checked W+X mappings: passed, no W+X pages found." in vm.out
         stamps = [float(l[1:13]) for l in lines]
         assert stamps == sorted(stamps), "timestamps go backwards"
 

@@ -42,3 +42,38 @@ def test_unmapped_write():
     assert "#PF: error_code(0x0002) - not-present page" in out
     assert re.search(r"RIP: 0008:crash_pf\+0x", out), out
     assert "CR2: ffffc88000000000" in out
+
+
+def test_write_to_rodata():
+    rc, out = crash("wp")
+    assert rc == EXIT_PANIC, rc
+    m = re.search(r"crash: writing to read-only data at 0x([0-9a-f]+)", out)
+    assert m, out
+    assert f"BUG: unable to handle page fault for address: {m.group(1)}" in out, out
+    assert "#PF: supervisor write access in kernel mode" in out
+    assert "#PF: error_code(0x0003) - permissions violation" in out
+    pte = re.search(r"PTE ([0-9a-f]+)", out).group(1)
+    assert int(pte, 16) & 2 == 0, pte        # the walk shows RW clear
+    assert re.search(r"RIP: 0008:crash_wp\+0x", out), out
+
+
+def test_execute_data():
+    rc, out = crash("nx")
+    assert rc == EXIT_PANIC, rc
+    assert "kernel tried to execute NX-protected page - exploit attempt? (uid: 0)" in out, out
+    assert "#PF: supervisor instruction fetch in kernel mode" in out
+    assert "#PF: error_code(0x0011) - permissions violation" in out
+    pte = re.search(r"PTE ([0-9a-f]+)", out).group(1)
+    assert int(pte, 16) >> 63 == 1, pte        # NX set in the walk
+    common(out)
+
+
+def test_stack_overflow_hits_guard_page():
+    rc, out = crash("stack")
+    assert rc == EXIT_PANIC, rc
+    m = re.search(r"BUG: stack guard page was hit at 0x([0-9a-f]+) \(stack is 0x([0-9a-f]+)\.\.", out)
+    assert m, out
+    assert int(m.group(1), 16) < int(m.group(2), 16)      # below the stack's bottom
+    assert "kernel stack overflow (double-fault)" in out
+    assert re.search(r"RIP: 0008:crash_recurse\+0x", out), out
+    assert "crash_recurse+0x" in out[out.index("Call Trace:"):]

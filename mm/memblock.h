@@ -1,0 +1,79 @@
+/* memblock: the boot-time physical memory manager (Linux's name and
+ * model). Two sorted lists of non-overlapping, non-adjacent regions:
+ * `memory` (usable RAM, trimmed to whole pages) and `reserved` (what must
+ * not be handed out: the first 1 MiB, the kernel image, boot modules,
+ * firmware tables, early allocations). A page is free iff it is in memory
+ * and not in reserved. Used until the buddy allocator takes over.
+ *
+ * The firmware map is untrusted input: memblock_add_e820 accepts any
+ * table and warns (one line each) about unsorted, overlapping,
+ * zero-length, wrapping or absurd entries, never crashing. Where a usable
+ * and a non-usable entry overlap, the non-usable one wins. */
+#ifndef MM_MEMBLOCK_H
+#define MM_MEMBLOCK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "kernel/boot_info.h"
+
+typedef uint64_t phys_addr_t;
+
+#define INIT_MEMBLOCK_REGIONS 128
+#define MEMBLOCK_ALLOC_LIMIT  (1ULL << 52)   /* no region ends past MAXPHYADDR */
+
+struct memblock_region {
+	phys_addr_t base;
+	phys_addr_t size;
+};
+
+struct memblock_type {
+	unsigned long cnt;
+	phys_addr_t total_size;
+	const char *name;
+	struct memblock_region regions[INIT_MEMBLOCK_REGIONS];
+};
+
+struct memblock {
+	struct memblock_type memory;
+	struct memblock_type reserved;
+	bool frozen;            /* memblock_alloc refuses (the buddy allocator owns memory) */
+};
+
+extern struct memblock memblock;
+
+/* Empties both lists. */
+void memblock_reset(void);
+
+/* Adds [base, base+size) to memory / reserved, merging with neighbours.
+ * 0, or -EINVAL (zero size, wrap, past MEMBLOCK_ALLOC_LIMIT) or -ENOSPC
+ * (list full), each with one line. */
+int memblock_add(phys_addr_t base, phys_addr_t size);
+int memblock_reserve(phys_addr_t base, phys_addr_t size);
+/* Removes [base, base+size) from memory (splitting a region if needed). */
+int memblock_remove(phys_addr_t base, phys_addr_t size);
+/* Removes a range from reserved (memblock_free in Linux). */
+int memblock_phys_free(phys_addr_t base, phys_addr_t size);
+
+/* Builds `memory` from an e820 table: usable entries trimmed inward to
+ * whole pages, minus every non-usable entry (a reserved range always
+ * wins). Returns how many entries were warned about. */
+int memblock_add_e820(const struct e820_entry *map, uint32_t nr);
+
+/* Finds and reserves `size` bytes aligned to `align` (a power of two,
+ * >= 1), highest free address first below `limit` (0: no limit), as Linux
+ * does top-down. Returns the physical address, or 0 with one line (no
+ * room, bad align, frozen). memblock_phys_alloc: any address. */
+phys_addr_t memblock_phys_alloc_range(phys_addr_t size, phys_addr_t align,
+				      phys_addr_t start, phys_addr_t limit);
+phys_addr_t memblock_phys_alloc(phys_addr_t size, phys_addr_t align);
+
+bool memblock_is_memory(phys_addr_t addr);
+bool memblock_is_reserved(phys_addr_t addr);
+/* Free bytes: memory minus reserved. */
+phys_addr_t memblock_free_bytes(void);
+
+/* Prints both lists like Linux's memblock=debug ("memory.cnt = 0x3",
+ * " memory[0x0]	[0x0000000000001000-0x000000000009efff], 0x000000000009e000 bytes"). */
+void memblock_dump_all(int (*out)(const char *fmt, ...));
+
+#endif

@@ -1,0 +1,51 @@
+/* The kernel image's page rights, read from the live tables, and CR4. */
+#include "tests/kernel/ktest.h"
+#include "kernel/cpufeature.h"
+#include "kernel/sections.h"
+#include "kernel/x86.h"
+#include "mm/init.h"
+#include "mm/pgtable.h"
+
+static uint64_t leaf_of(const void *p, enum pg_level *level)
+{
+	pte_t *leaf = lookup_address((unsigned long)p, level);
+	return leaf ? pte_val(*leaf) : 0;
+}
+
+KTEST(wx, sections_have_their_rights_in_4k_pages)
+{
+	enum pg_level level;
+	uint64_t text = leaf_of(_text, &level);
+
+	KUNIT_EXPECT_EQ(test, level, PG_LEVEL_4K);
+	KUNIT_EXPECT_TRUE(test, (text & _PAGE_PRESENT) && !(text & _PAGE_RW) && !(text & _PAGE_NX));
+	uint64_t ro = leaf_of(__start_rodata, &level);
+	KUNIT_EXPECT_TRUE(test, (ro & _PAGE_PRESENT) && !(ro & _PAGE_RW) && (ro & _PAGE_NX));
+	uint64_t data = leaf_of(_sdata, &level);
+	KUNIT_EXPECT_TRUE(test, (data & _PAGE_RW) && (data & _PAGE_NX));
+	uint64_t bss = leaf_of(_end - 1, &level);
+	KUNIT_EXPECT_TRUE(test, (bss & _PAGE_RW) && (bss & _PAGE_NX));
+}
+
+KTEST(wx, guard_page_and_image_tail_unmapped)
+{
+	enum pg_level level;
+
+	KUNIT_EXPECT_TRUE(test, lookup_address((unsigned long)boot_stack_guard, &level) == 0);
+	KUNIT_EXPECT_TRUE(test, lookup_address(PAGE_ALIGN((unsigned long)_end), &level) == 0);
+	KUNIT_EXPECT_TRUE(test, lookup_address((unsigned long)boot_stack_bottom, &level) != 0);
+}
+
+KTEST(wx, no_wx_pages_in_kernel_half)
+{
+	KUNIT_EXPECT_EQ(test, ptdump_check_wx(), 0);
+}
+
+KTEST(wx, cr4_pge_and_smep_smap_as_cpu_allows)
+{
+	unsigned long cr4 = read_cr4();
+
+	KUNIT_EXPECT_TRUE(test, cr4 & X86_CR4_PGE);
+	KUNIT_EXPECT_EQ(test, !!(cr4 & X86_CR4_SMEP), boot_cpu_has(X86_FEATURE_SMEP));
+	KUNIT_EXPECT_EQ(test, !!(cr4 & X86_CR4_SMAP), boot_cpu_has(X86_FEATURE_SMAP));
+}
