@@ -64,7 +64,7 @@ bool cmdline_parse_int(const char *s, long min, long max, long *out)
 }
 
 #ifndef HOST_TEST
-static const char *const known_keys[] = { "loglevel", "test", "testmode" };
+static const char *const known_keys[] = { "loglevel", "test", "testmode", "memblock" };
 
 /* Warns about each word that is no key we know (a typo would otherwise
  * silently change nothing). */

@@ -5,6 +5,7 @@
  *                their result (kernel/power.h); implies test mode
  *   testmode     stay in the shell, but a panic or oops exits QEMU with
  *                QEMU_EXIT_PANIC instead of halting (system tests use it)
+ *   memblock=debug  print memblock's regions at boot
  * Unknown keys are reported once at boot and otherwise ignored. */
 #ifndef KERNEL_CMDLINE_H
 #define KERNEL_CMDLINE_H

@@ -20,6 +20,7 @@
 #include "drivers/pic.h"
 #include "drivers/serial.h"
 #include "drivers/vga.h"
+#include "mm/direct_map.h"
 #include "mm/early_ioremap.h"
 #include "mm/init.h"
 
@@ -67,6 +68,8 @@ void start_kernel(uint64_t mbi_phys)
 		selftest_run_early();
 	check_early_ioremap_leak();
 	early_ioremap_finish();
+	memblock_setup();
+	init_mem_mapping();             /* the direct map; CR3 = swapper_pg_dir */
 	mark_rodata_ro();
 	ptdump_check_wx();
 	pic_init();

@@ -1,5 +1,9 @@
 /* Memory set-up steps of start_kernel (mm/init.h). */
 #include "mm/init.h"
+#include "mm/memblock.h"
+#include "kernel/boot_info.h"
+#include "kernel/cmdline.h"
+#include "drivers/acpi.h"
 #include "mm/pgtable.h"
 #include "kernel/cpufeature.h"
 #include "kernel/panic.h"
@@ -64,4 +68,28 @@ void mark_rodata_ro(void)
 		panic("mark_rodata_ro: cannot unmap the boot stack guard page");
 	pr_info("Write protecting the kernel read-only data: %luk\n",
 		(PAGE_ALIGN((unsigned long)__end_rodata) - (unsigned long)_text) >> 10);
+}
+
+/* memblock from the firmware map, then everything already in use reserved
+ * before anything is allocated: the first 1 MiB (real-mode and BIOS data,
+ * the EBDA), the kernel image, the boot modules, and ACPI tables that sit
+ * in usable RAM. */
+void memblock_setup(void)
+{
+	memblock_reset();
+	memblock_add_e820(boot_info.e820, boot_info.nr_e820);
+	memblock_reserve(0, 0x100000);
+	memblock_reserve(__pa_symbol(_text), PAGE_ALIGN((unsigned long)_end) - (unsigned long)_text);
+	for (uint32_t i = 0; i < boot_info.nr_modules; i++)
+		memblock_reserve(boot_info.modules[i].start,
+				 boot_info.modules[i].end - boot_info.modules[i].start);
+	for (uint32_t i = 0; i < acpi_info.nr_tables; i++)
+		if (memblock_is_memory(acpi_info.tables[i].phys))
+			memblock_reserve(acpi_info.tables[i].phys, acpi_info.tables[i].length);
+	if (cmdline_find(boot_info.cmdline, "memblock", 0, 0))
+		memblock_dump_all(printk);
+	pr_info("memblock: %llu MiB of RAM, %llu KiB reserved, %llu MiB free\n",
+		(unsigned long long)(memblock.memory.total_size >> 20),
+		(unsigned long long)(memblock.reserved.total_size >> 10),
+		(unsigned long long)(memblock_free_bytes() >> 20));
 }

@@ -7,6 +7,10 @@
  * only through kernel-half mappings. Boot only, interrupts off. */
 void zap_identity_mappings(void);
 
+/* Builds memblock from the firmware map and reserves what is in use
+ * (first 1 MiB, kernel image, modules, ACPI tables in RAM). Boot only. */
+void memblock_setup(void);
+
 /* CR4.PGE, and SMEP/SMAP where the CPU has them. Boot only. */
 void cr4_init(void);
 

@@ -2,6 +2,7 @@
  * the live walk printer. Kernel only: the host tests of mm/pgtable.c bring
  * their own simulated physical memory instead. */
 #include "mm/pgalloc.h"
+#include "mm/page.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
 #include "kernel/x86.h"
@@ -9,12 +10,35 @@
 #include "kernel/string.h"
 
 extern char _text[], _end[];
+extern pgd_t early_top_pgt[PTRS_PER_PGD];
 
+static uint64_t direct_map_reach;     /* physical below this: PAGE_OFFSET + pa */
+static pgd_t *kernel_top = early_top_pgt;
+
+/* Table pages in the image are reached through the image's mapping (the
+ * only one before the direct map); any other through the direct map. */
 void *pgtable_phys_to_virt(uint64_t pa)
 {
 	if (pa >= __pa_symbol(_text) && pa < __pa_symbol(_end))
 		return __va_symbol(pa);
+	if (pa < direct_map_reach)
+		return __va(pa);
 	return 0;
+}
+
+void pgtable_set_direct_map_end(uint64_t end)
+{
+	direct_map_reach = end;
+}
+
+pgd_t *kernel_pgd(void)
+{
+	return kernel_top;
+}
+
+void pgtable_set_kernel_pgd(pgd_t *pgd)
+{
+	kernel_top = pgd;
 }
 
 pgd_t *current_pgd(void)
@@ -59,16 +83,10 @@ out:
 static uint8_t early_pgt_buf[EARLY_PGT_PAGES][PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 static unsigned int early_pgt_used;
 
-static phys_addr_t early_pgt_alloc(void)
-{
-	if (early_pgt_used == EARLY_PGT_PAGES)
-		return 0;
-	return __pa_symbol(early_pgt_buf[early_pgt_used++]);
-}
-
-/* Where table pages come from: the early pool, then memblock, then the
- * page allocator (pgtable_set_allocator). A pool page is never freed. */
-static phys_addr_t (*alloc_hook)(void) = early_pgt_alloc;
+/* Where table pages come from once the early pool is used up: memblock,
+ * then the page allocator (pgtable_set_allocator). A pool page is never
+ * freed (pgtable_page_freeable: it is in the image). */
+static phys_addr_t (*alloc_hook)(void);
 static void (*free_hook)(phys_addr_t pa);
 unsigned long nr_pgtable_pages;
 
@@ -80,7 +98,8 @@ void pgtable_set_allocator(phys_addr_t (*alloc)(void), void (*release)(phys_addr
 
 phys_addr_t pgtable_alloc_page(void)
 {
-	phys_addr_t pa = alloc_hook ? alloc_hook() : 0;
+	phys_addr_t pa = early_pgt_used < EARLY_PGT_PAGES ?
+			 __pa_symbol(early_pgt_buf[early_pgt_used++]) : alloc_hook ? alloc_hook() : 0;
 	void *va = pa ? pgtable_phys_to_virt(pa) : 0;
 
 	if (!va) {
@@ -103,11 +122,4 @@ void pgtable_free_page(phys_addr_t pa)
 	if (free_hook)
 		free_hook(pa);
 	nr_pgtable_pages--;
-}
-
-extern pgd_t early_top_pgt[PTRS_PER_PGD];
-
-pgd_t *kernel_pgd(void)
-{
-	return early_top_pgt;
 }

@@ -12,7 +12,12 @@ typedef uint64_t phys_addr_t;
 
 extern unsigned long nr_pgtable_pages;
 
+/* The allocator to use after the early pool (64 pages in the image). */
 void pgtable_set_allocator(phys_addr_t (*alloc)(void), void (*release)(phys_addr_t pa));
+/* Physical memory below `end` is reachable at PAGE_OFFSET + pa now. */
+void pgtable_set_direct_map_end(uint64_t end);
+/* The table kernel_pgd() returns from now on (swapper_pg_dir). */
+void pgtable_set_kernel_pgd(pgd_t *pgd);
 /* A zeroed, counted table page; 0 (with one line) when none can be had. */
 phys_addr_t pgtable_alloc_page(void);
 void pgtable_free_page(phys_addr_t pa);

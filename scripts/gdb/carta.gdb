@@ -7,6 +7,7 @@ set confirm off
 set pagination off
 set disassembly-flavor intel
 file build/carta.elf
+source scripts/gdb/carta.py
 python
 import os
 gdb.execute("target remote " + os.environ.get("CARTA_GDB_TARGET", "localhost:1234"))
@@ -18,3 +19,4 @@ echo breakpoint cannot be written there: use hardware ones, e.g.\n
 echo     hbreak start_kernel\n
 echo     continue\n
 echo Once start_kernel runs, plain 'break' works too.\n
+echo translate-vm VADDR walks the live page tables from CR3 (any stop).\n

@@ -8,7 +8,6 @@
 
 extern char _text[], _etext[], _end[], __start_rodata[], _edata[], __bss_start[];
 extern char boot_stack_bottom[], boot_stack_top[];
-extern pgd_t early_top_pgt[];
 
 /* Physical address va translates to through the live tables; ~0 if none. */
 static uint64_t walk(unsigned long va)
@@ -73,7 +72,7 @@ KTEST(boot, image_maps_to_load_address)
 	KUNIT_EXPECT_EQ(test, walk((unsigned long)_text), LOAD_PHYSICAL_ADDR);
 	KUNIT_EXPECT_EQ(test, walk((unsigned long)_etext - 1), __pa_symbol(_etext - 1));
 	KUNIT_EXPECT_EQ(test, walk((unsigned long)_end - 1), __pa_symbol(_end - 1));
-	KUNIT_EXPECT_EQ(test, read_cr3() & PHYSICAL_PAGE_MASK, __pa_symbol(early_top_pgt));
+	KUNIT_EXPECT_EQ(test, read_cr3() & PHYSICAL_PAGE_MASK, __pa_symbol(kernel_pgd()));
 }
 
 KTEST(boot, sections_page_aligned_in_order)

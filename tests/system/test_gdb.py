@@ -40,3 +40,36 @@ def test_breakpoint_bt_step_and_memory():
     assert re.search(r"^\d+\s+serial_init\(\);|^tsc_early_init \(\) at kernel/time\.c", out, re.M), out
     assert re.search(r"parse_early_params \(cmdline=0x[0-9a-f]+ <boot_info\+\d+> \"testmode\"\)", out), out
     assert re.search(r'^\$1 = "GRUB', out, re.M), out
+
+
+def tlb_phys(tlb, va):
+    """The physical address info tlb gives for va (4K, 2M or 1G leaf)."""
+    for size in (4096, 2 << 20, 1 << 30):
+        base = va & ~(size - 1)
+        if base in tlb and (size == 4096 or "P" in tlb[base][1]):
+            return tlb[base][0] + (va - base)
+    return None
+
+
+def test_translate_vm_agrees_with_info_tlb_before_and_after_swapper():
+    from gdb_session import Gdb
+    port = free_port()
+    with Qemu(extra=gdb_stub_args(port)) as vm, Gdb(port) as gdb:
+        for stop in ("start_kernel", "mark_rodata_ro"):
+            gdb.cmd(f"hbreak {stop}")
+            out = gdb.cmd("continue")
+            assert f"{stop} (" in out, out
+            tlb = vm.info_tlb()
+            probes = [0xffffffff80200123, 0xffffffff80201000 + 0x45]
+            if stop == "mark_rodata_ro":
+                probes += [0xffff888000100008, 0xffff888000a00000 + 0x10]
+            for va in probes:
+                walk = gdb.cmd(f"translate-vm {va:#x}")
+                m = re.search(r"=> physical 0x([0-9a-f]+)", walk)
+                assert m, walk
+                assert int(m.group(1), 16) == tlb_phys(tlb, va), (stop, hex(va), walk)
+            walk = gdb.cmd("translate-vm 0x1000")
+            assert "walk stops" in walk or stop == "start_kernel", walk
+            gdb.cmd(f"delete")
+        # after the walk gdb reads virtual memory again (mode switched back)
+        assert "0xd6" in gdb.cmd("x/1xb _text")

@@ -1,0 +1,151 @@
+/* The direct map: all RAM the firmware map names (usable, ACPI data, ACPI
+ * NVS) at PAGE_OFFSET + physical, in the kernel's own top-level table
+ * swapper_pg_dir; then CR3 moves there from the boot table.
+ *
+ * Leaves are as large as alignment allows: 1 GiB where CPUID has pdpe1gb,
+ * else 2 MiB, 4 KiB only at unaligned edges; every entry is NX and global
+ * (PAGE_KERNEL). Holes and MMIO are left unmapped, so a stray access to
+ * device memory through the direct map faults instead of being cached.
+ *
+ * The map is built in the active table in 1 GiB steps, so what is mapped
+ * is usable at once: table pages come first from the image's early pool,
+ * then from memblock below what is already mapped (mm/pgalloc.c). */
+#include "mm/direct_map.h"
+#include "mm/memblock.h"
+#include "mm/page.h"
+#include "mm/pgalloc.h"
+#include "mm/pgtable.h"
+#include "kernel/boot_info.h"
+#include "kernel/cpufeature.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "kernel/shell.h"
+#include "kernel/string.h"
+#include "kernel/x86.h"
+
+pgd_t swapper_pg_dir[PTRS_PER_PGD] __attribute__((aligned(PAGE_SIZE)));
+uint64_t direct_map_end;
+static uint64_t mapped_end;     /* RAM below this is mapped (ascending build) */
+static unsigned long leaves[PG_LEVEL_1G + 1];
+
+/* Table pages once the early pool is gone: memblock, below what the direct
+ * map already covers, so the new page can be reached (and zeroed) at once. */
+static phys_addr_t direct_map_pgt_alloc(void)
+{
+	return memblock_phys_alloc_range(PAGE_SIZE, PAGE_SIZE, 0, mapped_end);
+}
+
+static void count_leaves(uint64_t start, uint64_t end)
+{
+	bool gb = boot_cpu_has(X86_FEATURE_PDPE1GB);
+
+	while (start < end) {
+		enum pg_level l = gb && !(start & (PUD_SIZE - 1)) && end - start >= PUD_SIZE ? PG_LEVEL_1G
+			: !(start & (PMD_SIZE - 1)) && end - start >= PMD_SIZE ? PG_LEVEL_2M : PG_LEVEL_4K;
+		uint64_t size = l == PG_LEVEL_1G ? PUD_SIZE : l == PG_LEVEL_2M ? PMD_SIZE : PAGE_SIZE;
+		leaves[l]++;
+		start += size;
+	}
+}
+
+/* Maps [start, end) (page-aligned RAM) in steps that end at 1 GiB
+ * boundaries, advancing mapped_end after each. */
+static void map_ram_range(pgd_t *pgd, uint64_t start, uint64_t end)
+{
+	while (start < end) {
+		uint64_t step_end = (start & PUD_MASK) + PUD_SIZE;
+
+		if (step_end > end)
+			step_end = end;
+		if (map_kernel_range(pgd, PAGE_OFFSET + start, start, step_end - start, PAGE_KERNEL,
+				     boot_cpu_has(X86_FEATURE_PDPE1GB)))
+			panic("direct map: cannot map [mem 0x%016llx-0x%016llx]",
+			      (unsigned long long)start, (unsigned long long)step_end - 1);
+		count_leaves(start, step_end);
+		/* memblock regions come in address order and gaps between them
+		 * are not RAM: all RAM below step_end is mapped now */
+		if (step_end > mapped_end) {
+			mapped_end = step_end;
+			pgtable_set_direct_map_end(mapped_end);
+		}
+		start = step_end;
+	}
+}
+
+/* ACPI data and NVS ranges: mapped too (firmware tables are read through
+ * the direct map later), page by page where usable RAM has not already
+ * covered them. */
+static void map_firmware_ram(pgd_t *pgd)
+{
+	for (uint32_t i = 0; i < boot_info.nr_e820; i++) {
+		const struct e820_entry *e = &boot_info.e820[i];
+		uint64_t s = PAGE_ALIGN(e->addr), t = (e->addr + e->size) & PAGE_MASK;
+		enum pg_level level;
+
+		if (e->type != E820_TYPE_ACPI && e->type != E820_TYPE_NVS)
+			continue;
+		for (; s < t; s += PAGE_SIZE)
+			if (!lookup_address_in_pgd(pgd, PAGE_OFFSET + s, &level))
+				map_ram_range(pgd, s, s + PAGE_SIZE);
+	}
+}
+
+void init_mem_mapping(void)
+{
+	pgd_t *pgd = kernel_pgd();
+	unsigned long tables = nr_pgtable_pages;
+
+	pgtable_set_allocator(direct_map_pgt_alloc, 0);
+	for (unsigned long i = 0; i < memblock.memory.cnt; i++) {
+		uint64_t s = memblock.memory.regions[i].base;
+		map_ram_range(pgd, s, s + memblock.memory.regions[i].size);
+	}
+	map_firmware_ram(pgd);
+	direct_map_end = mapped_end;
+	/* The kernel's own top-level table: the boot one's entries, all of
+	 * them (the user half is empty), then CR3 moves. Every later PGD
+	 * copies slots 256..511 from here. */
+	memcpy(swapper_pg_dir, pgd, PAGE_SIZE);
+	pgtable_set_kernel_pgd(swapper_pg_dir);
+	write_cr3(__pa_symbol(swapper_pg_dir));
+	pr_info("x86/mm: direct map at 0x%lx: %lu 1G + %lu 2M + %lu 4K pages, %lu table pages\n",
+		PAGE_OFFSET, leaves[PG_LEVEL_1G], leaves[PG_LEVEL_2M], leaves[PG_LEVEL_4K],
+		nr_pgtable_pages - tables);
+	pr_info("x86/mm: CR3 = swapper_pg_dir (0x%llx)\n",
+		(unsigned long long)__pa_symbol(swapper_pg_dir));
+}
+
+uint64_t virt_to_phys(const volatile void *addr)
+{
+	unsigned long va = (unsigned long)addr;
+
+	if (va < PAGE_OFFSET || va - PAGE_OFFSET >= direct_map_end) {
+		WARN_ON(1);
+		pr_warn("virt_to_phys(%p): not a direct-map address\n", addr);
+		return ~0ULL;
+	}
+	return __pa(va);
+}
+
+void *phys_to_virt(uint64_t phys)
+{
+	if (phys >= direct_map_end) {
+		WARN_ON(1);
+		pr_warn("phys_to_virt(%#llx): beyond the direct map (ends at %#llx)\n",
+			(unsigned long long)phys, (unsigned long long)direct_map_end);
+		return 0;
+	}
+	return __va(phys);
+}
+
+static int cmd_directmap(int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 1)
+		return -1;
+	console_printf("DirectMap4k:  %8lu kB\nDirectMap2M:  %8lu kB\nDirectMap1G:  %8lu kB\n",
+		       leaves[PG_LEVEL_4K] * 4, leaves[PG_LEVEL_2M] * 2048,
+		       leaves[PG_LEVEL_1G] * 1048576);
+	return 0;
+}
+DEFINE_SHELL_CMD(directmap, "directmap", "direct-map page sizes (like /proc/meminfo DirectMap*)", cmd_directmap);

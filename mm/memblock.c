@@ -1,0 +1,507 @@
+/* memblock (mm/memblock.h): two sorted arrays of regions, and the boot-time
+ * allocator on top of them.
+ *
+ * Every change to a list goes through type_splice(), "replace regions
+ * [i, j) by these n regions":
+ *
+ *   add [base, end)     the regions it overlaps or touches -> their union (1)
+ *   remove [base, end)  the regions it overlaps -> what is left of them
+ *                       outside it (0, 1 or 2: a region cut in the middle)
+ *
+ * The splice knows the final count before it writes anything, so a full
+ * list refuses with nothing changed, and the lists stay sorted, disjoint
+ * and non-adjacent by construction. Lists hold at most 128 regions, so the
+ * loops here are plain linear scans.
+ */
+#include "mm/memblock.h"
+#include "mm/memlayout.h"
+#include "kernel/errno.h"
+#include "kernel/printk.h"
+#include "kernel/string.h"
+#ifndef HOST_TEST
+#include "kernel/shell.h"
+#endif
+
+struct memblock memblock = {
+	.memory.name = "memory",
+	.reserved.name = "reserved",
+};
+
+typedef unsigned long long ull;         /* for printing phys_addr_t with %llx */
+
+static phys_addr_t min_addr(phys_addr_t a, phys_addr_t b) { return a < b ? a : b; }
+static phys_addr_t max_addr(phys_addr_t a, phys_addr_t b) { return a > b ? a : b; }
+
+static phys_addr_t region_end(const struct memblock_region *r)
+{
+	return r->base + r->size;
+}
+
+/* Empties both lists and thaws allocation: memblock as at boot. */
+void memblock_reset(void)
+{
+	memblock.memory.cnt = memblock.reserved.cnt = 0;
+	memblock.memory.total_size = memblock.reserved.total_size = 0;
+	memblock.frozen = false;
+}
+
+/* ---- the list primitives ------------------------------------------------ */
+
+/* Sets [*i, *j) to the regions of t that overlap [base, end) or, with
+ * `touching`, also share an edge with it. *i == *j (the insertion point)
+ * if there are none. */
+static void type_span(const struct memblock_type *t, phys_addr_t base,
+		      phys_addr_t end, bool touching,
+		      unsigned long *i, unsigned long *j)
+{
+	unsigned long a = 0, b;
+
+	while (a < t->cnt && (touching ? region_end(&t->regions[a]) < base
+				       : region_end(&t->regions[a]) <= base))
+		a++;
+	b = a;
+	while (b < t->cnt && (touching ? t->regions[b].base <= end
+				       : t->regions[b].base < end))
+		b++;
+	*i = a;
+	*j = b;
+}
+
+/* Replaces regions [i, j) of t by the n regions in repl (sorted, and fitting
+ * between regions i-1 and j), keeping total_size exact. 0, or -ENOSPC with
+ * t unchanged if the result would not fit. */
+static int type_splice(struct memblock_type *t, unsigned long i, unsigned long j,
+		       const struct memblock_region *repl, unsigned long n)
+{
+	unsigned long cnt = t->cnt - (j - i) + n;
+
+	if (cnt > INIT_MEMBLOCK_REGIONS)
+		return -ENOSPC;
+	for (unsigned long k = i; k < j; k++)
+		t->total_size -= t->regions[k].size;
+	memmove(&t->regions[i + n], &t->regions[j],
+		(t->cnt - j) * sizeof(t->regions[0]));
+	for (unsigned long k = 0; k < n; k++) {
+		t->regions[i + k] = repl[k];
+		t->total_size += repl[k].size;
+	}
+	t->cnt = cnt;
+	return 0;
+}
+
+/* Adds [base, end) (base < end) to t, merged with every region it overlaps
+ * or touches. 0 or -ENOSPC (t unchanged). */
+static int type_add(struct memblock_type *t, phys_addr_t base, phys_addr_t end)
+{
+	struct memblock_region u;
+	unsigned long i, j;
+
+	type_span(t, base, end, true, &i, &j);
+	if (i < j) {
+		base = min_addr(base, t->regions[i].base);
+		end = max_addr(end, region_end(&t->regions[j - 1]));
+	}
+	u = (struct memblock_region){ .base = base, .size = end - base };
+	return type_splice(t, i, j, &u, 1);
+}
+
+/* Removes [base, end) from t; only cutting a region in two needs a new
+ * slot. 0 or -ENOSPC (t unchanged). */
+static int type_remove(struct memblock_type *t, phys_addr_t base, phys_addr_t end)
+{
+	struct memblock_region left[2];
+	unsigned long i, j, n = 0;
+	phys_addr_t last_end;
+
+	type_span(t, base, end, false, &i, &j);
+	if (i == j)
+		return 0;
+	if (t->regions[i].base < base)
+		left[n++] = (struct memblock_region){
+			.base = t->regions[i].base, .size = base - t->regions[i].base };
+	last_end = region_end(&t->regions[j - 1]);
+	if (last_end > end)
+		left[n++] = (struct memblock_region){ .base = end, .size = last_end - end };
+	return type_splice(t, i, j, left, n);
+}
+
+static bool type_contains(const struct memblock_type *t, phys_addr_t addr)
+{
+	for (unsigned long k = 0; k < t->cnt; k++)
+		if (t->regions[k].base <= addr && addr < region_end(&t->regions[k]))
+			return true;
+	return false;
+}
+
+/* ---- the public range operations ---------------------------------------- */
+
+/* Validates a caller's range: 0, or -EINVAL after one line naming fn. */
+static int check_range(const char *fn, phys_addr_t base, phys_addr_t size)
+{
+	if (!size) {
+		pr_warn("%s(0x%llx, 0x%llx): size is zero\n", fn, (ull)base, (ull)size);
+		return -EINVAL;
+	}
+	if (base + size < base || base + size > MEMBLOCK_ALLOC_LIMIT) {
+		pr_warn("%s(0x%llx, 0x%llx): range wraps or passes the 52-bit physical limit\n",
+			fn, (ull)base, (ull)size);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* What the four public calls share: check, then add to or remove from t. */
+static int range_op(const char *fn, struct memblock_type *t, bool add,
+		    phys_addr_t base, phys_addr_t size)
+{
+	int err = check_range(fn, base, size);
+
+	if (err)
+		return err;
+	err = add ? type_add(t, base, base + size) : type_remove(t, base, base + size);
+	if (err)
+		pr_err("%s(0x%llx, 0x%llx): %s list full (%d regions)\n", fn,
+		       (ull)base, (ull)size, t->name, INIT_MEMBLOCK_REGIONS);
+	return err;
+}
+
+int memblock_add(phys_addr_t base, phys_addr_t size)
+{
+	return range_op("memblock_add", &memblock.memory, true, base, size);
+}
+
+int memblock_reserve(phys_addr_t base, phys_addr_t size)
+{
+	return range_op("memblock_reserve", &memblock.reserved, true, base, size);
+}
+
+int memblock_remove(phys_addr_t base, phys_addr_t size)
+{
+	return range_op("memblock_remove", &memblock.memory, false, base, size);
+}
+
+int memblock_phys_free(phys_addr_t base, phys_addr_t size)
+{
+	return range_op("memblock_phys_free", &memblock.reserved, false, base, size);
+}
+
+bool memblock_is_memory(phys_addr_t addr)
+{
+	return type_contains(&memblock.memory, addr);
+}
+
+bool memblock_is_reserved(phys_addr_t addr)
+{
+	return type_contains(&memblock.reserved, addr);
+}
+
+/* Memory minus the parts of it that are reserved (reserved ranges outside
+ * memory, such as firmware tables in a hole, do not count). */
+phys_addr_t memblock_free_bytes(void)
+{
+	const struct memblock_type *mem = &memblock.memory, *res = &memblock.reserved;
+	phys_addr_t taken = 0;
+
+	for (unsigned long m = 0; m < mem->cnt; m++) {
+		for (unsigned long r = 0; r < res->cnt; r++) {
+			phys_addr_t lo = max_addr(mem->regions[m].base, res->regions[r].base);
+			phys_addr_t hi = min_addr(region_end(&mem->regions[m]),
+						  region_end(&res->regions[r]));
+			if (lo < hi)
+				taken += hi - lo;
+		}
+	}
+	return mem->total_size - taken;
+}
+
+/* ---- allocation ----------------------------------------------------------- */
+
+/* The highest address a, aligned to align, with [a, a+size) inside [lo, hi). */
+static bool fit_top_down(phys_addr_t lo, phys_addr_t hi, phys_addr_t size,
+			 phys_addr_t align, phys_addr_t *addr)
+{
+	phys_addr_t a;
+
+	if (hi <= lo || hi - lo < size)
+		return false;
+	a = (hi - size) & ~(align - 1);
+	if (a < lo)
+		return false;
+	*addr = a;
+	return true;
+}
+
+/* The highest fit in [lo, hi) that lies in one memory region and in one
+ * gap between reserved regions. Both are walked from the top (the gaps
+ * outside, the memory regions inside), so the pieces come in descending
+ * order and the first fit found is the highest there is. */
+static bool find_top_down(phys_addr_t size, phys_addr_t align, phys_addr_t lo,
+			  phys_addr_t hi, phys_addr_t *addr)
+{
+	const struct memblock_type *mem = &memblock.memory, *res = &memblock.reserved;
+
+	for (unsigned long g = res->cnt + 1; g-- > 0;) {
+		phys_addr_t gap_lo = g ? region_end(&res->regions[g - 1]) : 0;
+		phys_addr_t gap_hi = g < res->cnt ? res->regions[g].base : MEMBLOCK_ALLOC_LIMIT;
+
+		for (unsigned long m = mem->cnt; m-- > 0;) {
+			const struct memblock_region *r = &mem->regions[m];
+			phys_addr_t a = max_addr(max_addr(lo, gap_lo), r->base);
+			phys_addr_t b = min_addr(min_addr(hi, gap_hi), region_end(r));
+
+			if (fit_top_down(a, b, size, align, addr))
+				return true;
+		}
+	}
+	return false;
+}
+
+/* Prints why an allocation failed, with the arguments of the call that
+ * was made (ranged: memblock_phys_alloc_range). Returns 0. */
+static phys_addr_t alloc_fail(bool ranged, phys_addr_t size, phys_addr_t align,
+			      phys_addr_t start, phys_addr_t limit, const char *why)
+{
+	if (ranged)
+		pr_err("memblock_phys_alloc_range(0x%llx, 0x%llx, 0x%llx, 0x%llx): %s\n",
+		       (ull)size, (ull)align, (ull)start, (ull)limit, why);
+	else
+		pr_err("memblock_phys_alloc(0x%llx, 0x%llx): %s\n", (ull)size, (ull)align, why);
+	return 0;
+}
+
+/* The allocator behind both public calls. The first page is never handed
+ * out, so 0 can mean failure. Boot only, before memblock is frozen. */
+static phys_addr_t alloc_range(bool ranged, phys_addr_t size, phys_addr_t align,
+			       phys_addr_t start, phys_addr_t limit)
+{
+	phys_addr_t lo = max_addr(start, PAGE_SIZE);
+	phys_addr_t hi = limit ? min_addr(limit, MEMBLOCK_ALLOC_LIMIT) : MEMBLOCK_ALLOC_LIMIT;
+	phys_addr_t addr;
+
+	if (memblock.frozen)
+		return alloc_fail(ranged, size, align, start, limit,
+				  "memblock is frozen; use the page allocator");
+	if (!size)
+		return alloc_fail(ranged, size, align, start, limit, "size is zero");
+	if (!align || (align & (align - 1)))
+		return alloc_fail(ranged, size, align, start, limit,
+				  "align is not a power of two");
+	if (!find_top_down(size, align, lo, hi, &addr))
+		return alloc_fail(ranged, size, align, start, limit, "no free range fits");
+	if (type_add(&memblock.reserved, addr, addr + size))
+		return alloc_fail(ranged, size, align, start, limit, "reserved list full");
+	return addr;
+}
+
+phys_addr_t memblock_phys_alloc_range(phys_addr_t size, phys_addr_t align,
+				      phys_addr_t start, phys_addr_t limit)
+{
+	return alloc_range(true, size, align, start, limit);
+}
+
+phys_addr_t memblock_phys_alloc(phys_addr_t size, phys_addr_t align)
+{
+	return alloc_range(false, size, align, 0, 0);
+}
+
+/* ---- the firmware map ----------------------------------------------------- */
+
+enum e820_problem {
+	E820_EMPTY      = 1 << 0,       /* size 0: skipped */
+	E820_PAST_LIMIT = 1 << 1,       /* starts at or past 2^52: skipped */
+	E820_WRAPS      = 1 << 2,       /* addr + size passes 2^64: clipped at 2^52 */
+	E820_CLIPPED    = 1 << 3,       /* ends past 2^52: clipped */
+	E820_UNSORTED   = 1 << 4,       /* starts below the entry before it */
+	E820_OVERLAPS   = 1 << 5,       /* overlaps an earlier entry */
+	E820_DROPPED    = 1 << 6,       /* usable, but the memory list was full */
+};
+
+static bool e820_usable(const struct e820_entry *e)
+{
+	return e->type == E820_TYPE_RAM;
+}
+
+/* The part of e below MEMBLOCK_ALLOC_LIMIT as [*start, *end); false if
+ * there is none (zero length, or starting past the limit). */
+static bool e820_clip(const struct e820_entry *e, phys_addr_t *start, phys_addr_t *end)
+{
+	phys_addr_t last = e->addr + e->size;
+
+	if (!e->size || e->addr >= MEMBLOCK_ALLOC_LIMIT)
+		return false;
+	*start = e->addr;
+	*end = (last < e->addr || last > MEMBLOCK_ALLOC_LIMIT) ? MEMBLOCK_ALLOC_LIMIT : last;
+	return true;
+}
+
+/* The earlier entry that entry k overlaps, -1 if none. One of the other
+ * usability is preferred: that is the overlap that decides anything. */
+static long e820_overlap(const struct e820_entry *map, uint32_t k)
+{
+	phys_addr_t s, e, s2, e2;
+	long found = -1;
+
+	if (!e820_clip(&map[k], &s, &e))
+		return -1;
+	for (uint32_t j = 0; j < k; j++) {
+		if (!e820_clip(&map[j], &s2, &e2) || e2 <= s || e <= s2)
+			continue;
+		if (e820_usable(&map[j]) != e820_usable(&map[k]))
+			return j;
+		if (found < 0)
+			found = j;
+	}
+	return found;
+}
+
+/* What is wrong with entry k (enum e820_problem bits); *other is the
+ * entry it overlaps. Prints nothing. */
+static unsigned int e820_problems(const struct e820_entry *map, uint32_t k, long *other)
+{
+	const struct e820_entry *e = &map[k];
+	unsigned int p = 0;
+
+	if (!e->size)
+		return E820_EMPTY;
+	if (e->addr >= MEMBLOCK_ALLOC_LIMIT)
+		return E820_PAST_LIMIT;
+	if (e->addr + e->size < e->addr)
+		p |= E820_WRAPS;
+	else if (e->addr + e->size > MEMBLOCK_ALLOC_LIMIT)
+		p |= E820_CLIPPED;
+	if (k > 0 && e->addr < map[k - 1].addr)
+		p |= E820_UNSORTED;
+	*other = e820_overlap(map, k);
+	if (*other >= 0)
+		p |= E820_OVERLAPS;
+	return p;
+}
+
+#define E820_FMT "e820: entry %u [mem 0x%016llx-0x%016llx] "
+#define E820_ARGS(k, e) (k), (ull)(e)->addr, (ull)((e)->addr + (e)->size - 1)
+
+/* One line per problem, each naming the entry. */
+static void e820_warn(const struct e820_entry *map, uint32_t k, unsigned int p, long other)
+{
+	const struct e820_entry *e = &map[k];
+
+	if (p & E820_EMPTY)
+		pr_warn("e820: entry %u [mem 0x%016llx] has zero length; skipped\n",
+			k, (ull)e->addr);
+	if (p & E820_PAST_LIMIT)
+		pr_warn(E820_FMT "starts past the 52-bit physical limit; skipped\n", E820_ARGS(k, e));
+	if (p & E820_WRAPS)
+		pr_warn(E820_FMT "wraps past 2^64; clipped at 2^52\n", E820_ARGS(k, e));
+	if (p & E820_CLIPPED)
+		pr_warn(E820_FMT "ends past the 52-bit physical limit; clipped\n", E820_ARGS(k, e));
+	if (p & E820_UNSORTED)
+		pr_warn(E820_FMT "is below entry %u; table not sorted\n", E820_ARGS(k, e), k - 1);
+	if (p & E820_OVERLAPS)
+		pr_warn(E820_FMT "overlaps entry %ld; %s\n", E820_ARGS(k, e), other,
+			e820_usable(e) != e820_usable(&map[other]) ? "reserved wins" : "merged");
+}
+
+/* Adds usable entry k, trimmed inward to whole pages. False if it had to
+ * be dropped (memory list full), after one line. */
+static bool e820_add_usable(const struct e820_entry *map, uint32_t k)
+{
+	phys_addr_t s, e;
+
+	if (!e820_clip(&map[k], &s, &e))
+		return true;
+	s = PAGE_ALIGN(s);
+	e &= PAGE_MASK;
+	if (s >= e || !type_add(&memblock.memory, s, e))
+		return true;
+	pr_warn(E820_FMT "memory list full (%d regions); dropped\n",
+		E820_ARGS(k, &map[k]), INIT_MEMBLOCK_REGIONS);
+	return false;
+}
+
+/* Removes non-usable entry k from memory, widened outward to whole pages:
+ * a page that is partly reserved is not usable. If that would cut a
+ * region in two and the list is full, the region is cut short at the
+ * entry instead (losing the memory above it, never handing out reserved
+ * memory). False if that happened, after one line. */
+static bool e820_remove_reserved(const struct e820_entry *map, uint32_t k)
+{
+	struct memblock_type *mem = &memblock.memory;
+	phys_addr_t s, e;
+	unsigned long i, j;
+
+	if (!e820_clip(&map[k], &s, &e))
+		return true;
+	s &= PAGE_MASK;
+	e = PAGE_ALIGN(e);
+	if (!type_remove(mem, s, e))
+		return true;
+	type_span(mem, s, e, false, &i, &j);      /* the one region strictly around it */
+	pr_warn(E820_FMT "memory list full (%d regions); dropped [mem 0x%016llx-0x%016llx] too\n",
+		E820_ARGS(k, &map[k]), INIT_MEMBLOCK_REGIONS, (ull)e,
+		(ull)region_end(&mem->regions[i]) - 1);
+	type_remove(mem, s, region_end(&mem->regions[i]));      /* needs no new slot */
+	return false;
+}
+
+/* Usable entries first, then every non-usable range taken out of them, so
+ * a reserved range wins whatever the order of the table. Counts an entry
+ * once however many lines it got. */
+int memblock_add_e820(const struct e820_entry *map, uint32_t nr)
+{
+	int warned = 0;
+	long other;
+
+	for (uint32_t k = 0; k < nr; k++) {
+		unsigned int p = e820_problems(map, k, &other);
+
+		e820_warn(map, k, p, other);
+		if (e820_usable(&map[k]) && !e820_add_usable(map, k))
+			p |= E820_DROPPED;
+		warned += p != 0;
+	}
+	for (uint32_t k = 0; k < nr; k++)
+		if (!e820_usable(&map[k]) && !e820_remove_reserved(map, k) &&
+		    !e820_problems(map, k, &other))
+			warned++;
+	return warned;
+}
+
+/* ---- printing --------------------------------------------------------------- */
+
+static void dump_type(const struct memblock_type *t, int (*out)(const char *fmt, ...))
+{
+	out(" %s.cnt  = 0x%lx\n", t->name, t->cnt);
+	for (unsigned long k = 0; k < t->cnt; k++) {
+		const struct memblock_region *r = &t->regions[k];
+
+		out(" %s[0x%lx]\t[0x%016llx-0x%016llx], 0x%016llx bytes\n", t->name, k,
+		    (ull)r->base, (ull)(region_end(r) - 1), (ull)r->size);
+	}
+}
+
+void memblock_dump_all(int (*out)(const char *fmt, ...))
+{
+	out("MEMBLOCK configuration:\n");
+	out(" memory size = 0x%llx reserved size = 0x%llx\n",
+	    (ull)memblock.memory.total_size, (ull)memblock.reserved.total_size);
+	dump_type(&memblock.memory, out);
+	dump_type(&memblock.reserved, out);
+}
+
+#ifndef HOST_TEST
+static int cmd_memblock(int argc, char **argv)
+{
+	phys_addr_t free = memblock_free_bytes();
+
+	(void)argv;
+	if (argc != 1)
+		return -1;
+	memblock_dump_all(console_printf);
+	console_printf("memory 0x%llx bytes, reserved 0x%llx bytes, free 0x%llx bytes (%llu MiB)%s\n",
+		       (ull)memblock.memory.total_size, (ull)memblock.reserved.total_size,
+		       (ull)free, (ull)(free >> 20), memblock.frozen ? "; frozen" : "");
+	return 0;
+}
+DEFINE_SHELL_CMD(memblock, "memblock", "memory and reserved regions (like memblock=debug)",
+		 cmd_memblock);
+#endif

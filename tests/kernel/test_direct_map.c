@@ -1,0 +1,91 @@
+/* The direct map, checked through a second mapping of the same memory
+ * (the kernel image's alias) and against memblock's and the firmware's
+ * view of RAM. */
+#include "tests/kernel/ktest.h"
+#include "kernel/boot_info.h"
+#include "kernel/cpufeature.h"
+#include "kernel/sections.h"
+#include "kernel/x86.h"
+#include "mm/direct_map.h"
+#include "mm/memblock.h"
+#include "mm/page.h"
+#include "mm/pgtable.h"
+
+KTEST(direct_map, write_direct_read_image_alias)
+{
+	static volatile uint64_t cell;       /* in the image: two mappings */
+	volatile uint64_t *alias = __va(__pa_symbol(&cell));
+
+	*alias = 0x5eed5eed12345678ULL;
+	KUNIT_EXPECT_EQ(test, cell, 0x5eed5eed12345678ULL);
+	cell = 42;
+	KUNIT_EXPECT_EQ(test, *alias, 42);
+	KUNIT_EXPECT_EQ(test, virt_to_phys(alias), __pa_symbol(&cell));
+}
+
+KTEST(direct_map, va_pa_round_trip_at_every_ram_boundary)
+{
+	for (unsigned long i = 0; i < memblock.memory.cnt; i++) {
+		uint64_t s = memblock.memory.regions[i].base;
+		uint64_t e = s + memblock.memory.regions[i].size - 1;
+		volatile uint8_t *first = phys_to_virt(s), *last = phys_to_virt(e);
+
+		KUNIT_EXPECT_EQ(test, __pa(first), s);
+		KUNIT_EXPECT_EQ(test, __pa(last), e);
+		KUNIT_EXPECT_EQ(test, (unsigned long)__va(__pa(last)), (unsigned long)last);
+		(void)*first;   /* readable: a missing mapping would oops here */
+		(void)*last;
+	}
+}
+
+/* Every usable e820 byte (page-trimmed) is mapped RW+NX+global through the
+ * direct map; the page just past the last RAM is not. */
+KTEST(direct_map, ram_mapped_nx_global_and_holes_not)
+{
+	enum pg_level level;
+	int checked = 0;
+
+	for (uint32_t i = 0; i < boot_info.nr_e820; i++) {
+		const struct e820_entry *e = &boot_info.e820[i];
+		uint64_t s = PAGE_ALIGN(e->addr), t = (e->addr + e->size) & PAGE_MASK;
+		pte_t *leaf;
+
+		if (e->type != E820_TYPE_RAM || s >= t)
+			continue;
+		for (uint64_t pa = s; pa < t; pa += (t - s) / 4 > PAGE_SIZE ? ((t - s) / 4) & PAGE_MASK : PAGE_SIZE) {
+			leaf = lookup_address(PAGE_OFFSET + pa, &level);
+			KUNIT_EXPECT_TRUE(test, leaf != 0);
+			if (leaf)
+				KUNIT_EXPECT_EQ(test, pte_val(*leaf) & (_PAGE_RW | _PAGE_NX | _PAGE_GLOBAL),
+						_PAGE_RW | _PAGE_NX | _PAGE_GLOBAL);
+			checked++;
+		}
+	}
+	KUNIT_EXPECT_TRUE(test, checked > 2);
+	KUNIT_EXPECT_TRUE(test, lookup_address(PAGE_OFFSET + direct_map_end, &level) == 0);
+	/* 0xfee00000, the LAPIC: MMIO, never in the direct map */
+	KUNIT_EXPECT_TRUE(test, lookup_address(PAGE_OFFSET + 0xfee00000UL, &level) == 0);
+}
+
+KTEST(direct_map, largest_pages_the_cpu_allows)
+{
+	enum pg_level level;
+	/* physical 1 GiB (or 2 MiB) is an aligned point inside RAM when there is enough */
+	uint64_t probe = memblock.memory.total_size > (2ULL << 30) ? (1ULL << 30) : (4ULL << 20);
+
+	KUNIT_EXPECT_TRUE(test, lookup_address(PAGE_OFFSET + probe, &level) != 0);
+	if (probe == (1ULL << 30))
+		KUNIT_EXPECT_EQ(test, level, boot_cpu_has(X86_FEATURE_PDPE1GB) ? PG_LEVEL_1G : PG_LEVEL_2M);
+	else
+		KUNIT_EXPECT_EQ(test, level, PG_LEVEL_2M);
+}
+
+KTEST(direct_map, cr3_is_swapper_and_shares_the_kernel_half)
+{
+	extern pgd_t early_top_pgt[];
+
+	KUNIT_EXPECT_EQ(test, read_cr3() & PHYSICAL_PAGE_MASK, __pa_symbol(swapper_pg_dir));
+	for (int i = KERNEL_PGD_BOUNDARY; i < PTRS_PER_PGD; i++)
+		if (pgd_val(swapper_pg_dir[i]) != pgd_val(early_top_pgt[i]))
+			KUNIT_EXPECT_EQ(test, pgd_val(swapper_pg_dir[i]), pgd_val(early_top_pgt[i]));
+}
