@@ -22,3 +22,6 @@ UNIT_SRCS_acpi := drivers/acpi_tables.c
 
 UNIT_TESTS += pgtable
 UNIT_SRCS_pgtable := mm/pgtable.c
+
+UNIT_TESTS += memblock
+UNIT_SRCS_memblock := mm/memblock.c
