@@ -21,6 +21,7 @@
 #include "kernel/printk.h"
 #include "kernel/shell.h"
 #include "kernel/string.h"
+#include "kernel/time.h"
 #include "mm/early_ioremap.h"
 #include "mm/fixmap.h"
 
@@ -65,6 +66,8 @@ _Static_assert(sizeof(struct acpi_table_rsdp) == 36, "ACPI 2.0 RSDP is 36 bytes"
 
 /* FADT fields (5.2.9, Fixed ACPI Description Table), byte offsets. */
 #define FADT_DSDT          40           /* u32 */
+#define FADT_SMI_CMD       48           /* u32, an I/O port */
+#define FADT_ACPI_ENABLE   52           /* u8 */
 #define FADT_PM1A_CNT_BLK  64           /* u32, an I/O port */
 #define FADT_X_DSDT        140          /* u64, ACPI 2.0+; wins when nonzero */
 
@@ -76,7 +79,9 @@ _Static_assert(sizeof(struct acpi_table_rsdp) == 36, "ACPI 2.0 RSDP is 36 bytes"
 
 /* PM1 control register bits (4.8.3.2.1, PM1 Control Registers). */
 #define ACPI_SLP_TYP_SHIFT 10           /* SLP_TYPx: bits 12:10 */
+#define ACPI_SLP_TYP_MASK  (7 << ACPI_SLP_TYP_SHIFT)
 #define ACPI_SLP_EN        (1 << 13)
+#define ACPI_SCI_EN        (1 << 0)          /* PM1 control: ACPI mode on */
 
 static uint32_t get32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
 static uint64_t get64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
@@ -188,6 +193,7 @@ static struct acpi_table_info *acpi_record(uint64_t phys, const struct acpi_tabl
 	ti->length = h->length;
 	ti->revision = h->revision;
 	ti->checksum_ok = false;
+	ti->checked = false;
 	return ti;
 }
 
@@ -236,6 +242,8 @@ static const uint8_t *acpi_map_table(uint64_t phys, const char *expect, uint32_t
 		return NULL;
 	}
 	sum = acpi_checksum(t, h.length);
+	if (ti)
+		ti->checked = true;
 	if (sum) {
 		pr_warn("ACPI: %s at 0x%016llx: checksum BAD (bytes sum to 0x%02x, not 0); ignored\n",
 			sig, (unsigned long long)phys, sum);
@@ -273,8 +281,11 @@ static uint64_t acpi_parse_fadt(const uint8_t *t, uint32_t len)
 {
 	uint64_t dsdt = 0;
 
-	if (len >= FADT_PM1A_CNT_BLK + 4)
+	if (len >= FADT_PM1A_CNT_BLK + 4) {
 		acpi_info.pm1a_cnt_blk = get32(t + FADT_PM1A_CNT_BLK);
+		acpi_info.smi_cmd = get32(t + FADT_SMI_CMD);
+		acpi_info.acpi_enable = t[FADT_ACPI_ENABLE];
+	}
 	if (len >= FADT_DSDT + 4)
 		dsdt = get32(t + FADT_DSDT);
 	if (len >= FADT_X_DSDT + 8 && get64(t + FADT_X_DSDT))
@@ -386,7 +397,7 @@ static void acpi_print_summary(const struct acpi_table_rsdp *rsdp)
 		const struct acpi_table_info *ti = &acpi_info.tables[i];
 		pr_info("ACPI: %-4s 0x%016llX %06X (v%02d %-6s)%s\n", ti->signature,
 			(unsigned long long)ti->phys, ti->length, ti->revision, ti->oem_id,
-			ti->checksum_ok ? "" : " checksum BAD or not checked: not used");
+			ti->checksum_ok ? "" : ti->checked ? " checksum BAD: not used" : " rejected: not used");
 	}
 	if (acpi_info.lapic_address)
 		pr_info("ACPI: LAPIC at 0x%llx, %u CPUs, %u IO-APICs\n",
@@ -433,9 +444,27 @@ int acpi_boot_init(void)
 /* Soft off (chapter 16, Waking and Sleeping): write \_S5's SLP_TYPa with
  * SLP_EN set to PM1a_CNT (4.8.3.2.1, PM1 Control Registers). Only PM1a:
  * PM1b_CNT, where a machine has one, is not written. */
+/* ACPI mode (SCI_EN, PM1 control bit 0) must be on for SLP_EN to act;
+ * firmware that boots in legacy mode switches on a write of ACPI_ENABLE to
+ * SMI_CMD (ACPI 16.3.1, "Legacy/ACPI Select"). Waits up to ~300 ms. */
+static bool acpi_enter_acpi_mode(uint16_t pm1a)
+{
+	if (inw(pm1a) & ACPI_SCI_EN)
+		return true;
+	if (!acpi_info.smi_cmd || !acpi_info.acpi_enable || acpi_info.smi_cmd > 0xffff)
+		return false;
+	outb(acpi_info.acpi_enable, (uint16_t)acpi_info.smi_cmd);
+	for (int i = 0; i < 300; i++) {
+		if (inw(pm1a) & ACPI_SCI_EN)
+			return true;
+		udelay(1000);
+	}
+	return false;
+}
+
 void acpi_power_off(void)
 {
-	uint16_t val;
+	uint16_t port, val;
 
 	if (!acpi_info.pm1a_cnt_blk || !acpi_info.have_s5)
 		return;
@@ -443,9 +472,17 @@ void acpi_power_off(void)
 		pr_err("acpi_power_off: PM1a_CNT 0x%x is not an I/O port\n", acpi_info.pm1a_cnt_blk);
 		return;
 	}
-	val = (uint16_t)(acpi_info.s5_slp_typa << ACPI_SLP_TYP_SHIFT) | ACPI_SLP_EN;
-	pr_info("ACPI: entering S5: PM1a_CNT 0x%x <- 0x%04x\n", acpi_info.pm1a_cnt_blk, val);
-	outw(val, (uint16_t)acpi_info.pm1a_cnt_blk);
+	port = (uint16_t)acpi_info.pm1a_cnt_blk;
+	if (!acpi_enter_acpi_mode(port))
+		pr_warn("acpi_power_off: SCI_EN stays off (no SMI_CMD handshake); trying anyway\n");
+	/* Keep the register's other bits (SCI_EN among them): set SLP_TYPx,
+	 * then SLP_EN (PM1 control register, 4.8.3.2.1). PM1b, where a
+	 * chipset has one, is not written: QEMU and most PCs have none. */
+	val = (inw(port) & ~(ACPI_SLP_TYP_MASK | ACPI_SLP_EN)) |
+	      (uint16_t)(acpi_info.s5_slp_typa << ACPI_SLP_TYP_SHIFT);
+	pr_info("ACPI: entering S5: PM1a_CNT 0x%x <- 0x%04x\n", port, val | ACPI_SLP_EN);
+	outw(val, port);
+	outw(val | ACPI_SLP_EN, port);
 }
 
 /* ---- the acpi command ---------------------------------------------------- */
@@ -468,9 +505,10 @@ static int cmd_acpi(int argc, char **argv)
 		       acpi_info.rsdp_phys ? "found in memory" : "the boot loader's copy");
 	for (uint32_t i = 0; i < acpi_info.nr_tables; i++) {
 		const struct acpi_table_info *ti = &acpi_info.tables[i];
-		console_printf("%-4s 0x%016llx length %6u OEM %-6s rev %u  checksum %s\n",
+		console_printf("%-4s 0x%016llx length %6u OEM %-6s rev %u  %s\n",
 			       ti->signature, (unsigned long long)ti->phys, ti->length,
-			       ti->oem_id, ti->revision, ti->checksum_ok ? "ok" : "BAD");
+			       ti->oem_id, ti->revision,
+			       ti->checksum_ok ? "checksum ok" : ti->checked ? "checksum BAD" : "rejected, not checked");
 	}
 	console_printf("LAPIC at 0x%llx, %u CPUs\n",
 		       (unsigned long long)acpi_info.lapic_address, acpi_info.nr_cpus);

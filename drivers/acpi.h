@@ -21,6 +21,7 @@ struct acpi_table_info {
 	uint32_t length;
 	uint8_t revision;
 	bool checksum_ok;
+	bool checked;           /* the checksum was computed (false: rejected before) */
 };
 
 struct acpi_ioapic {
@@ -52,6 +53,8 @@ struct acpi_info {
 
 	uint64_t hpet_address;      /* 0 if no HPET table */
 	uint32_t pm1a_cnt_blk;      /* FADT PM1a control block I/O port, 0 if none */
+	uint32_t smi_cmd;           /* FADT SMI command port, 0 if ACPI mode is fixed */
+	uint8_t acpi_enable;        /* value to write there to enter ACPI mode */
 	bool have_s5;               /* \_S5 found in the DSDT */
 	uint8_t s5_slp_typa;        /* its SLP_TYPa value */
 };

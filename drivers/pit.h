@@ -9,7 +9,8 @@
 #define PIT_TICK_RATE 1193182UL
 
 /* Busy-waits for `ms` milliseconds (1..50) on channel 2; returns the TSC
- * cycles that passed. Interrupts should be off. */
+ * cycles that passed, or 0 if the PIT never answered (no PIT, pit=off).
+ * Interrupts should be off. */
 uint64_t pit_measure_tsc(unsigned int ms);
 
 #endif

@@ -21,6 +21,13 @@ static inline void outw(uint16_t val, uint16_t port)
 	asm volatile("outw %0, %1" : : "a"(val), "Nd"(port));
 }
 
+static inline uint16_t inw(uint16_t port)
+{
+	uint16_t v;
+	asm volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
 static inline void outl(uint32_t val, uint16_t port)
 {
 	asm volatile("outl %0, %1" : : "a"(val), "Nd"(port));

@@ -48,6 +48,7 @@ void start_kernel(uint64_t mbi_phys)
 {
 	tsc_early_init();
 	serial_init();
+	tsc_calibrate();        /* first: every later line gets a real timestamp */
 	register_boot_stacks();
 	gdt_init();
 	idt_init();             /* from here a fault prints an oops, not a reset */
@@ -73,7 +74,6 @@ void start_kernel(uint64_t mbi_phys)
 	mark_rodata_ro();
 	ptdump_check_wx();
 	pic_init();
-	tsc_calibrate();
 	serial_enable_rx_irq();
 	local_irq_enable();
 	pr_info("Carta: boot finished in %lu us\n", (unsigned long)ktime_get_us());

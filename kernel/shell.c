@@ -16,11 +16,13 @@ extern const struct shell_cmd __start_shell_cmds[], __stop_shell_cmds[];
 #define KEY_ESC     0x1b
 #define KEY_DEL     0x7f
 
+enum esc_state { ESC_NONE, ESC_SEEN, ESC_CSI, ESC_SS3 };
+
 struct line_editor {
 	char buf[SHELL_LINE_MAX];
 	int len;
 	bool overflow;          /* more was typed than fits */
-	int esc;                /* bytes of an escape sequence still to drop */
+	enum esc_state esc;     /* inside an escape sequence (arrow keys, Delete...) */
 	char last;
 };
 
@@ -81,16 +83,54 @@ static void echo(const char *s)
 	console_write(s, strlen(s));
 }
 
+/* Escape sequences from terminals (ECMA-48): ESC [ params final, where
+ * the final byte is 0x40-0x7e (arrows: ESC [ A; Delete: ESC [ 3 ~), or
+ * ESC O x. None edits the line; all are swallowed whole. Returns true if
+ * c was consumed as part of one. */
+static bool editor_escape(struct line_editor *le, char c)
+{
+	switch (le->esc) {
+	case ESC_NONE:
+		if (c != KEY_ESC)
+			return false;
+		le->esc = ESC_SEEN;
+		return true;
+	case ESC_SEEN:
+		le->esc = c == '[' ? ESC_CSI : c == 'O' ? ESC_SS3 : ESC_NONE;
+		return le->esc != ESC_NONE;     /* ESC then a plain key: the key counts */
+	case ESC_CSI:
+		if (c >= 0x40 && c <= 0x7e)
+			le->esc = ESC_NONE;
+		return true;
+	case ESC_SS3:
+		le->esc = ESC_NONE;
+		return true;
+	}
+	return false;
+}
+
+static void editor_insert(struct line_editor *le, char c)
+{
+	if (c == '\t')
+		c = ' ';                /* a separator, like the argument splitter's */
+	if (c < 0x20 || c > 0x7e)
+		return;                 /* not printable ASCII: dropped */
+	if (le->len >= SHELL_LINE_MAX - 1) {
+		le->overflow = true;
+		return;
+	}
+	le->buf[le->len++] = c;
+	console_write(&c, 1);
+}
+
 /* Feeds one input byte; returns true when a full line is ready in le->buf. */
 static bool editor_feed(struct line_editor *le, char c)
 {
 	char last = le->last;
 
 	le->last = c;
-	if (le->esc) {                  /* ESC [ X: arrow keys and the like */
-		le->esc = (c == '[' && le->esc == 2) ? 1 : 0;
+	if (editor_escape(le, c))
 		return false;
-	}
 	switch (c) {
 	case '\r':
 	case '\n':
@@ -111,18 +151,8 @@ static bool editor_feed(struct line_editor *le, char c)
 		le->overflow = false;
 		echo("^C\n" SHELL_PROMPT);
 		return false;
-	case KEY_ESC:
-		le->esc = 2;
-		return false;
 	}
-	if (c < 0x20 || c > 0x7e)
-		return false;           /* not printable ASCII: dropped */
-	if (le->len >= SHELL_LINE_MAX - 1) {
-		le->overflow = true;
-		return false;
-	}
-	le->buf[le->len++] = c;
-	console_write(&c, 1);
+	editor_insert(le, c);
 	return false;
 }
 

@@ -14,20 +14,29 @@ void tsc_early_init(void)
 	tsc_base = rdtsc();
 }
 
+#define TSC_KHZ_MIN      100000          /* 100 MHz: no x86-64 CPU is slower */
+#define TSC_KHZ_FALLBACK 1000000         /* 1 GHz, when nothing can be measured */
+
 /* Takes the smallest of three measurements: an interrupt or a host hiccup
- * (QEMU TCG) only ever makes one longer. */
+ * (QEMU TCG) only ever makes one longer. A PIT that never answers, or an
+ * absurd result, falls back to a fixed guess with one warning: timestamps
+ * and udelay are then approximate, never a hang or a division by zero. */
 void tsc_calibrate(void)
 {
 	uint64_t best = ~0ULL;
 
 	for (int i = 0; i < 3; i++) {
 		uint64_t d = pit_measure_tsc(CALIBRATE_MS);
-		if (d < best)
+		if (d && d < best)
 			best = d;
 	}
+	if (best == ~0ULL || best / CALIBRATE_MS < TSC_KHZ_MIN) {
+		pr_warn("tsc: PIT calibration failed (%s); assuming %d MHz\n",
+			best == ~0ULL ? "no PIT" : "implausible result", TSC_KHZ_FALLBACK / 1000);
+		tsc_khz = TSC_KHZ_FALLBACK;
+		return;
+	}
 	tsc_khz = best / CALIBRATE_MS;
-	if (!tsc_khz)
-		tsc_khz = 1;    /* a broken PIT must not divide by zero below */
 	pr_info("tsc: Detected %lu.%03lu MHz processor\n",
 		(unsigned long)(tsc_khz / 1000), (unsigned long)(tsc_khz % 1000));
 }

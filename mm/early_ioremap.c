@@ -31,7 +31,15 @@ static enum early_kind prev_kind[FIX_BTMAPS_SLOTS];
 static void *prev_caller[FIX_BTMAPS_SLOTS];
 static bool early_ioremap_done;
 
-#define MAX_PHYS_ADDR (1ULL << 52)      /* SDM Vol. 3A 4.1.4: MAXPHYADDR <= 52 */
+/* One past the highest physical address a PTE may hold: 2^MAXPHYADDR
+ * (CPUID 80000008H:EAX[7:0], SDM Vol. 3A 4.1.4); above it the PTE's
+ * address bits are reserved and the first access faults with RSVD set. */
+#ifdef HOST_TEST
+static uint64_t max_phys_addr(void) { return 1ULL << 52; }
+#else
+#include "kernel/cpufeature.h"
+static uint64_t max_phys_addr(void) { return 1ULL << boot_cpu_data.phys_bits; }
+#endif
 
 void early_ioremap_setup(void)
 {
@@ -64,8 +72,8 @@ static unsigned long early_check(const char *fn, uint64_t phys, unsigned long si
 		pr_err("%s(%#llx, %#lx): size is zero\n", fn, (unsigned long long)phys, size);
 		return 0;
 	}
-	if (last < phys || last >= MAX_PHYS_ADDR) {
-		pr_err("%s(%#llx, %#lx): range wraps or passes the 52-bit physical limit\n",
+	if (last < phys || last >= max_phys_addr()) {
+		pr_err("%s(%#llx, %#lx): range wraps or passes the CPU's physical address limit\n",
 		       fn, (unsigned long long)phys, size);
 		return 0;
 	}

@@ -16,7 +16,10 @@ trap 'rm -rf "$tmp"' EXIT
 root=$tmp/root                  # what goes on the ISO (the log stays outside)
 mkdir -p "$root/boot/grub"
 cp "$elf" "$root/boot/carta.elf"
-sed "s|@CMDLINE@|$cmdline|" "$here/iso/grub.cfg.in" > "$root/boot/grub/grub.cfg"
+# bash substitution, not sed: '&', '|' or '/' in the command line stay literal
+shopt -u patsub_replacement 2>/dev/null || true
+template=$(cat "$here/iso/grub.cfg.in")
+printf '%s\n' "${template//@CMDLINE@/$cmdline}" > "$root/boot/grub/grub.cfg"
 # Only the BIOS platform: one El Torito image, smallest and fastest to boot.
 # Written under a private name and renamed: concurrent builders never clash.
 grub-mkrescue -d /usr/lib/grub/i386-pc -o "$tmp/out.iso" "$root" >"$tmp/log" 2>&1 ||

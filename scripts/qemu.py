@@ -72,11 +72,14 @@ class Qemu:
         self.args = args
         self.out = ""
         self.lock = threading.Condition()
+        # stderr to a file: a pipe nobody reads could fill and stall QEMU
+        self.stderr = open(os.path.join(self.tmp, "stderr"), "w+b")
         self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE)
+                                     stderr=self.stderr)
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
         self.qmp = None
+        self.events = []        # QMP events seen so far (SHUTDOWN, RESET, ...)
 
     def _read(self):
         held = b""      # a CR at the end of a read may be half of a CR LF
@@ -119,13 +122,14 @@ class Qemu:
         self.proc.stdin.flush()
 
     def command(self, line, timeout=20):
-        """Types `line` at the prompt; returns what it printed before the next prompt."""
+        """Types `line` at the prompt; returns what it printed before the next
+        prompt. The prompt counts only at the start of a line after the echo,
+        so a "carta> " inside the command or its output does not end it early."""
         start = len(self.out)
         self.send(line + "\r")
-        m = self.wait_for(re.escape(PROMPT), timeout, start)
-        text = self.out[start:m.start()]
-        first_nl = text.find("\n")        # drop the echoed command line
-        return text[first_nl + 1:] if first_nl >= 0 else ""
+        echo_end = self.wait_for(r"\n", timeout, start).end()
+        m = self.wait_for(r"^" + re.escape(PROMPT), timeout, echo_end)
+        return self.out[echo_end:m.start()]
 
     def hmp(self, command):
         """Runs a QEMU monitor command (QMP human-monitor-command)."""
@@ -164,6 +168,21 @@ class Qemu:
                 return reply["return"]
             if "error" in reply:
                 raise RuntimeError(f"QMP {name}: {reply['error']}")
+            if "event" in reply:
+                self.events.append(reply)
+
+    def drain_events(self):
+        """Reads the QMP events QEMU sent before it exited (or closed the socket)."""
+        if self.qmp is None:
+            return self.events
+        for line in self.qmp:
+            try:
+                msg = json.loads(line)
+            except ValueError:
+                break
+            if "event" in msg:
+                self.events.append(msg)
+        return self.events
 
     def info_tlb(self):
         """QEMU `info tlb`: {virtual page: (physical, flags)} for every mapped
@@ -190,7 +209,7 @@ class Qemu:
             self.proc.kill()
             self.proc.wait()
         self.reader.join(1)
-        for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+        for stream in (self.proc.stdin, self.proc.stdout, self.stderr):
             try:
                 stream.close()
             except OSError:
@@ -202,6 +221,7 @@ class Qemu:
         except OSError:
             pass
         try:
+            os.unlink(os.path.join(self.tmp, "stderr"))
             os.rmdir(self.tmp)
         except OSError:
             pass

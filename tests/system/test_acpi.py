@@ -6,8 +6,8 @@ import re
 from qemu import Qemu
 
 # "FACP 0x000000000ffe198c length    116 OEM BOCHS  rev 1  checksum ok"
-ACPI_ROW = re.compile(r"^(\w{4}) 0x([0-9a-f]{16}) length\s+(\d+) OEM (.{6}) rev (\d+)\s+checksum (ok|BAD)",
-                      re.M)
+ACPI_ROW = re.compile(r"^(\S{4}) 0x([0-9a-f]{16}) length\s+(\d+) OEM (.{6}) rev (\d+)\s+"
+                      r"(checksum ok|checksum BAD|rejected, not checked)$", re.M)
 
 
 def xp_bytes(vm, phys, n):
@@ -29,7 +29,15 @@ def acpi_tables(machine):
             head = xp_bytes(vm, int(phys, 16), 8)
             assert head[:4].decode("latin-1") == sig, (sig, head)
             assert int.from_bytes(head[4:8], "little") == int(length), (sig, length)
-            assert ok == "ok", out
+            assert ok == "checksum ok", out
+        # the list is exactly the RSDT's entries plus the RSDT and the DSDT,
+        # read independently from guest memory
+        rsdt = [int(p, 16) for s, p, *_ in rows if s == "RSDT"][0]
+        rlen = int.from_bytes(xp_bytes(vm, rsdt + 4, 4), "little")
+        body = xp_bytes(vm, rsdt + 36, rlen - 36)
+        entries = {int.from_bytes(body[i:i + 4], "little") for i in range(0, len(body), 4)}
+        listed = {int(p, 16) for s, p, *_ in rows if s not in ("RSDT", "DSDT")}
+        assert listed == entries, (sorted(map(hex, listed)), sorted(map(hex, entries)))
         return {r[0] for r in rows}, out
 
 
@@ -79,9 +87,39 @@ def test_vga_mirrors_serial():
 
 
 def test_acpi_poweroff_without_debug_exit_device():
-    # No isa-debug-exit: poweroff must go through ACPI S5, and QEMU exits 0
+    # No isa-debug-exit: poweroff must go through ACPI S5. Exit status 0 is
+    # also what a triple fault gives with -no-reboot, so the proof is QEMU's
+    # SHUTDOWN event and its reason: the guest asked to power off.
     with Qemu(debug_exit=False) as vm:
         vm.wait_prompt()
+        vm.qmp_cmd("query-status")          # QMP connected before the shutdown
         vm.send("poweroff\r")
         assert vm.wait_exit(20) == 0, vm.out[-500:]
-        assert "reboot: Power down" in vm.out
+        events = [e for e in vm.drain_events() if e["event"] == "SHUTDOWN"]
+    assert events and events[0]["data"]["reason"] == "guest-shutdown", events
+    assert re.search(r"ACPI: entering S5: PM1a_CNT 0x604 <- 0x2\d{3}", vm.out), vm.out[-500:]
+
+
+def test_bad_table_is_reported_and_skipped():
+    """A table QEMU serves with a signature that is no ACPI name: one line
+    naming it, listed as rejected, and the good tables still used."""
+    import os
+    import struct
+    import tempfile
+    hdr = b"\x01\x02\xff\x04" + struct.pack("<I", 40) + b"\x01\x00CARTA TESTTBL " + \
+        struct.pack("<I", 1) + b"CRTA" + struct.pack("<I", 1)
+    t = bytearray(hdr.ljust(40, b"\0"))
+    t[9] = (-sum(t)) & 0xff
+    fd, path = tempfile.mkstemp(suffix=".aml")
+    os.write(fd, bytes(t))
+    os.close(fd)
+    try:
+        with Qemu(extra=["-acpitable", f"file={path}"]) as vm:
+            vm.wait_prompt()
+            out = vm.command("acpi")
+    finally:
+        os.unlink(path)
+    assert re.search(r'ACPI: table at 0x[0-9a-f]{16}: signature "\?\?\?\?" is not a valid one; ignored',
+                     vm.out), vm.out
+    assert re.search(r"^\?\?\?\? 0x[0-9a-f]{16} length +40 .* rejected, not checked$", out, re.M), out
+    assert "lapic: id 0" in vm.out and "HPET at 0xfed00000" in out

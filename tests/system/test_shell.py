@@ -28,6 +28,21 @@ def test_help_lists_every_command_that_runs():
             assert "unknown command" not in vm.command(name)
 
 
+def test_escape_sequences_and_tab():
+    with Qemu() as vm:
+        vm.wait_prompt()
+        # arrows, Delete (ESC [ 3 ~) and F1 (ESC O P) edit nothing and leave no residue
+        out = vm.command("mem\x1b[A\x1b[3~\x1bOPmap")
+        assert "BIOS-e820" in out, out
+        # ESC then Enter: the Enter still runs the line
+        out = vm.command("memmap\x1b")
+        assert "BIOS-e820" in out, out
+        # Tab separates arguments like a space
+        assert vm.command("crash\tsideways").strip().startswith("usage: crash")
+        # a prompt string inside the typed line does not confuse the harness
+        assert vm.command("echo carta> hi").strip() == "unknown command: echo (try help)"
+
+
 def test_long_line_is_refused_whole():
     with Qemu() as vm:
         vm.wait_prompt()

@@ -193,9 +193,9 @@ TEST(refuses_bad_sizes)
 	reset();
 	EXPECT_REFUSED(early_memremap(0x1000, 0), "early_memremap(0x1000, 0): size is zero\n");
 	EXPECT_REFUSED(early_ioremap(0xfffffffffffff000ULL, 0x2000),
-		       "early_ioremap(0xfffffffffffff000, 0x2000): range wraps or passes the 52-bit physical limit\n");
+		       "early_ioremap(0xfffffffffffff000, 0x2000): range wraps or passes the CPU's physical address limit\n");
 	EXPECT_REFUSED(early_memremap(0x10000000000000ULL, 1),
-		       "early_memremap(0x10000000000000, 0x1): range wraps or passes the 52-bit physical limit\n");
+		       "early_memremap(0x10000000000000, 0x1): range wraps or passes the CPU's physical address limit\n");
 	EXPECT_REFUSED(early_ioremap(0x1000, 0x41000),
 		       "early_ioremap(0x1000, 0x41000): size over 64 pages (65)\n");
 	/* 64 pages exactly is fine, even unaligned if it stays within 64 */
