@@ -114,16 +114,16 @@ check_cpu:
 ; is mapped: nothing else is reachable through this window (its size is known
 ; at link time only, so this one table is filled here, not statically).
 map_kernel_image:
-	mov edi, PHYS(level2_kernel_pgt) + (LOAD_PHYSICAL_ADDR >> 21) * 8
+	mov edi, PHYS(level2_kernel_pgt) + (LOAD_PHYSICAL_ADDR / PMD_SIZE) * 8
 	mov eax, LOAD_PHYSICAL_ADDR | __PAGE_KERNEL_LARGE_EXEC
 	mov ecx, PHYS(_end)
 .next:
 	mov [edi], eax
 	mov dword [edi + 4], 0
 	add edi, 8
-	add eax, 0x200000
+	add eax, PMD_SIZE
 	mov edx, eax
-	and edx, ~0x1fffff
+	and edx, ~(PMD_SIZE - 1)          ; the next page's physical address
 	cmp edx, ecx
 	jb .next
 	ret

@@ -35,7 +35,8 @@ mb2_header:
 .info_req_end:
 
 	; Entry address (spec 3.1.6): the physical address of _start. The ELF
-	; entry is physical too (linker.ld), but say it explicitly.
+	; entry is _start's linked (virtual) address, which GRUB converts
+	; itself (linker.ld); this tag states the physical one directly.
 	align 8
 .entry:
 	dw MB2_TAG_ENTRY, MB2_TAG_OPTIONAL

@@ -197,11 +197,52 @@ static struct acpi_table_info *acpi_record(uint64_t phys, const struct acpi_tabl
 	return ti;
 }
 
+/* Reads the 36-byte header of the table at phys (mapped alone, then
+ * unmapped) and records the table; false after one line if it cannot. */
+static bool acpi_read_header(uint64_t phys, struct acpi_table_header *h,
+			     struct acpi_table_info **ti)
+{
+	const void *t = early_memremap(phys, sizeof(*h));
+
+	if (!t) {
+		pr_warn("ACPI: table at 0x%016llx: header cannot be mapped; skipped\n",
+			(unsigned long long)phys);
+		return false;
+	}
+	memcpy(h, t, sizeof(*h));
+	early_memunmap((void *)t, sizeof(*h));
+	*ti = acpi_record(phys, h);
+	return true;
+}
+
+/* Whether a header can be trusted enough to map the table: its signature
+ * (`expect`, or any valid one if NULL) and its length (>= 36, one
+ * early_memremap at most). One line naming the problem if not. */
+static bool acpi_header_ok(uint64_t phys, const struct acpi_table_header *h,
+			   const char *expect, const char *sig)
+{
+	if (expect ? memcmp(h->signature, expect, 4) : !acpi_signature_valid(h->signature)) {
+		pr_warn("ACPI: table at 0x%016llx: signature \"%s\" is not %s; ignored\n",
+			(unsigned long long)phys, sig, expect ? expect : "a valid one");
+		return false;
+	}
+	if (h->length < sizeof(*h)) {
+		pr_warn("ACPI: %s at 0x%016llx: length %u is under its 36-byte header; ignored\n",
+			sig, (unsigned long long)phys, h->length);
+		return false;
+	}
+	if (!acpi_fits_one_map(phys, h->length)) {
+		pr_warn("ACPI: %s at 0x%016llx: length %u is over one early_memremap (%d pages); checksum not checked, not used\n",
+			sig, (unsigned long long)phys, h->length, NR_FIX_BTMAPS);
+		return false;
+	}
+	return true;
+}
+
 /* Maps the table at phys whole, after reading its header alone: records
- * it, then checks its signature (`expect`, or any valid one if NULL), its
- * length (>= 36, one early_memremap at most) and its checksum. Returns
- * the mapping, its length in *lenp (the caller unmaps it), or NULL after
- * one line saying why. */
+ * it, checks its header, then its checksum. Returns the mapping, its
+ * length in *lenp (the caller unmaps it), or NULL after one line saying
+ * why. */
 static const uint8_t *acpi_map_table(uint64_t phys, const char *expect, uint32_t *lenp)
 {
 	struct acpi_table_header h;
@@ -210,31 +251,11 @@ static const uint8_t *acpi_map_table(uint64_t phys, const char *expect, uint32_t
 	char sig[5];
 	uint8_t sum;
 
-	t = early_memremap(phys, sizeof(h));
-	if (!t) {
-		pr_warn("ACPI: table at 0x%016llx: header cannot be mapped; skipped\n",
-			(unsigned long long)phys);
+	if (!acpi_read_header(phys, &h, &ti))
 		return NULL;
-	}
-	memcpy(&h, t, sizeof(h));
-	early_memunmap((void *)t, sizeof(h));
-	ti = acpi_record(phys, &h);
 	acpi_copy_name(sig, h.signature, 4);
-	if (expect ? memcmp(h.signature, expect, 4) : !acpi_signature_valid(h.signature)) {
-		pr_warn("ACPI: table at 0x%016llx: signature \"%s\" is not %s; ignored\n",
-			(unsigned long long)phys, sig, expect ? expect : "a valid one");
+	if (!acpi_header_ok(phys, &h, expect, sig))
 		return NULL;
-	}
-	if (h.length < sizeof(h)) {
-		pr_warn("ACPI: %s at 0x%016llx: length %u is under its 36-byte header; ignored\n",
-			sig, (unsigned long long)phys, h.length);
-		return NULL;
-	}
-	if (!acpi_fits_one_map(phys, h.length)) {
-		pr_warn("ACPI: %s at 0x%016llx: length %u is over one early_memremap (%d pages); checksum not checked, not used\n",
-			sig, (unsigned long long)phys, h.length, NR_FIX_BTMAPS);
-		return NULL;
-	}
 	t = early_memremap(phys, h.length);
 	if (!t) {
 		pr_warn("ACPI: %s at 0x%016llx: cannot be mapped; ignored\n",

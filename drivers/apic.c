@@ -24,9 +24,10 @@ void lapic_init(void)
 		pr_warn("lapic: CPUID reports no local APIC\n");
 		return;
 	}
-	/* The MADT's address wins; else IA32_APIC_BASE (SDM Vol. 3A 11.4.4). */
+	/* The MADT's address wins; else IA32_APIC_BASE, whose bits
+	 * MAXPHYADDR-1:12 hold the base (SDM Vol. 3A 11.4.4, Figure 11-5). */
 	lapic.phys = acpi_info.lapic_address ? acpi_info.lapic_address
-					     : rdmsr(MSR_IA32_APICBASE) & 0xffffff000ULL;
+		: rdmsr(MSR_IA32_APICBASE) & ((1ULL << boot_cpu_data.phys_bits) - 1) & PAGE_MASK;
 	if (set_fixmap_nocache(FIX_APIC_BASE, lapic.phys))
 		return;
 	lapic.virt = fix_to_virt(FIX_APIC_BASE);

@@ -332,6 +332,8 @@ const char *e820_type_name(uint32_t type)
 	case E820_TYPE_ACPI:     return "ACPI data";
 	case E820_TYPE_NVS:      return "ACPI NVS";
 	case E820_TYPE_UNUSABLE: return "unusable";
+	case 7:                  return "persistent (type 7)";    /* Linux's PMEM */
+	case 12:                 return "persistent (type 12)";   /* Linux's PRAM */
 	default:                 return "unknown";
 	}
 }

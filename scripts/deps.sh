@@ -3,7 +3,9 @@
 # boot and test. Elsewhere, print the exact packages and exit non-zero.
 set -u
 
-# tool -> Debian package
+# tool -> Debian package (elsewhere the names differ: see the end, and
+# scripts/mkiso.sh, which also accepts grub2-mkrescue and Homebrew's
+# x86_64-elf-grub-mkrescue)
 declare -A DEB=(
   [nasm]=nasm
   [grub-mkrescue]=grub-common
@@ -21,10 +23,19 @@ GRUB_PC_DIR=/usr/lib/grub/i386-pc
 
 missing=()
 for tool in "${!DEB[@]}"; do
-  command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+  command -v "$tool" >/dev/null 2>&1 && continue
+  case $tool in   # the other names GRUB's tools have on Fedora and Homebrew
+    grub-mkrescue|grub-file)
+      command -v "${tool/grub-/grub2-}" >/dev/null 2>&1 && continue
+      command -v "x86_64-elf-$tool" >/dev/null 2>&1 && continue;;
+  esac
+  missing+=("$tool")
 done
-need_grub_pc=0
-[ -f "$GRUB_PC_DIR/boot.img" ] || need_grub_pc=1
+need_grub_pc=1
+for d in /usr/lib/grub/i386-pc /usr/lib/grub2/i386-pc /usr/share/grub2/i386-pc \
+         /opt/homebrew/lib/x86_64-elf/grub/i386-pc /usr/local/lib/x86_64-elf/grub/i386-pc; do
+  [ -f "$d/boot.img" ] && need_grub_pc=0
+done
 
 if [ ${#missing[@]} -eq 0 ] && [ $need_grub_pc -eq 0 ]; then
   [ "${1:-}" = "-q" ] || echo "deps: all tools present"
@@ -37,8 +48,7 @@ if command -v apt-get >/dev/null 2>&1; then
   pkgs=()
   for tool in "${missing[@]}"; do pkgs+=("${DEB[$tool]}"); done
   [ $need_grub_pc -eq 1 ] && pkgs+=(grub-pc-bin)
-  # mtools and xorriso are needed by grub-mkrescue itself, even if present
-  pkgs=($(printf '%s\n' "${pkgs[@]}" | sort -u))
+  pkgs=($(printf '%s\n' "${pkgs[@]}" | sort -u))     # one package may cover two tools
   SUDO=""
   if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
   echo "deps: installing with apt-get: ${pkgs[*]}"

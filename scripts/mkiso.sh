@@ -20,8 +20,17 @@ cp "$elf" "$root/boot/carta.elf"
 shopt -u patsub_replacement 2>/dev/null || true
 template=$(cat "$here/iso/grub.cfg.in")
 printf '%s\n' "${template//@CMDLINE@/$cmdline}" > "$root/boot/grub/grub.cfg"
+# GRUB's tool and its BIOS (i386-pc) files go by other names on Fedora
+# (grub2-) and Homebrew (x86_64-elf-).
+mkrescue=$(command -v grub-mkrescue || command -v grub2-mkrescue || command -v x86_64-elf-grub-mkrescue) ||
+	{ echo "mkiso: no grub-mkrescue; run scripts/deps.sh" >&2; exit 1; }
+for d in /usr/lib/grub/i386-pc /usr/lib/grub2/i386-pc /usr/share/grub2/i386-pc \
+         /opt/homebrew/lib/x86_64-elf/grub/i386-pc /usr/local/lib/x86_64-elf/grub/i386-pc; do
+	[ -f "$d/boot.img" ] && platform=$d && break
+done
+[ -n "${platform:-}" ] || { echo "mkiso: no GRUB i386-pc files (grub-pc-bin); run scripts/deps.sh" >&2; exit 1; }
 # Only the BIOS platform: one El Torito image, smallest and fastest to boot.
 # Written under a private name and renamed: concurrent builders never clash.
-grub-mkrescue -d /usr/lib/grub/i386-pc -o "$tmp/out.iso" "$root" >"$tmp/log" 2>&1 ||
+"$mkrescue" -d "$platform" -o "$tmp/out.iso" "$root" >"$tmp/log" 2>&1 ||
 	{ cat "$tmp/log" >&2; exit 1; }
 mv "$tmp/out.iso" "$out"
