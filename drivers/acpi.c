@@ -14,6 +14,7 @@
  *
  * Section numbers are the ACPI Specification 6.5's. */
 #include "drivers/acpi.h"
+#include "kernel/init.h"
 #include "kernel/boot_info.h"
 #include "kernel/errno.h"
 #include "kernel/io.h"
@@ -428,7 +429,7 @@ static void acpi_print_summary(const struct acpi_table_rsdp *rsdp)
 		pr_info("ACPI: no usable MADT: no LAPIC, CPU or IO-APIC information\n");
 }
 
-int acpi_boot_init(void)
+int __init acpi_boot_init(void)
 {
 	struct acpi_table_rsdp rsdp;
 	uint64_t phys;

@@ -1,5 +1,6 @@
 /* Finding and identifying the local APIC and the IO-APICs (drivers/apic.h). */
 #include "drivers/apic.h"
+#include "kernel/init.h"
 #include "drivers/acpi.h"
 #include "kernel/cpufeature.h"
 #include "kernel/io.h"
@@ -16,7 +17,7 @@
 struct lapic_info lapic;
 static unsigned long io_apic_virt[MAX_IO_APICS];
 
-void lapic_init(void)
+void __init lapic_init(void)
 {
 	const volatile void *regs;
 
@@ -47,7 +48,7 @@ uint32_t io_apic_read(unsigned int ioapic, unsigned int reg)
 	return readl(base + 0x10);
 }
 
-void io_apic_init(void)
+void __init io_apic_init(void)
 {
 	for (uint32_t i = 0; i < acpi_info.nr_ioapics && i < MAX_IO_APICS; i++) {
 		const struct acpi_ioapic *a = &acpi_info.ioapics[i];

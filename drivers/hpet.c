@@ -1,6 +1,7 @@
 /* HPET identification (drivers/hpet.h). Registers, HPET spec 2.3.1:
  * 0x000 capabilities and ID, 0x010 configuration, 0x0f0 main counter. */
 #include "drivers/hpet.h"
+#include "kernel/init.h"
 #include "drivers/acpi.h"
 #include "kernel/io.h"
 #include "kernel/printk.h"
@@ -16,7 +17,7 @@
 
 static volatile void *hpet_virt;
 
-void hpet_init(void)
+void __init hpet_init(void)
 {
 	uint64_t id;
 

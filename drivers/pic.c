@@ -1,6 +1,7 @@
 /* 8259A set-up (drivers/pic.h): ICW1-ICW4 as in the 8259A data sheet. */
 #include <stdint.h>
 #include "drivers/pic.h"
+#include "kernel/init.h"
 #include "kernel/io.h"
 
 #define PIC1_CMD  0x20
@@ -18,7 +19,7 @@ static void pic_write_mask(void)
 	outb(irq_mask >> 8, PIC2_DATA);
 }
 
-void pic_init(void)
+void __init pic_init(void)
 {
 	outb(0x11, PIC1_CMD); io_delay();      /* ICW1: edge, cascade, ICW4 follows */
 	outb(0x11, PIC2_CMD); io_delay();

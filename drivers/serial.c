@@ -3,6 +3,7 @@
  * 3 LCR, 4 MCR, 5 LSR. */
 #include <stdint.h>
 #include "drivers/serial.h"
+#include "kernel/init.h"
 #include "drivers/pic.h"
 #include "kernel/io.h"
 #include "kernel/printk.h"
@@ -42,7 +43,7 @@ void serial_write(const char *s, size_t n)
 
 static struct console serial_console = { .name = "ttyS0", .write = serial_write };
 
-void serial_init(void)
+void __init serial_init(void)
 {
 	outb(0x00, COM1 + UART_IER);     /* no interrupts yet */
 	outb(0x80, COM1 + UART_LCR);     /* DLAB: divisor follows */
@@ -71,7 +72,7 @@ static void serial_interrupt(struct pt_regs *regs)
 	}
 }
 
-void serial_enable_rx_irq(void)
+void __init serial_enable_rx_irq(void)
 {
 	request_irq(COM1_IRQ, serial_interrupt);
 	outb(0x01, COM1 + UART_IER);     /* interrupt on received data */

@@ -3,6 +3,7 @@
  * registers 0x0e/0x0f at ports 0x3d4/0x3d5. */
 #include <stdint.h>
 #include "drivers/vga.h"
+#include "kernel/init.h"
 #include "kernel/io.h"
 #include "kernel/printk.h"
 #include "kernel/string.h"
@@ -68,7 +69,7 @@ static void vga_write(const char *s, size_t n)
 
 static struct console vga_console = { .name = "tty0", .write = vga_write };
 
-void vga_init(void)
+void __init vga_init(void)
 {
 	/* Uncached: the frame buffer is device memory, and writes must reach
 	 * the screen now, not when a cache line is evicted. */

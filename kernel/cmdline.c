@@ -2,6 +2,7 @@
 #include "kernel/cmdline.h"
 #include "kernel/string.h"
 #ifndef HOST_TEST
+#include "kernel/init.h"
 #include "kernel/printk.h"
 #endif
 
@@ -68,7 +69,7 @@ static const char *const known_keys[] = { "loglevel", "test", "testmode", "membl
 
 /* Warns about each word that is no key we know (a typo would otherwise
  * silently change nothing). */
-static void warn_unknown_keys(const char *cmdline)
+static __init void warn_unknown_keys(const char *cmdline)
 {
 	for (const char *p = cmdline; *p;) {
 		size_t n = word_len(p), k;
@@ -87,7 +88,7 @@ static void warn_unknown_keys(const char *cmdline)
 	}
 }
 
-void parse_early_params(const char *cmdline)
+void __init parse_early_params(const char *cmdline)
 {
 	char v[16];
 	long level;

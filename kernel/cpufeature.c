@@ -2,6 +2,7 @@
  * 2A, CPUID, Tables 3-8 (leaf 1), 3-8 (leaf 7) and the AMD64 manual (leaf
  * 0x80000001). */
 #include "kernel/cpufeature.h"
+#include "kernel/init.h"
 #include "kernel/string.h"
 #include "kernel/x86.h"
 #include "kernel/shell.h"
@@ -51,7 +52,7 @@ static void cpuid_regs(uint32_t leaf, uint32_t r[4])
 	cpuid_count(leaf, 0, &r[EAX], &r[EBX], &r[ECX], &r[EDX]);
 }
 
-static void read_identity(struct cpuinfo_x86 *c)
+static __init void read_identity(struct cpuinfo_x86 *c)
 {
 	uint32_t r[4];
 
@@ -76,7 +77,7 @@ static void read_identity(struct cpuinfo_x86 *c)
 	c->virt_bits = r[EAX] ? ((r[EAX] >> 8) & 0xff) : 48;
 }
 
-void early_cpu_init(void)
+void __init early_cpu_init(void)
 {
 	struct cpuinfo_x86 *c = &boot_cpu_data;
 	uint32_t r[4];

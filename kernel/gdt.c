@@ -1,5 +1,6 @@
 /* Builds the kernel's GDT with a TSS and loads both (kernel/gdt.h). */
 #include "kernel/gdt.h"
+#include "kernel/init.h"
 #include "kernel/string.h"
 
 #define NR_IST_STACKS 2
@@ -33,7 +34,7 @@ void ist_stack_bounds(int ist, unsigned long *lo, unsigned long *hi)
 	*hi = *lo + IST_STACK_SIZE;
 }
 
-void gdt_init(void)
+void __init gdt_init(void)
 {
 	struct desc_ptr p = { sizeof(gdt) - 1, (uint64_t)gdt };
 

@@ -2,6 +2,7 @@
  * in the higher half, with the identity map still present, interrupts off.
  * The order below is the boot flow of DESIGN.md §3. */
 #include "kernel/boot_info.h"
+#include "kernel/init.h"
 #include "kernel/cmdline.h"
 #include "kernel/cpufeature.h"
 #include "kernel/gdt.h"
@@ -25,7 +26,7 @@
 #include "mm/init.h"
 
 
-static void register_boot_stacks(void)
+static __init void register_boot_stacks(void)
 {
 	unsigned long lo, hi;
 
@@ -36,7 +37,7 @@ static void register_boot_stacks(void)
 	}
 }
 
-static void print_banner(void)
+static __init void print_banner(void)
 {
 	pr_notice("Carta: a teaching x86-64 kernel, booted by %s (%s)\n",
 		  boot_info.loader_name, boot_info.protocol);
@@ -76,6 +77,7 @@ void start_kernel(uint64_t mbi_phys)
 	pic_init();
 	serial_enable_rx_irq();
 	local_irq_enable();
+	free_initmem();         /* last: nothing below calls boot-only code */
 	pr_info("Carta: boot finished in %lu us\n", (unsigned long)ktime_get_us());
 	if (kernel_run_selftests_at_boot())
 		selftest_run_and_exit();

@@ -1,5 +1,6 @@
 /* The boot information copy and the e820 map printer (kernel/setup.h). */
 #include "kernel/setup.h"
+#include "kernel/init.h"
 #include "kernel/boot_info.h"
 #include "kernel/multiboot2.h"
 #include "kernel/panic.h"
@@ -13,7 +14,7 @@ static uint8_t boot_info_copy[BOOT_INFO_COPY_MAX] __attribute__((aligned(8)));
 
 #define IDENT_MAP_END (4ULL << 30)      /* boot/early_pgt.asm maps 0..4 GiB */
 
-void setup_boot_info(uint64_t mbi_phys)
+void __init setup_boot_info(uint64_t mbi_phys)
 {
 	char err[160];
 	uint32_t total;
@@ -49,7 +50,7 @@ static void e820_print_entry(const struct e820_entry *e, int (*out)(const char *
 		    (unsigned long long)(e->addr + e->size - 1), e->type);
 }
 
-static int pr_info_line(const char *fmt, ...)
+static __init int pr_info_line(const char *fmt, ...)
 {
 	char buf[128];
 	va_list ap;
@@ -60,7 +61,7 @@ static int pr_info_line(const char *fmt, ...)
 	return printk(KERN_INFO "%s", buf);
 }
 
-void e820_print_map(const char *who)
+void __init e820_print_map(const char *who)
 {
 	pr_info("%s-provided physical RAM map:\n", who);
 	for (uint32_t i = 0; i < boot_info.nr_e820; i++)

@@ -1,5 +1,6 @@
 /* TSC-based time (kernel/time.h). */
 #include "kernel/time.h"
+#include "kernel/init.h"
 #include "kernel/x86.h"
 #include "kernel/printk.h"
 #include "drivers/pit.h"
@@ -21,7 +22,7 @@ void tsc_early_init(void)
  * (QEMU TCG) only ever makes one longer. A PIT that never answers, or an
  * absurd result, falls back to a fixed guess with one warning: timestamps
  * and udelay are then approximate, never a hang or a division by zero. */
-void tsc_calibrate(void)
+void __init tsc_calibrate(void)
 {
 	uint64_t best = ~0ULL;
 

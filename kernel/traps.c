@@ -1,5 +1,6 @@
 /* The IDT and exception dispatch (kernel/traps.h). */
 #include "kernel/traps.h"
+#include "kernel/init.h"
 #include "kernel/gdt.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
@@ -52,7 +53,7 @@ static void set_gate(int vec, uint64_t addr, int ist)
 	g->reserved = 0;
 }
 
-void idt_init(void)
+void __init idt_init(void)
 {
 	struct {
 		uint16_t size;

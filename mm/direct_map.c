@@ -11,6 +11,7 @@
  * is usable at once: table pages come first from the image's early pool,
  * then from memblock below what is already mapped (mm/pgalloc.c). */
 #include "mm/direct_map.h"
+#include "kernel/init.h"
 #include "mm/memblock.h"
 #include "mm/page.h"
 #include "mm/pgalloc.h"
@@ -35,7 +36,7 @@ static phys_addr_t direct_map_pgt_alloc(void)
 	return memblock_phys_alloc_range(PAGE_SIZE, PAGE_SIZE, 0, mapped_end);
 }
 
-static void count_leaves(uint64_t start, uint64_t end)
+static __init void count_leaves(uint64_t start, uint64_t end)
 {
 	bool gb = boot_cpu_has(X86_FEATURE_PDPE1GB);
 
@@ -50,7 +51,7 @@ static void count_leaves(uint64_t start, uint64_t end)
 
 /* Maps [start, end) (page-aligned RAM) in steps that end at 1 GiB
  * boundaries, advancing mapped_end after each. */
-static void map_ram_range(pgd_t *pgd, uint64_t start, uint64_t end)
+static __init void map_ram_range(pgd_t *pgd, uint64_t start, uint64_t end)
 {
 	while (start < end) {
 		uint64_t step_end = (start & PUD_MASK) + PUD_SIZE;
@@ -75,7 +76,7 @@ static void map_ram_range(pgd_t *pgd, uint64_t start, uint64_t end)
 /* ACPI data and NVS ranges: mapped too (firmware tables are read through
  * the direct map later), page by page where usable RAM has not already
  * covered them. */
-static void map_firmware_ram(pgd_t *pgd)
+static __init void map_firmware_ram(pgd_t *pgd)
 {
 	for (uint32_t i = 0; i < boot_info.nr_e820; i++) {
 		const struct e820_entry *e = &boot_info.e820[i];
@@ -90,7 +91,7 @@ static void map_firmware_ram(pgd_t *pgd)
 	}
 }
 
-void init_mem_mapping(void)
+void __init init_mem_mapping(void)
 {
 	pgd_t *pgd = kernel_pgd();
 	unsigned long tables = nr_pgtable_pages;

@@ -11,6 +11,7 @@
  */
 #include <stdbool.h>
 #include "mm/early_ioremap.h"
+#include "kernel/init.h"
 #include "mm/fixmap.h"
 #include "kernel/printk.h"
 #include "kernel/panic.h"
@@ -208,7 +209,7 @@ void early_ioremap_finish(void)
 static pte_t bm_pte[PTRS_PER_PTE] __attribute__((aligned(PAGE_SIZE)));
 extern pmd_t level2_fixmap_pgt[PTRS_PER_PMD];
 
-void early_ioremap_init(void)
+void __init early_ioremap_init(void)
 {
 	unsigned long va = __fix_to_virt(FIX_BTMAP_BEGIN);
 	pmd_t *pmd = &level2_fixmap_pgt[pmd_index(va)];

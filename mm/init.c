@@ -9,11 +9,12 @@
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/sections.h"
+#include "kernel/init.h"
 #include "kernel/x86.h"
 
 extern pgd_t early_top_pgt[PTRS_PER_PGD];
 
-void zap_identity_mappings(void)
+void __init zap_identity_mappings(void)
 {
 	for (int i = 0; i < KERNEL_PGD_BOUNDARY; i++)
 		early_top_pgt[i] = __pgd(0);
@@ -27,7 +28,7 @@ void zap_identity_mappings(void)
  * the CR3 switches between processes (SDM Vol. 3A 4.10.2.4). SMEP and
  * SMAP when the CPU has them: ring 0 may then neither execute nor (outside
  * stac/clac) touch user pages (4.6). */
-void cr4_init(void)
+void __init cr4_init(void)
 {
 	unsigned long cr4 = read_cr4() | X86_CR4_PGE;
 
@@ -46,11 +47,24 @@ static unsigned long pages_between(const void *start, const void *end)
 	return (PAGE_ALIGN((unsigned long)end) - (unsigned long)start) >> PAGE_SHIFT;
 }
 
-/* W^X for the kernel image: until now one RWX 2 MiB page maps it. Split
- * to 4 KiB pages and give each section its own rights: text RX, rodata
- * R+NX, data and bss RW+NX. The rest of the last 2 MiB page (past _end)
- * and the boot stack's guard page are unmapped. Boot only. */
-void mark_rodata_ro(void)
+/* W^X for the kernel image: each section's rights (a section may be empty). */
+static const struct {
+	const char *name;
+	char *start, *end;
+	uint64_t set, clear;
+} image_sections[] = {
+	{ "text",      _text,           _etext,          0,        _PAGE_RW | _PAGE_NX },
+	{ "rodata",    __start_rodata,  __end_rodata,    _PAGE_NX, _PAGE_RW },
+	{ "init text", __init_begin,    __init_text_end, 0,        _PAGE_RW | _PAGE_NX },
+	{ "init data", __init_text_end, __init_end,      _PAGE_NX, 0 },
+	{ "data, bss", _sdata,          _end,            _PAGE_NX, 0 },
+};
+
+/* Until now one RWX 2 MiB page maps the image. Split to 4 KiB pages and
+ * give each section its own rights: text RX, rodata R+NX, data and bss
+ * RW+NX. The rest of the last 2 MiB page (past _end) and the boot stack's
+ * guard page are unmapped. Boot only. */
+void __init mark_rodata_ro(void)
 {
 	unsigned long end = PAGE_ALIGN((unsigned long)_end);
 	unsigned long end_2m = (end + PMD_SIZE - 1) & PMD_MASK;
@@ -58,12 +72,13 @@ void mark_rodata_ro(void)
 
 	if (end_2m > end && unmap_kernel_range(pgd, end, end_2m - end))
 		panic("mark_rodata_ro: cannot unmap the image's tail");
-	if (set_memory_ro((unsigned long)_text, pages_between(_text, _etext)) ||
-	    set_memory_x((unsigned long)_text, pages_between(_text, _etext)) ||
-	    set_memory_ro((unsigned long)__start_rodata, pages_between(__start_rodata, __end_rodata)) ||
-	    set_memory_nx((unsigned long)__start_rodata, pages_between(__start_rodata, __end_rodata)) ||
-	    set_memory_nx((unsigned long)_sdata, pages_between(_sdata, _end)))
-		panic("mark_rodata_ro: cannot change the image's page attributes");
+	for (unsigned int i = 0; i < sizeof(image_sections) / sizeof(image_sections[0]); i++) {
+		unsigned long n = pages_between(image_sections[i].start, image_sections[i].end);
+
+		if (n && change_page_attr(pgd, (unsigned long)image_sections[i].start, n,
+					  image_sections[i].set, image_sections[i].clear))
+			panic("mark_rodata_ro: cannot set the rights of %s", image_sections[i].name);
+	}
 	if (unmap_kernel_range(pgd, (unsigned long)boot_stack_guard, PAGE_SIZE))
 		panic("mark_rodata_ro: cannot unmap the boot stack guard page");
 	pr_info("Write protecting the kernel read-only data: %luk\n",
@@ -74,7 +89,7 @@ void mark_rodata_ro(void)
  * before anything is allocated: the first 1 MiB (real-mode and BIOS data,
  * the EBDA), the kernel image, the boot modules, and ACPI tables that sit
  * in usable RAM. */
-void memblock_setup(void)
+void __init memblock_setup(void)
 {
 	memblock_reset();
 	memblock_add_e820(boot_info.e820, boot_info.nr_e820);
@@ -92,4 +107,18 @@ void memblock_setup(void)
 		(unsigned long long)(memblock.memory.total_size >> 20),
 		(unsigned long long)(memblock.reserved.total_size >> 10),
 		(unsigned long long)(memblock_free_bytes() >> 20));
+}
+
+void free_initmem(void)
+{
+	unsigned long size = (unsigned long)(__init_end - __init_begin);
+
+	if (!size)
+		return;
+	if (unmap_kernel_range(kernel_pgd(), (unsigned long)__init_begin, size)) {
+		pr_warn("free_initmem: cannot unmap the init region; kept\n");
+		return;
+	}
+	memblock_phys_free(__pa_symbol(__init_begin), size);
+	pr_info("Freeing unused kernel image (initmem) memory: %luK\n", size >> 10);
 }

@@ -4,6 +4,8 @@
 #include "kernel/sections.h"
 #include "kernel/x86.h"
 #include "mm/init.h"
+#include "mm/memblock.h"
+#include "kernel/init.h"
 #include "mm/pgtable.h"
 
 static uint64_t leaf_of(const void *p, enum pg_level *level)
@@ -48,4 +50,17 @@ KTEST(wx, cr4_pge_and_smep_smap_as_cpu_allows)
 	KUNIT_EXPECT_TRUE(test, cr4 & X86_CR4_PGE);
 	KUNIT_EXPECT_EQ(test, !!(cr4 & X86_CR4_SMEP), boot_cpu_has(X86_FEATURE_SMEP));
 	KUNIT_EXPECT_EQ(test, !!(cr4 & X86_CR4_SMAP), boot_cpu_has(X86_FEATURE_SMAP));
+}
+
+KTEST(wx, init_region_unmapped_and_free)
+{
+	enum pg_level level;
+	uint64_t pa = __pa_symbol(__init_begin);
+
+	KUNIT_EXPECT_TRUE(test, (unsigned long)__init_end > (unsigned long)__init_begin);
+	KUNIT_EXPECT_TRUE(test, lookup_address((unsigned long)__init_begin, &level) == 0);
+	KUNIT_EXPECT_TRUE(test, memblock_is_memory(pa));
+	KUNIT_EXPECT_FALSE(test, memblock_is_reserved(pa));
+	KUNIT_EXPECT_FALSE(test, memblock_is_reserved(__pa_symbol(__init_end) - 1));
+	KUNIT_EXPECT_TRUE(test, memblock_is_reserved(__pa_symbol(_text)));
 }

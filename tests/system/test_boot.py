@@ -99,3 +99,16 @@ def test_reboot_resets_the_machine():
         vm.send("reboot\r")
         assert vm.wait_exit(20) == 0
         assert "reboot: Restarting system" in vm.out
+
+
+def test_initmem_freed_size_matches_elf():
+    import subprocess
+    syms = subprocess.run(["nm", "build/carta.elf"], capture_output=True, text=True,
+                          cwd=__file__.rsplit("/tests/", 1)[0]).stdout
+    addr = {n: int(a, 16) for a, _, n in (l.split() for l in syms.splitlines() if len(l.split()) == 3)}
+    size_k = (addr["__init_end"] - addr["__init_begin"]) // 1024
+    with Qemu() as vm:
+        vm.wait_prompt()
+        assert f"Freeing unused kernel image (initmem) memory: {size_k}K" in vm.out, vm.out[-800:]
+        # the freed range is gone from the CPU's view
+        assert addr["__init_begin"] not in vm.info_tlb()

@@ -55,3 +55,28 @@ def test_8G():
 
 def test_q35_4G():
     boot_and_check(mem="4G", machine="q35")
+
+
+def test_table_pages_are_the_minimum():
+    """The boot line's table-page count equals the fewest pages that can
+    hold the direct map ptdump shows: one PUD page per PGD slot used, one
+    PMD page per 1 GiB region not mapped by a 1 GiB leaf, one PTE page per
+    2 MiB region mapped with 4 KiB leaves."""
+    with Qemu(mem="4G", cpu="qemu64") as vm:
+        vm.wait_prompt()
+        out = vm.command("ptdump kernel")
+        m = re.search(r"direct map at 0xffff888000000000: .* (\d+) table pages", vm.out)
+    assert m, vm.out
+    direct = [(s, e, lv) for s, e, a, lv in ptdump_ranges(out)
+              if PAGE_OFFSET <= s < 0xffffc88000000000 and a]
+    pgd_slots, gib_tables, mib_tables = set(), set(), set()
+    for s, e, lv in direct:
+        size = {"pte": 4096, "pmd": 2 << 20, "pud": GiB}[lv]
+        for va in range(s, e, size):
+            pgd_slots.add(va >> 39)
+            if lv != "pud":
+                gib_tables.add(va >> 30)
+            if lv == "pte":
+                mib_tables.add(va >> 21)
+    assert int(m.group(1)) == len(pgd_slots) + len(gib_tables) + len(mib_tables), \
+        (m.group(1), len(pgd_slots), len(gib_tables), len(mib_tables))
