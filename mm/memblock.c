@@ -14,6 +14,9 @@
  * loops here are plain linear scans.
  */
 #include "mm/memblock.h"
+#ifndef HOST_TEST
+#include "mm/page.h"
+#endif
 #include "mm/memlayout.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
@@ -504,4 +507,21 @@ static int cmd_memblock(int argc, char **argv)
 }
 DEFINE_SHELL_CMD(memblock, "memblock", "memory and reserved regions (like memblock=debug)",
 		 cmd_memblock);
+
+void *memblock_alloc(phys_addr_t size, phys_addr_t align)
+{
+	phys_addr_t pa;
+
+	if (!direct_map_end) {
+		pr_err("memblock_alloc(%#llx, %#llx): no direct map yet; use memblock_phys_alloc\n",
+		       (unsigned long long)size, (unsigned long long)align);
+		return NULL;
+	}
+	/* only below direct_map_end: the memory must be reachable to be zeroed */
+	pa = memblock_phys_alloc_range(size, align, 0, direct_map_end);
+	if (!pa)
+		return NULL;
+	memset(__va(pa), 0, size);
+	return __va(pa);
+}
 #endif

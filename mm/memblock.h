@@ -67,6 +67,10 @@ phys_addr_t memblock_phys_alloc_range(phys_addr_t size, phys_addr_t align,
 				      phys_addr_t start, phys_addr_t limit);
 phys_addr_t memblock_phys_alloc(phys_addr_t size, phys_addr_t align);
 
+/* The same, zeroed, returned as its direct-map address; NULL (one line)
+ * before the direct map exists or when nothing fits inside it. */
+void *memblock_alloc(phys_addr_t size, phys_addr_t align);
+
 bool memblock_is_memory(phys_addr_t addr);
 bool memblock_is_reserved(phys_addr_t addr);
 /* Free bytes: memory minus reserved. */

@@ -84,6 +84,11 @@ typedef struct { uint64_t pgprot; } pgprot_t;
 #define PAGE_KERNEL_RO       __pgprot(__PAGE_KERNEL_RO)
 #define PAGE_KERNEL_NOCACHE  __pgprot(__PAGE_KERNEL_NOCACHE)
 #define PAGE_KERNEL_IO       PAGE_KERNEL_NOCACHE
+#define PAGE_KERNEL_RX       __pgprot(__PAGE_KERNEL_RO & ~_PAGE_NX)
+#define PAGE_KERNEL_EXEC     __pgprot(__PAGE_KERNEL & ~_PAGE_NX)
+/* PSE set: for code that writes a 2 MiB/1 GiB leaf itself (map_kernel_range
+ * takes 4 KiB-style prots and adds PSE where it chooses a large leaf). */
+#define PAGE_KERNEL_LARGE    __pgprot(__PAGE_KERNEL | _PAGE_PSE)
 
 static inline uint64_t pgprot_val(pgprot_t p) { return p.pgprot; }
 static inline uint64_t pgd_val(pgd_t e) { return e.pgd; }

@@ -274,7 +274,8 @@ def ptdump_ranges(text):
 
 def check_ptdump_against_tlb(ranges, tlb, low=0xffff800000000000):
     """Every leaf QEMU's `info tlb` lists at or above `low` must fall in a present
-    ptdump range with the same RW, NX, global, user, PCD and PWT; every present
+    ptdump range with the same RW, NX, global, user, PCD and PWT, and in the
+    direct map and the kernel image map its linear physical address; every present
     range must be mapped in info tlb at its first and last leaf (info tlb lists
     a 2 MiB or 1 GiB leaf once, at its start). Returns a list of
     disagreements (empty: they agree)."""
@@ -289,6 +290,12 @@ def check_ptdump_against_tlb(ranges, tlb, low=0xffff800000000000):
             bad.append(f"{va:#x}: mapped ({flags}) but no present ptdump range")
             continue
         a = hit[0]
+        phys = tlb[va][0]
+        for base, end, offset in ((0xffff888000000000, 0xffffc88000000000, 0xffff888000000000),
+                                  (0xffffffff80000000, 0xffffffffc0000000, 0xffffffff80000000)):
+            # the direct map and the image are linear: physical = virtual - base
+            if base <= va < end and phys != va - offset:
+                bad.append(f"{va:#x}: info tlb physical {phys:#x}, expected {va - offset:#x}")
         want = {"W": "RW" in a, "X": "NX" in a, "G": "GLB" in a, "U": "USR" in a,
                 "C": "PCD" in a, "T": "PWT" in a}
         for letter, on in want.items():

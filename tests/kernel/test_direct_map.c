@@ -89,3 +89,24 @@ KTEST(direct_map, cr3_is_swapper_and_shares_the_kernel_half)
 		if (pgd_val(swapper_pg_dir[i]) != pgd_val(early_top_pgt[i]))
 			KUNIT_EXPECT_EQ(test, pgd_val(swapper_pg_dir[i]), pgd_val(early_top_pgt[i]));
 }
+
+KTEST(memblock, alloc_is_zeroed_aligned_reserved_and_freeable)
+{
+	uint8_t *p = memblock_alloc(3000, 256);
+	uint64_t pa;
+	int nonzero = 0;
+
+	KUNIT_EXPECT_TRUE(test, p != 0);
+	if (!p)
+		return;
+	pa = __pa(p);
+	KUNIT_EXPECT_EQ(test, pa & 255, 0);
+	KUNIT_EXPECT_TRUE(test, pa + 3000 <= direct_map_end);
+	for (int i = 0; i < 3000; i++)
+		nonzero += p[i] != 0;
+	KUNIT_EXPECT_EQ(test, nonzero, 0);
+	KUNIT_EXPECT_TRUE(test, memblock_is_reserved(pa) && memblock_is_reserved(pa + 2999));
+	p[2999] = 0xaa;         /* writable through the direct map */
+	KUNIT_EXPECT_EQ(test, memblock_phys_free(pa, 3000), 0);
+	KUNIT_EXPECT_FALSE(test, memblock_is_reserved(pa));
+}
