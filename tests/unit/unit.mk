@@ -1,9 +1,14 @@
 # Host unit tests. Included by the
 # top-level Makefile, which builds build/unit/test_<name> from
 # tests/unit/test_<name>.c and $(UNIT_SRCS_<name>); the C library supplies
-# memcpy/snprintf on the host.
+# memcpy/snprintf on the host. A test split into two programs shares a
+# header of helpers, listed as an extra prerequisite of both.
 UNIT_TESTS += multiboot2
 UNIT_SRCS_multiboot2 := kernel/multiboot2.c
+
+UNIT_TESTS += multiboot2_corrupt
+UNIT_SRCS_multiboot2_corrupt := kernel/multiboot2.c
+$(B)/unit/test_multiboot2 $(B)/unit/test_multiboot2_corrupt: tests/unit/mb2_builder.h
 
 # test_vsprintf.c includes kernel/vsprintf.c itself, renamed, so that the
 # kernel's snprintf and the C library's can be compared in one program.
@@ -20,8 +25,16 @@ UNIT_SRCS_early_ioremap := mm/early_ioremap.c mm/fixmap.c
 UNIT_TESTS += acpi
 UNIT_SRCS_acpi := drivers/acpi_tables.c
 
+UNIT_TESTS += acpi_aml
+UNIT_SRCS_acpi_aml := drivers/acpi_tables.c
+$(B)/unit/test_acpi $(B)/unit/test_acpi_aml: tests/unit/acpi_builder.h
+
 UNIT_TESTS += pgtable
 UNIT_SRCS_pgtable := mm/pgtable.c
 
 UNIT_TESTS += memblock
 UNIT_SRCS_memblock := mm/memblock.c
+
+UNIT_TESTS += memblock_random
+UNIT_SRCS_memblock_random := mm/memblock.c
+$(B)/unit/test_memblock $(B)/unit/test_memblock_random: tests/unit/memblock_model.h
