@@ -1,5 +1,6 @@
 /* Finding and identifying the local APIC and the IO-APICs (drivers/apic.h). */
 #include "drivers/apic.h"
+#include "kernel/resource.h"
 #include "kernel/init.h"
 #include "drivers/acpi.h"
 #include "kernel/cpufeature.h"
@@ -66,4 +67,15 @@ void __init io_apic_init(void)
 	if (acpi_info.nr_ioapics > MAX_IO_APICS)
 		pr_warn("io_apic: %u IO-APICs, only %d fixmap entries; the rest ignored\n",
 			acpi_info.nr_ioapics, MAX_IO_APICS);
+}
+
+void __init apic_request_resources(void)
+{
+	static const char *const names[MAX_IO_APICS] = { "IOAPIC 0", "IOAPIC 1", "IOAPIC 2", "IOAPIC 3" };
+
+	if (lapic.virt)
+		request_mem_region(lapic.phys, PAGE_SIZE, "Local APIC");
+	for (uint32_t i = 0; i < acpi_info.nr_ioapics && i < MAX_IO_APICS; i++)
+		if (io_apic_virt[i])
+			request_mem_region(acpi_info.ioapics[i].address, 0x400, names[i]);
 }

@@ -23,4 +23,7 @@ void io_apic_init(void);
 /* IO-APIC register access (IOREGSEL at +0, IOWIN at +0x10; 82093AA data sheet). */
 uint32_t io_apic_read(unsigned int ioapic, unsigned int reg);
 
+/* Claims the LAPIC and IO-APIC register ranges in iomem_resource. */
+void apic_request_resources(void);
+
 #endif

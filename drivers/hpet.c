@@ -1,6 +1,7 @@
 /* HPET identification (drivers/hpet.h). Registers, HPET spec 2.3.1:
  * 0x000 capabilities and ID, 0x010 configuration, 0x0f0 main counter. */
 #include "drivers/hpet.h"
+#include "kernel/resource.h"
 #include "kernel/init.h"
 #include "drivers/acpi.h"
 #include "kernel/io.h"
@@ -43,4 +44,10 @@ void __init hpet_init(void)
 uint64_t hpet_read_counter(void)
 {
 	return hpet_virt ? readq(hpet_virt + HPET_COUNTER) : 0;
+}
+
+void __init hpet_request_resources(void)
+{
+	if (hpet_virt)
+		request_mem_region(acpi_info.hpet_address, 0x400, "HPET 0");
 }

@@ -8,4 +8,6 @@
 void hpet_init(void);
 uint64_t hpet_read_counter(void);     /* 0 if there is no HPET */
 
+void hpet_request_resources(void);
+
 #endif

@@ -1,6 +1,7 @@
 /* 8259A set-up (drivers/pic.h): ICW1-ICW4 as in the 8259A data sheet. */
 #include <stdint.h>
 #include "drivers/pic.h"
+#include "kernel/resource.h"
 #include "kernel/init.h"
 #include "kernel/io.h"
 
@@ -66,4 +67,10 @@ int pic_is_spurious(unsigned int irq)
 	if (irq == 15)
 		outb(PIC_EOI, PIC1_CMD);
 	return 1;
+}
+
+void __init pic_request_resources(void)
+{
+	request_region(PIC1_CMD, 2, "pic1");
+	request_region(PIC2_CMD, 2, "pic2");
 }

@@ -12,4 +12,6 @@ void pic_mask(unsigned int irq);
 void pic_eoi(unsigned int irq);
 int  pic_is_spurious(unsigned int irq);
 
+void pic_request_resources(void);
+
 #endif

@@ -2,6 +2,8 @@
  * data, 0x43 mode/command, 0x61 "port B": bit 0 gates channel 2, bit 1
  * drives the speaker, bit 5 reads channel 2's output (8254 data sheet). */
 #include "drivers/pit.h"
+#include "kernel/init.h"
+#include "kernel/resource.h"
 #include "kernel/io.h"
 #include "kernel/x86.h"
 
@@ -35,4 +37,9 @@ uint64_t pit_measure_tsc(unsigned int ms)
 			return 0;
 	t1 = rdtsc();
 	return t1 - t0;
+}
+
+void __init pit_request_resources(void)
+{
+	request_region(0x40, 4, "timer0");      /* channels 0-2 and the mode port */
 }

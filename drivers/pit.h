@@ -13,4 +13,6 @@
  * Interrupts should be off. */
 uint64_t pit_measure_tsc(unsigned int ms);
 
+void pit_request_resources(void);
+
 #endif

@@ -3,6 +3,7 @@
  * 3 LCR, 4 MCR, 5 LSR. */
 #include <stdint.h>
 #include "drivers/serial.h"
+#include "kernel/resource.h"
 #include "kernel/init.h"
 #include "drivers/pic.h"
 #include "kernel/io.h"
@@ -115,4 +116,9 @@ int serial_getc(void)
 		}
 		safe_halt();    /* sti; hlt: the RX interrupt wakes us */
 	}
+}
+
+void __init serial_request_resources(void)
+{
+	request_region(COM1, 8, "serial");
 }

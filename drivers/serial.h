@@ -13,4 +13,7 @@ int  serial_getc(void);          /* blocks (halting) until a byte arrives */
 int  serial_try_getc(void);      /* -1 if none is waiting */
 void serial_write(const char *s, size_t n);
 
+/* Claims COM1's ports in ioport_resource (once kmalloc works). */
+void serial_request_resources(void);
+
 #endif

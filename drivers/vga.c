@@ -3,6 +3,7 @@
  * registers 0x0e/0x0f at ports 0x3d4/0x3d5. */
 #include <stdint.h>
 #include "drivers/vga.h"
+#include "kernel/resource.h"
 #include "kernel/init.h"
 #include "kernel/io.h"
 #include "kernel/printk.h"
@@ -82,4 +83,10 @@ void __init vga_init(void)
 	register_console(&vga_console);
 	pr_info("console [tty0] enabled: VGA text 80x25 at 0x%lx via FIX_VGA_TEXT (0x%lx)\n",
 		VGA_TEXT_PHYS, fix_to_virt(FIX_VGA_TEXT));
+}
+
+void __init vga_request_resources(void)
+{
+	if (screen)     /* the legacy VGA window, Linux's name for it */
+		request_mem_region(0xa0000, 0x20000, "Video RAM area");
 }

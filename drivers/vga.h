@@ -11,4 +11,6 @@
  * far onto it. Boot, after the fixmap exists. */
 void vga_init(void);
 
+void vga_request_resources(void);
+
 #endif

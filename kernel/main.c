@@ -19,11 +19,15 @@
 #include "drivers/apic.h"
 #include "drivers/hpet.h"
 #include "drivers/pic.h"
+#include "drivers/pit.h"
+#include "drivers/rtc.h"
 #include "drivers/serial.h"
 #include "drivers/vga.h"
 #include "mm/direct_map.h"
 #include "mm/early_ioremap.h"
 #include "mm/init.h"
+#include "mm/slab.h"
+#include "kernel/power.h"
 
 
 static __init void register_boot_stacks(void)
@@ -45,6 +49,21 @@ static __init void print_banner(void)
 	pr_info("CPU: %s %.48s\n", boot_cpu_data.vendor_id, boot_cpu_data.model_id);
 }
 
+/* Who owns which addresses and ports: the firmware map, the kernel's
+ * sections, then each driver's own ranges (iomem, ioports). */
+static void __init request_resources(void)
+{
+	e820_reserve_resources();
+	apic_request_resources();
+	hpet_request_resources();
+	vga_request_resources();
+	serial_request_resources();
+	pit_request_resources();
+	pic_request_resources();
+	rtc_request_resources();
+	power_request_resources();
+}
+
 void start_kernel(uint64_t mbi_phys)
 {
 	tsc_early_init();
@@ -62,6 +81,7 @@ void start_kernel(uint64_t mbi_phys)
 	early_ioremap_init();
 	vga_init();
 	e820_print_map("BIOS");
+	rtc_init();
 	acpi_boot_init();
 	lapic_init();
 	io_apic_init();
@@ -72,6 +92,9 @@ void start_kernel(uint64_t mbi_phys)
 	early_ioremap_finish();
 	memblock_setup();
 	init_mem_mapping();             /* the direct map; CR3 = swapper_pg_dir */
+	mem_init();                     /* memblock -> buddy allocator */
+	kmem_cache_init();
+	request_resources();
 	mark_rodata_ro();
 	ptdump_check_wx();
 	pic_init();

@@ -5,6 +5,8 @@
 #include "kernel/x86.h"
 #include "kernel/printk.h"
 #include "kernel/shell.h"
+#include "kernel/resource.h"
+#include "kernel/init.h"
 
 #define KBD_STATUS   0x64
 #define KBD_CMD_RESET 0xfe       /* 8042: pulse the CPU reset line */
@@ -64,3 +66,10 @@ static int cmd_reboot(int argc, char **argv)
 	machine_restart();
 }
 DEFINE_SHELL_CMD(reboot, "reboot", "reset the machine", cmd_reboot);
+
+void __init power_request_resources(void)
+{
+	request_region(0x60, 1, "keyboard");   /* 8042 data */
+	request_region(KBD_STATUS, 1, "keyboard");
+	request_region(QEMU_EXIT_PORT, 4, "isa-debug-exit");
+}

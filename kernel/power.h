@@ -25,4 +25,7 @@ void machine_power_off(void) __attribute__((noreturn));
 void machine_restart(void) __attribute__((noreturn));
 void machine_halt(void) __attribute__((noreturn));
 
+/* Claims the 8042's and QEMU's exit ports in ioport_resource. */
+void power_request_resources(void);
+
 #endif

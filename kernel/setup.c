@@ -8,6 +8,9 @@
 #include "kernel/string.h"
 #include "kernel/vsprintf.h"
 #include "kernel/shell.h"
+#include "kernel/resource.h"
+#include "kernel/sections.h"
+#include "mm/memlayout.h"
 
 struct boot_info boot_info;
 static uint8_t boot_info_copy[BOOT_INFO_COPY_MAX] __attribute__((aligned(8)));
@@ -113,3 +116,46 @@ static int cmd_bootinfo(int argc, char **argv)
 	return 0;
 }
 DEFINE_SHELL_CMD(bootinfo, "bootinfo", "what the boot loader told us", cmd_bootinfo);
+
+/* The resource tree's view of the firmware map, Linux's names
+ * (arch/x86/kernel/e820.c), and the kernel's sections inside System RAM. */
+static const char *e820_resource_name(uint32_t type)
+{
+	switch (type) {
+	case E820_TYPE_RAM:      return "System RAM";
+	case E820_TYPE_ACPI:     return "ACPI Tables";
+	case E820_TYPE_NVS:      return "ACPI Non-volatile Storage";
+	case E820_TYPE_UNUSABLE: return "Unusable memory";
+	case 7: case 12:         return "Persistent Memory";
+	default:                 return "Reserved";
+	}
+}
+
+static struct resource e820_res[E820_MAX_ENTRIES];
+static struct resource kernel_res[4] = {
+	{ .name = "Kernel code" }, { .name = "Kernel rodata" },
+	{ .name = "Kernel data" }, { .name = "Kernel bss" },
+};
+
+void __init e820_reserve_resources(void)
+{
+	char *bounds[4][2] = { { _text, _etext }, { __start_rodata, __end_rodata },
+			       { _sdata, _edata }, { __bss_start, _end } };
+
+	for (uint32_t i = 0; i < boot_info.nr_e820; i++) {
+		const struct e820_entry *e = &boot_info.e820[i];
+
+		if (!e->size || e->addr + e->size - 1 < e->addr)
+			continue;       /* memblock already warned about it */
+		e820_res[i] = (struct resource){ .start = e->addr, .end = e->addr + e->size - 1,
+						 .name = e820_resource_name(e->type),
+						 .flags = IORESOURCE_MEM };
+		request_resource(&iomem_resource, &e820_res[i]);
+	}
+	for (int i = 0; i < 4; i++) {
+		kernel_res[i].start = __pa_symbol(bounds[i][0]);
+		kernel_res[i].end = __pa_symbol(bounds[i][1]) - 1;
+		kernel_res[i].flags = IORESOURCE_MEM | IORESOURCE_BUSY;
+		request_resource(&iomem_resource, &kernel_res[i]);
+	}
+}

@@ -15,4 +15,8 @@ void setup_boot_info(uint64_t mbi_phys);
 /* Prints Linux's "BIOS-e820: [mem 0x...-0x...] usable" lines via printk. */
 void e820_print_map(const char *who);
 
+/* Puts the firmware map and the kernel's sections in iomem_resource
+ * (Linux's names). Boot, once kmalloc works. */
+void e820_reserve_resources(void);
+
 #endif

@@ -1,6 +1,11 @@
 /* Memory set-up steps of start_kernel (mm/init.h). */
 #include "mm/init.h"
 #include "mm/memblock.h"
+#include "mm/page.h"
+#include "mm/page_alloc.h"
+#include "mm/pgalloc.h"
+#include "mm/slab.h"
+#include "kernel/shell.h"
 #include "kernel/boot_info.h"
 #include "kernel/cmdline.h"
 #include "drivers/acpi.h"
@@ -120,5 +125,97 @@ void free_initmem(void)
 		return;
 	}
 	memblock_phys_free(__pa_symbol(__init_begin), size);
+	if (mem_map)    /* the buddy allocator runs: the pages go to it */
+		free_pages_range_core(PFN_DOWN(__pa_symbol(__init_begin)),
+				      PFN_DOWN(__pa_symbol(__init_end)));
 	pr_info("Freeing unused kernel image (initmem) memory: %luK\n", size >> 10);
 }
+
+/* Table pages once the buddy allocator runs: tagged PG_pgtable so a dump
+ * of mem_map shows what they are. A table page still marked reserved came
+ * from memblock before the switch: it is simply dropped, never freed. */
+static phys_addr_t pgtable_alloc_buddy(void)
+{
+	struct page *page = alloc_pages(GFP_KERNEL, 0);
+
+	if (!page)
+		return 0;
+	page->flags |= PG_pgtable;
+	return PFN_PHYS(page_to_pfn(page));
+}
+
+static void pgtable_free_buddy(phys_addr_t pa)
+{
+	struct page *page = pfn_to_page(PFN_DOWN(pa));
+
+	if (PFN_DOWN(pa) >= max_pfn || (page->flags & PG_reserved))
+		return;
+	page->flags &= ~PG_pgtable;
+	__free_pages(page, 0);
+}
+
+/* Hands every page that is RAM and not reserved in memblock to the buddy
+ * allocator (Linux's memblock_free_all): the gaps between reserved
+ * regions inside each memory region. Then memblock is frozen. */
+static unsigned long __init memblock_free_all(void)
+{
+	unsigned long before = totalram_pages;
+
+	for (unsigned long m = 0; m < memblock.memory.cnt; m++) {
+		phys_addr_t start = memblock.memory.regions[m].base;
+		phys_addr_t end = start + memblock.memory.regions[m].size;
+
+		for (unsigned long r = 0; r <= memblock.reserved.cnt && start < end; r++) {
+			phys_addr_t rs = r < memblock.reserved.cnt ? memblock.reserved.regions[r].base : end;
+			phys_addr_t re = r < memblock.reserved.cnt ? rs + memblock.reserved.regions[r].size : end;
+
+			if (re <= start)
+				continue;
+			if (rs > start)
+				free_pages_range_core(PFN_UP(start), PFN_DOWN(rs < end ? rs : end));
+			start = re > start ? re : start;
+		}
+	}
+	memblock.frozen = true;
+	return totalram_pages - before;
+}
+
+/* struct page for every frame up to the end of RAM (the flat mem_map,
+ * from memblock), then memory goes from memblock to the buddy allocator
+ * and page tables follow it. */
+void __init mem_init(void)
+{
+	const struct memblock_region *last = &memblock.memory.regions[memblock.memory.cnt - 1];
+	unsigned long nr = PFN_UP(last->base + last->size);
+	struct page *map = memblock_alloc((phys_addr_t)nr * sizeof(struct page), PAGE_SIZE);
+	unsigned long freed;
+
+	if (!map)
+		panic("mem_init: no memory for mem_map (%lu pages, %lu KiB)", nr,
+		      (unsigned long)(nr * sizeof(struct page)) >> 10);
+	page_alloc_init(map, nr);
+	freed = memblock_free_all();
+	pgtable_set_allocator(pgtable_alloc_buddy, pgtable_free_buddy);
+	pr_info("Memory: %luK/%lluK available (%luK kernel code, %luK rwdata, %luK rodata, %luK mem_map, %lluK reserved)\n",
+		freed << 2, (unsigned long long)(memblock.memory.total_size >> 10),
+		(unsigned long)(_etext - _text) >> 10, (unsigned long)(_end - _sdata) >> 10,
+		(unsigned long)(__end_rodata - __start_rodata) >> 10,
+		(unsigned long)(nr * sizeof(struct page)) >> 10,
+		(unsigned long long)((memblock.memory.total_size >> 10) - (freed << 2)));
+}
+
+static int cmd_meminfo(int argc, char **argv)
+{
+	unsigned long total = memblock.memory.total_size >> 10;
+
+	(void)argv;
+	if (argc != 1)
+		return -1;
+	console_printf("MemTotal:       %8lu kB\n", total);
+	console_printf("MemFree:        %8lu kB\n", nr_free_pages() << 2);
+	console_printf("Reserved:       %8lu kB\n", total - (totalram_pages << 2));
+	console_printf("PageTables:     %8lu kB\n", nr_pgtable_pages << 2);
+	console_printf("Slab:           %8lu kB\n", slab_pages() << 2);
+	return 0;
+}
+DEFINE_SHELL_CMD(meminfo, "meminfo", "memory totals (like /proc/meminfo)", cmd_meminfo);

@@ -11,6 +11,11 @@ void zap_identity_mappings(void);
  * (first 1 MiB, kernel image, modules, ACPI tables in RAM). Boot only. */
 void memblock_setup(void);
 
+/* mem_map from memblock, every free page to the buddy allocator
+ * (memblock_free_all; memblock then refuses), page tables from the buddy
+ * allocator from here on. Boot only, after the direct map. */
+void mem_init(void);
+
 /* CR4.PGE, and SMEP/SMAP where the CPU has them. Boot only. */
 void cr4_init(void);
 

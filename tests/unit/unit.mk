@@ -38,3 +38,12 @@ UNIT_SRCS_memblock := mm/memblock.c
 UNIT_TESTS += memblock_random
 UNIT_SRCS_memblock_random := mm/memblock.c
 $(B)/unit/test_memblock $(B)/unit/test_memblock_random: tests/unit/memblock_model.h
+
+UNIT_TESTS += page_alloc
+UNIT_SRCS_page_alloc := mm/page_alloc.c
+
+UNIT_TESTS += slab
+UNIT_SRCS_slab := mm/slab.c
+
+UNIT_TESTS += resource
+UNIT_SRCS_resource := kernel/resource.c

@@ -1,0 +1,485 @@
+/* kmalloc and object caches (mm/slab.h), a small SLUB-like allocator.
+ *
+ * A slab is one order-0 page. Its objects are packed from the page start,
+ * `size` bytes apart (the object size rounded up to the cache's alignment):
+ *
+ *   page:  | obj 0 | obj 1 | ... | obj n-1 | unused tail |
+ *
+ * and its struct page says whose it is and what is free in it:
+ *
+ *   flags       PG_slab (the buddy allocator's own flags are left alone)
+ *   slab_cache  the cache
+ *   freelist    the first free object; a free object's first 8 bytes point
+ *               to the next, NULL ends the list
+ *   inuse       live objects
+ *   next, prev  the cache's list of partial slabs (a PG_slab page is never
+ *               on a buddy free list, so the links are free to use)
+ *
+ * Only partial slabs (page->freelist != NULL) are on a list. A full slab
+ * is on none - a free finds it by virt_to_page() and puts it back on the
+ * list. An empty slab goes straight back to the page allocator (Linux
+ * keeps a few; keeping none lets a leak check see its exact baseline).
+ *
+ * Poison: a free object is POISON_FREE (0x6b) but for its link. Before
+ * handing it out, kmem_cache_alloc checks both: a changed byte, or a link
+ * that is neither NULL nor another object of the slab, means a write after
+ * free - one line, and the object is handed out anyway. A broken link is
+ * not followed: the slab's other free objects are dropped from its list
+ * (its page still goes back when its last live object is freed). A new
+ * object reads 0x6b throughout unless __GFP_ZERO asked for zeroes.
+ *
+ * Double frees are caught by walking the slab's freelist (at most 512
+ * steps, for 8-byte objects): an object on it is already free.
+ *
+ * kmalloc(n) uses the smallest size class >= n; over 4096 bytes it takes
+ * 2^order pages from alloc_pages, marked page->slab_cache == &kmalloc_large
+ * without PG_slab (the order is the buddy allocator's page->order). kfree
+ * takes objects of kmem_cache_create's caches too, as Linux's does.
+ *
+ * No locking: one CPU, and not for use from interrupt handlers.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include "mm/slab.h"
+#include "mm/memlayout.h"
+#include "kernel/printk.h"
+#include "kernel/string.h"
+#ifndef HOST_TEST
+#include "kernel/shell.h"
+#endif
+
+#define MAX_CACHES      32      /* kmalloc's 12 and 20 for kmem_cache_create */
+#define CACHE_NAME_MAX  24
+#define LINK_SIZE       sizeof(void *)  /* the freelist link in a free object */
+
+struct kmem_cache {
+	char name[CACHE_NAME_MAX];
+	unsigned int object_size;       /* what the creator asked for: ksize() */
+	unsigned int size;              /* stride: object_size rounded up to align */
+	unsigned int align;
+	unsigned int objs_per_slab;
+	struct page *partial;           /* slabs with a free object */
+	unsigned long nr_slabs;         /* slabs (= pages) the cache holds */
+	unsigned long nr_active;        /* live objects */
+};
+
+/* A static table, so the caches need no allocator to exist. */
+static struct kmem_cache caches[MAX_CACHES];
+static unsigned int nr_caches;
+
+/* Not a cache: its address in page->slab_cache marks a large kmalloc. */
+static struct kmem_cache kmalloc_large = { .name = "kmalloc-large" };
+static unsigned long large_allocs, large_pages;
+
+static const struct {
+	unsigned int size;
+	const char *name;
+} kmalloc_info[] = {
+	{ 8, "kmalloc-8" },     { 16, "kmalloc-16" },     { 32, "kmalloc-32" },
+	{ 64, "kmalloc-64" },   { 96, "kmalloc-96" },     { 128, "kmalloc-128" },
+	{ 192, "kmalloc-192" }, { 256, "kmalloc-256" },   { 512, "kmalloc-512" },
+	{ 1024, "kmalloc-1k" }, { 2048, "kmalloc-2k" },   { 4096, "kmalloc-4k" },
+};
+#define NR_KMALLOC_CACHES (sizeof(kmalloc_info) / sizeof(kmalloc_info[0]))
+static struct kmem_cache *kmalloc_caches[NR_KMALLOC_CACHES];
+
+_Static_assert(KMALLOC_MIN_SIZE >= sizeof(void *), "a free object holds its link");
+
+/* ---- a slab's objects and freelist ---------------------------------------- */
+
+static void *get_free_pointer(const void *obj) { return *(void *const *)obj; }
+static void set_free_pointer(void *obj, void *next) { *(void **)obj = next; }
+
+/* True if p is the start of one of the objects of this slab page. */
+static bool is_object_start(const struct kmem_cache *c, const struct page *page,
+			    const void *p)
+{
+	uintptr_t off = (uintptr_t)p - (uintptr_t)page_address(page);
+
+	return off < (uintptr_t)c->objs_per_slab * c->size && off % c->size == 0;
+}
+
+/* True if obj (an object start) is on its slab's freelist. Stops at a
+ * broken link: what follows it is unknown (alloc reports the break). */
+static bool on_freelist(const struct kmem_cache *c, const struct page *page,
+			const void *obj)
+{
+	const void *p = page->freelist;
+
+	for (unsigned int n = 0; p && n < c->objs_per_slab; n++) {
+		if (p == obj)
+			return true;
+		p = get_free_pointer(p);
+		if (p && !is_object_start(c, page, p))
+			return false;
+	}
+	return false;
+}
+
+static void partial_add(struct kmem_cache *c, struct page *page)
+{
+	page->prev = NULL;
+	page->next = c->partial;
+	if (c->partial)
+		c->partial->prev = page;
+	c->partial = page;
+}
+
+static void partial_del(struct kmem_cache *c, struct page *page)
+{
+	if (page->prev)
+		page->prev->next = page->next;
+	else
+		c->partial = page->next;
+	if (page->next)
+		page->next->prev = page->prev;
+	page->next = page->prev = NULL;
+}
+
+/* ---- slabs: pages in and out ----------------------------------------------- */
+
+/* A new slab for c, every object free and poisoned, on c's partial list;
+ * NULL if the page allocator has no page (it says so unless __GFP_NOWARN). */
+static struct page *new_slab(struct kmem_cache *c, gfp_t gfp)
+{
+	struct page *page = alloc_pages(gfp & ~__GFP_ZERO, 0);
+	char *base;
+
+	if (!page)
+		return NULL;
+	base = page_address(page);
+	memset(base, POISON_FREE, PAGE_SIZE);
+	for (unsigned int i = 0; i + 1 < c->objs_per_slab; i++)
+		set_free_pointer(base + i * c->size, base + (i + 1) * c->size);
+	set_free_pointer(base + (c->objs_per_slab - 1) * c->size, NULL);
+	page->flags |= PG_slab;
+	page->slab_cache = c;
+	page->freelist = base;
+	page->inuse = 0;
+	partial_add(c, page);
+	c->nr_slabs++;
+	return page;
+}
+
+/* Gives an empty slab (off every list) back to the page allocator. */
+static void discard_slab(struct kmem_cache *c, struct page *page)
+{
+	page->flags &= ~PG_slab;
+	page->slab_cache = NULL;
+	page->freelist = NULL;
+	page->inuse = 0;
+	c->nr_slabs--;
+	__free_pages(page, 0);
+}
+
+/* ---- allocating ------------------------------------------------------------- */
+
+/* Pops the first free object of a partial slab, after checking that
+ * nothing wrote to it while it was free (one line if something did). */
+static void *take_object(struct kmem_cache *c, struct page *page)
+{
+	unsigned char *obj = page->freelist;
+	void *next = get_free_pointer(obj);
+	bool link_ok = !next || (next != obj && is_object_start(c, page, next));
+	bool intact = link_ok;
+
+	for (unsigned int i = LINK_SIZE; intact && i < c->size; i++)
+		intact = obj[i] == POISON_FREE;
+	if (!intact)
+		pr_err("kmem_cache_alloc: %s: object %p was written after free\n",
+		       c->name, (void *)obj);
+	page->freelist = link_ok ? next : NULL;
+	page->inuse++;
+	c->nr_active++;
+	if (!page->freelist)
+		partial_del(c, page);           /* full (or its list is broken) */
+	return obj;
+}
+
+void *kmem_cache_alloc(struct kmem_cache *cache, gfp_t gfp)
+{
+	struct page *page = cache->partial;
+	void *obj;
+
+	if (!page) {
+		page = new_slab(cache, gfp);
+		if (!page)
+			return NULL;
+	}
+	obj = take_object(cache, page);
+	memset(obj, POISON_FREE, LINK_SIZE);    /* no stale pointer shows */
+	if (gfp & __GFP_ZERO)
+		memset(obj, 0, cache->object_size);
+	return obj;
+}
+
+/* ---- what a pointer is ------------------------------------------------------ */
+
+enum obj_state {
+	OBJ_FOREIGN,    /* not in a slab page, nor the start of a large kmalloc's */
+	OBJ_INTERIOR,   /* in a slab or large kmalloc, not at an object's start */
+	OBJ_FREE,       /* an object's start, already on its slab's freelist */
+	OBJ_SLAB,       /* a live slab object */
+	OBJ_LARGE,      /* a live large kmalloc */
+};
+
+/* Classifies obj (not NULL) and sets *pagep to its page (NULL if none).
+ * Reads nothing of obj itself: a bad pointer is never dereferenced. */
+static enum obj_state classify(const void *obj, struct page **pagep)
+{
+	struct page *page = virt_to_page(obj);
+
+	*pagep = page;
+	if (!page)
+		return OBJ_FOREIGN;
+	if (page->flags & PG_slab) {
+		if (!is_object_start(page->slab_cache, page, obj))
+			return OBJ_INTERIOR;
+		return on_freelist(page->slab_cache, page, obj) ? OBJ_FREE : OBJ_SLAB;
+	}
+	if (page->slab_cache == &kmalloc_large)
+		return obj == page_address(page) ? OBJ_LARGE : OBJ_INTERIOR;
+	return OBJ_FOREIGN;
+}
+
+/* The one line for a pointer fn cannot free. */
+static void report_bad_free(const char *fn, const void *obj, enum obj_state state,
+			    const struct page *page)
+{
+	if (state == OBJ_FOREIGN)
+		pr_err("%s(%p): not a kmalloc object\n", fn, obj);
+	else if (state == OBJ_INTERIOR)
+		pr_err("%s(%p): not the start of an object in cache %s\n", fn, obj,
+		       page->slab_cache->name);
+	else if (state == OBJ_FREE)
+		pr_err("%s(%p): double free in cache %s\n", fn, obj,
+		       page->slab_cache->name);
+}
+
+/* ---- freeing ---------------------------------------------------------------- */
+
+/* Frees a live object (the caller checked): poison, push, and move the
+ * slab between full, partial and gone. */
+static void slab_free(struct kmem_cache *c, struct page *page, void *obj)
+{
+	bool was_full = !page->freelist;
+
+	memset(obj, POISON_FREE, c->size);
+	set_free_pointer(obj, page->freelist);
+	page->freelist = obj;
+	page->inuse--;
+	c->nr_active--;
+	if (!page->inuse) {
+		if (!was_full)
+			partial_del(c, page);
+		discard_slab(c, page);
+	} else if (was_full) {
+		partial_add(c, page);
+	}
+}
+
+static void large_free(struct page *page)
+{
+	unsigned int order = page->order;
+
+	page->slab_cache = NULL;
+	large_allocs--;
+	large_pages -= 1UL << order;
+	__free_pages(page, order);
+}
+
+/* NULL does nothing, as kfree. */
+void kmem_cache_free(struct kmem_cache *cache, void *obj)
+{
+	struct page *page;
+	enum obj_state state;
+
+	if (!obj)
+		return;
+	state = classify(obj, &page);
+	if (state == OBJ_FOREIGN || state == OBJ_LARGE) {
+		pr_err("kmem_cache_free(%p): not a slab object\n", obj);
+		return;
+	}
+	if (page->slab_cache != cache) {
+		pr_err("kmem_cache_free(%p): object of cache %s, not %s\n", obj,
+		       page->slab_cache->name, cache->name);
+		return;
+	}
+	if (state != OBJ_SLAB) {
+		report_bad_free("kmem_cache_free", obj, state, page);
+		return;
+	}
+	slab_free(cache, page, obj);
+}
+
+void kfree(const void *obj)
+{
+	struct page *page;
+	enum obj_state state;
+
+	if (!obj)
+		return;
+	state = classify(obj, &page);
+	if (state == OBJ_SLAB)
+		slab_free(page->slab_cache, page, (void *)obj);
+	else if (state == OBJ_LARGE)
+		large_free(page);
+	else
+		report_bad_free("kfree", obj, state, page);
+}
+
+size_t ksize(const void *obj)
+{
+	struct page *page;
+
+	if (!obj)
+		return 0;
+	switch (classify(obj, &page)) {
+	case OBJ_SLAB:  return page->slab_cache->object_size;
+	case OBJ_LARGE: return PAGE_SIZE << page->order;
+	default:        return 0;
+	}
+}
+
+/* ---- kmalloc ---------------------------------------------------------------- */
+
+/* Over KMALLOC_MAX_CACHE_SIZE: 2^order whole pages, the smallest order
+ * that holds size. NULL (one line unless __GFP_NOWARN) if over the
+ * largest buddy block or the page allocator is out of pages. */
+static void *kmalloc_large_alloc(size_t size, gfp_t gfp)
+{
+	unsigned int order = 0;
+	struct page *page;
+	void *addr;
+
+	while (order <= MAX_ORDER && (PAGE_SIZE << order) < size)
+		order++;
+	if (order > MAX_ORDER) {
+		if (!(gfp & __GFP_NOWARN))
+			pr_warn("kmalloc(%zu): over the largest block (%lu KiB)\n",
+				size, (PAGE_SIZE << MAX_ORDER) >> 10);
+		return NULL;
+	}
+	page = alloc_pages(gfp & ~__GFP_ZERO, order);
+	if (!page)
+		return NULL;
+	page->slab_cache = &kmalloc_large;
+	large_allocs++;
+	large_pages += 1UL << order;
+	addr = page_address(page);
+	if (gfp & __GFP_ZERO)
+		memset(addr, 0, PAGE_SIZE << order);
+	return addr;
+}
+
+void *kmalloc(size_t size, gfp_t gfp)
+{
+	unsigned int i = 0;
+
+	if (!size)
+		return NULL;
+	if (size > KMALLOC_MAX_CACHE_SIZE)
+		return kmalloc_large_alloc(size, gfp);
+	while (kmalloc_info[i].size < size)
+		i++;
+	if (!kmalloc_caches[i]) {
+		pr_err("kmalloc(%zu): called before kmem_cache_init\n", size);
+		return NULL;
+	}
+	return kmem_cache_alloc(kmalloc_caches[i], gfp);
+}
+
+void *kzalloc(size_t size, gfp_t gfp)
+{
+	return kmalloc(size, gfp | __GFP_ZERO);
+}
+
+/* ---- caches ----------------------------------------------------------------- */
+
+/* The name is copied (truncated to 23 characters); no flags are defined
+ * yet, so flags is ignored. align must be a power of two up to PAGE_SIZE; below
+ * 8 it is raised to 8, for the freelist link. One line on failure. */
+struct kmem_cache *kmem_cache_create(const char *name, unsigned int size,
+				     unsigned int align, unsigned long flags)
+{
+	struct kmem_cache *c;
+	size_t len;
+
+	(void)flags;
+	if (!name)
+		name = "(null)";
+	if (!size || size > KMALLOC_MAX_CACHE_SIZE || align > PAGE_SIZE ||
+	    (align & (align - 1))) {
+		pr_err("kmem_cache_create(%s, %u, %u): bad size or alignment\n",
+		       name, size, align);
+		return NULL;
+	}
+	if (align < KMALLOC_MIN_SIZE)
+		align = KMALLOC_MIN_SIZE;       /* 0 too: the default */
+	if (nr_caches == MAX_CACHES) {
+		pr_err("kmem_cache_create(%s): all %d caches in use\n", name, MAX_CACHES);
+		return NULL;
+	}
+	c = &caches[nr_caches++];
+	memset(c, 0, sizeof(*c));
+	len = strnlen(name, CACHE_NAME_MAX - 1);
+	memcpy(c->name, name, len);
+	c->name[len] = '\0';
+	c->object_size = size;
+	c->align = align;
+	c->size = (size + align - 1) & ~(align - 1);
+	c->objs_per_slab = PAGE_SIZE / c->size;
+	return c;
+}
+
+/* Boot, once, after the page allocator has memory; a second call does
+ * nothing. The caches themselves take no memory until first used. */
+void kmem_cache_init(void)
+{
+	if (kmalloc_caches[0])
+		return;
+	for (unsigned int i = 0; i < NR_KMALLOC_CACHES; i++)
+		kmalloc_caches[i] = kmem_cache_create(kmalloc_info[i].name,
+						      kmalloc_info[i].size, 0, 0);
+}
+
+/* Every page slab.c holds from the page allocator: the slabs of all
+ * caches plus the blocks of large kmallocs (as Linux counts large
+ * kmallocs in the Slab line of /proc/meminfo). */
+unsigned long slab_pages(void)
+{
+	unsigned long pages = large_pages;
+
+	for (unsigned int i = 0; i < nr_caches; i++)
+		pages += caches[i].nr_slabs;
+	return pages;
+}
+
+/* active_slabs equals num_slabs: an empty slab is freed at once. */
+void slabinfo_print(int (*out)(const char *fmt, ...))
+{
+	out("# name            <active_objs> <num_objs> <objsize> <objperslab> "
+	    "<pagesperslab> : slabs <active_slabs> <num_slabs>\n");
+	for (unsigned int i = 0; i < nr_caches; i++) {
+		const struct kmem_cache *c = &caches[i];
+
+		out("%-17s %13lu %10lu %9u %12u %14u : slabs %14lu %11lu\n",
+		    c->name, c->nr_active, c->nr_slabs * c->objs_per_slab, c->size,
+		    c->objs_per_slab, 1u, c->nr_slabs, c->nr_slabs);
+	}
+}
+
+#ifndef HOST_TEST
+static int cmd_slabinfo(int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 1)
+		return -1;
+	slabinfo_print(console_printf);
+	console_printf("%lu pages in slabs and large kmallocs (%lu large kmallocs, %lu pages)\n",
+		       slab_pages(), large_allocs, large_pages);
+	return 0;
+}
+DEFINE_SHELL_CMD(slabinfo, "slabinfo", "object caches (like /proc/slabinfo)", cmd_slabinfo);
+#endif
