@@ -73,3 +73,37 @@ def test_translate_vm_agrees_with_info_tlb_before_and_after_swapper():
             gdb.cmd(f"delete")
         # after the walk gdb reads virtual memory again (mode switched back)
         assert "0xd6" in gdb.cmd("x/1xb _text")
+
+
+def test_gdb_walk_free_pages_merges_a_buddy():
+    """docs/physical-memory.md's session: stop in __free_pages when the
+    block's buddy is free (PG_buddy, same order), and see them merge."""
+    import threading
+    from gdb_session import Gdb
+    port = free_port()
+    with Qemu(extra=gdb_stub_args(port)) as vm, Gdb(port) as gdb:
+        gdb.cmd("hbreak cmd_selftest")
+        result = {}
+        runner = threading.Thread(target=lambda: result.update(out=gdb.cmd("continue")))
+        runner.start()              # QEMU boots; type the command at the prompt
+        vm.wait_prompt(60)
+        vm.send("selftest page_alloc.every_free_page_at_order_0_and_back\r")
+        runner.join(60)
+        assert "cmd_selftest" in result.get("out", ""), result
+        gdb.cmd("delete")
+        gdb.cmd("break __free_pages if (mem_map[(page - mem_map) ^ (1 << order)].flags & 2) "
+                "&& mem_map[(page - mem_map) ^ (1 << order)].order == order")
+        out = gdb.cmd("continue")
+        assert "__free_pages (" in out, out
+        pfn = int(re.search(r"= (\d+)", gdb.cmd("p page - mem_map")).group(1))
+        order = int(re.search(r"= (\d+)", gdb.cmd("p order")).group(1))
+        buddy = pfn ^ (1 << order)
+        gdb.cmd("finish")
+        head = min(pfn, buddy)
+        flags = int(re.search(r"= (\d+)", gdb.cmd(f"p mem_map[{head}].flags")).group(1))
+        merged = int(re.search(r"= (\d+)", gdb.cmd(f"p mem_map[{head}].order")).group(1))
+        upper = int(re.search(r"= (\d+)", gdb.cmd(f"p mem_map[{max(pfn, buddy)}].flags")).group(1))
+    # the lower of the two now heads a free block of a higher order; the
+    # upper one is no longer a head of anything
+    assert flags & 2 and merged > order, (pfn, buddy, flags, merged, order)
+    assert not upper & 2, upper
