@@ -225,6 +225,17 @@ static int split_at(pgd_t *pgd, unsigned long addr)
 	return 0;
 }
 
+/* Splits at both ends of [va, end) so that no large leaf straddles either
+ * (end 0: the top of the address space, nothing to split there). */
+static int split_edges(pgd_t *pgd, unsigned long va, unsigned long end)
+{
+	int ret = split_at(pgd, va);
+
+	if (!ret && end)
+		ret = split_at(pgd, end);
+	return ret;
+}
+
 static bool table_empty(const uint64_t *table)
 {
 	for (int i = 0; i < 512; i++)
@@ -268,9 +279,7 @@ int unmap_kernel_range(pgd_t *pgd, unsigned long va, unsigned long size)
 
 	if (!kernel_range_ok("unmap_kernel_range", va, 0, size))
 		return -EINVAL;
-	ret = split_at(pgd, va);
-	if (!ret && end)
-		ret = split_at(pgd, end);
+	ret = split_edges(pgd, va, end);
 	if (ret)
 		return ret;
 	for (unsigned long next; va != end; va = next) {
@@ -328,9 +337,7 @@ int change_page_attr(pgd_t *pgd, unsigned long va, unsigned long npages,
 		pr_err("change_page_attr(%#lx, %lu): part of the range is not mapped\n", va, npages);
 		return -EINVAL;
 	}
-	ret = split_at(pgd, va);
-	if (!ret && end)
-		ret = split_at(pgd, end);
+	ret = split_edges(pgd, va, end);
 	if (ret)
 		return ret;
 	for_each_leaf(pgd, va, end, apply_attrs, set, clear);
