@@ -1,6 +1,7 @@
 """Build checks: the image is a valid multiboot2 kernel, and the other
 compilers the README promises build it too (each into its own build dir)."""
 import os
+import re
 import shutil
 import subprocess
 
@@ -30,10 +31,22 @@ def test_header_in_first_32K_and_8_aligned():
     assert (magic + arch + length + csum) % (1 << 32) == 0
 
 
-def test_clang_builds():
+def test_clang_builds_and_passes_its_selftests():
     if not shutil.which("clang"):
         return "SKIP clang not installed"
     make_in("build/clang", "CC=clang")
+    # the clang kernel boots and its own in-kernel suite passes (exit 33)
+    import sys
+    sys.path.insert(0, os.path.join(ROOT, "scripts"))
+    import qemu
+    iso = os.path.join(ROOT, "build", "clang", "carta-test.iso")
+    subprocess.run([os.path.join(ROOT, "scripts", "mkiso.sh"),
+                    os.path.join(ROOT, "build", "clang", "carta.elf"), iso, "test"], check=True)
+    with qemu.Qemu(iso=iso) as vm:
+        rc = vm.wait_exit(120)
+        out = vm.out
+    assert rc == qemu.EXIT_SUCCESS, (rc, out[-1500:])
+    assert "not ok" not in out and re.search(r"^ok \d+ ", out, re.M), out[-1500:]
 
 
 def test_cross_compile_prefix_builds():
