@@ -264,8 +264,11 @@ static void unmap_level(uint64_t *e, unsigned long va, unsigned long end, enum p
 			*(volatile uint64_t *)c = 0;
 	}
 	/* The boot tables in the kernel image stay, even when empty: they
-	 * were never allocated, and slot 511 must keep its entries. */
-	if (table_empty(table) && pgtable_page_freeable(*e & PHYSICAL_PAGE_MASK)) {
+	 * were never allocated, and slot 511 must keep its entries. A PUD
+	 * page stays too: its top-level entry is copied into every process's
+	 * PGD (DESIGN.md §2), so it must never change once set. */
+	if (level != PG_LEVEL_1G && table_empty(table) &&
+	    pgtable_page_freeable(*e & PHYSICAL_PAGE_MASK)) {
 		phys_addr_t pa = *e & PHYSICAL_PAGE_MASK;
 		*(volatile uint64_t *)e = 0;
 		pgtable_free_page(pa);

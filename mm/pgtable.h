@@ -179,8 +179,8 @@ int map_kernel_range(pgd_t *pgd, unsigned long va, uint64_t pa, unsigned long si
 		     pgprot_t prot, bool allow_1g);
 
 /* Unmaps [va, va+size) (page-aligned), splitting large leaves that only
- * partly overlap, freeing every table page that becomes empty, then
- * flushing the range. 0 or -ENOMEM (a needed split failed: nothing
+ * partly overlap, freeing every PMD and PTE page that becomes empty (PUD
+ * pages stay: their top-level entries are shared), then flushing the range. 0 or -ENOMEM (a needed split failed: nothing
  * unmapped). Unmapped holes inside the range are fine. */
 int unmap_kernel_range(pgd_t *pgd, unsigned long va, unsigned long size);
 
