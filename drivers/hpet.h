@@ -1,5 +1,5 @@
 /* The HPET (IA-PC HPET specification 1.0a): found through ACPI, its
- * registers mapped uncached at FIX_HPET_BASE. Identified only for now. */
+ * registers mapped uncached (UC-) by ioremap. Identified only for now. */
 #ifndef DRIVERS_HPET_H
 #define DRIVERS_HPET_H
 

@@ -1,7 +1,10 @@
 /* Symbol lookup over the table scripts/kallsyms.py generates:
  * kallsyms_addresses[] sorted ascending, kallsyms_offsets[i] the offset of
  * symbol i's NUL-terminated name in kallsyms_names. A symbol's size is the
- * distance to the next one (the table ends with a sentinel at _etext). */
+ * distance to the next one. Each run of symbols (.text, .init.text) ends
+ * with a sentinel, _etext or __init_text_end: an address that falls on a
+ * sentinel's span (between the runs, or past the last) has no symbol. */
+#include <stdbool.h>
 #include <stdint.h>
 #include "kernel/kallsyms.h"
 #include "kernel/vsprintf.h"
@@ -15,6 +18,11 @@ extern const char kallsyms_names[];
 unsigned long kallsyms_count(void)
 {
 	return kallsyms_num_syms;
+}
+
+static bool is_sentinel(const char *name)
+{
+	return !strcmp(name, "_etext") || !strcmp(name, "__init_text_end");
 }
 
 const char *kallsyms_lookup(unsigned long addr, unsigned long *size,
@@ -33,6 +41,8 @@ const char *kallsyms_lookup(unsigned long addr, unsigned long *size,
 		else
 			hi = mid;
 	}
+	if (is_sentinel(kallsyms_names + kallsyms_offsets[lo]))
+		return NULL;
 	if (size)
 		*size = kallsyms_addresses[lo + 1] - kallsyms_addresses[lo];
 	if (offset)

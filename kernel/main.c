@@ -27,6 +27,9 @@
 #include "mm/early_ioremap.h"
 #include "mm/init.h"
 #include "mm/slab.h"
+#include "mm/pat.h"
+#include "mm/vmalloc.h"
+#include "kernel/sched.h"
 #include "kernel/power.h"
 
 
@@ -74,6 +77,7 @@ void start_kernel(uint64_t mbi_phys)
 	idt_init();             /* from here a fault prints an oops, not a reset */
 	early_cpu_init();
 	cr4_init();
+	pat_init();             /* before any mapping asks for a memory type */
 	setup_boot_info(mbi_phys);
 	parse_early_params(boot_info.cmdline);
 	print_banner();
@@ -85,7 +89,6 @@ void start_kernel(uint64_t mbi_phys)
 	acpi_boot_init();
 	lapic_init();
 	io_apic_init();
-	hpet_init();
 	if (kernel_run_selftests_at_boot())
 		selftest_run_early();
 	check_early_ioremap_leak();
@@ -94,6 +97,8 @@ void start_kernel(uint64_t mbi_phys)
 	init_mem_mapping();             /* the direct map; CR3 = swapper_pg_dir */
 	mem_init();                     /* memblock -> buddy allocator */
 	kmem_cache_init();
+	vmalloc_init();                 /* PUDs of the vmalloc range preallocated */
+	hpet_init();                    /* ioremap */
 	request_resources();
 	mark_rodata_ro();
 	ptdump_check_wx();
@@ -104,5 +109,5 @@ void start_kernel(uint64_t mbi_phys)
 	pr_info("Carta: boot finished in %lu us\n", (unsigned long)ktime_get_us());
 	if (kernel_run_selftests_at_boot())
 		selftest_run_and_exit();
-	shell_run();
+	start_first_task("shell", shell_run);   /* on a vmalloc'd stack */
 }

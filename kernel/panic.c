@@ -10,6 +10,7 @@
 #include "kernel/kallsyms.h"
 #include "kernel/cmdline.h"
 #include "kernel/power.h"
+#include "kernel/sched.h"
 #include "kernel/x86.h"
 
 static int die_counter;
@@ -62,7 +63,7 @@ void show_regs(const struct pt_regs *r)
 	char sym[KSYM_NAME_LEN + 32];
 
 	sprint_symbol(sym, sizeof(sym), r->ip);
-	pr_emerg("CPU: 0 PID: 0 Comm: swapper\n");
+	pr_emerg("CPU: 0 PID: %d Comm: %s\n", current->pid, current->comm);
 	pr_emerg("RIP: %04lx:%s\n", r->cs, sym);
 	pr_emerg("RSP: %04lx:%016lx EFLAGS: %08lx\n", r->ss, r->sp, r->flags);
 	pr_emerg("RAX: %016lx RBX: %016lx RCX: %016lx\n", r->ax, r->bx, r->cx);

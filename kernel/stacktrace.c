@@ -2,6 +2,7 @@
 #include "kernel/stacktrace.h"
 #include "kernel/kallsyms.h"
 #include "kernel/printk.h"
+#include "kernel/sched.h"
 
 #define MAX_STACKS 16
 #define MAX_FRAMES 32
@@ -21,6 +22,10 @@ void stacktrace_add_stack(unsigned long lo, unsigned long hi)
 
 bool on_kernel_stack(unsigned long addr, unsigned long len)
 {
+	unsigned long lo = (unsigned long)current->stack;
+
+	if (addr >= lo && addr + len <= lo + THREAD_SIZE && addr + len > addr)
+		return true;
 	for (int i = 0; i < nr_stacks; i++)
 		if (addr >= stacks[i].lo && addr + len <= stacks[i].hi && addr + len > addr)
 			return true;

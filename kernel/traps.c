@@ -4,7 +4,8 @@
 #include "kernel/gdt.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
-#include "kernel/sections.h"
+#include "kernel/sched.h"
+#include "kernel/x86.h"
 #include "mm/memlayout.h"
 #include "kernel/errno.h"
 #include "drivers/pic.h"
@@ -95,21 +96,28 @@ static void do_irq(struct pt_regs *regs)
 	pic_eoi(irq);
 }
 
-/* A double fault whose stack pointer sits in (or just above) the boot
- * stack's guard page: the stack overflowed, the #PF for the guard page
- * could not push its frame, and the CPU escalated to #DF, which runs on
- * its own IST stack (SDM Vol. 3A 6.15, interrupt 8). Says so, as Linux. */
+/* A double fault with CR2 or the stack pointer in the guard page below
+ * the current task's stack: the stack overflowed, the #PF for the guard
+ * page could not push its frame, and the CPU escalated to #DF, which runs
+ * on its own IST stack (SDM Vol. 3A 6.15, interrupt 8). Says so, as Linux
+ * does, naming the task and the guard page. */
 static void handle_stack_overflow(struct pt_regs *regs)
 {
-	unsigned long guard = (unsigned long)boot_stack_guard;
+	unsigned long lo = (unsigned long)current->stack, guard = lo - PAGE_SIZE;
+	unsigned long cr2 = read_cr2(), hit;
 
-	if (regs->sp < guard || regs->sp >= (unsigned long)boot_stack_bottom + 256)
+	if (cr2 >= guard && cr2 < lo)
+		hit = cr2;
+	else if (regs->sp >= guard && regs->sp < lo + 256)
+		hit = regs->sp;
+	else
 		return;
 	oops_begin();
-	pr_emerg("BUG: stack guard page was hit at 0x%lx (stack is 0x%lx..0x%lx)\n", regs->sp,
-		 (unsigned long)boot_stack_bottom, (unsigned long)boot_stack_top - 1);
+	pr_emerg("BUG: stack guard page was hit at 0x%lx (stack is 0x%lx..0x%lx)\n", hit, lo,
+		 lo + THREAD_SIZE - 1);
 	pr_emerg("kernel stack overflow (double-fault): %04lx [#1] NOPTI\n", regs->error_code);
-	pr_emerg("task: boot (swapper), guard page 0x%lx-0x%lx\n", guard, guard + PAGE_SIZE - 1);
+	pr_emerg("task: %s[%d], guard page 0x%lx-0x%lx\n", current->comm, current->pid, guard,
+		 guard + PAGE_SIZE - 1);
 	oops_end(regs);
 }
 

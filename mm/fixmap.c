@@ -13,7 +13,6 @@ static const char *const permanent_names[__end_of_permanent_fixed_addresses] = {
 	[FIX_VGA_TEXT] = "FIX_VGA_TEXT",
 	[FIX_APIC_BASE] = "FIX_APIC_BASE",
 	[FIX_IO_APIC_BASE_0] = "FIX_IO_APIC_BASE_0",
-	[FIX_HPET_BASE] = "FIX_HPET_BASE",
 };
 
 const char *fixmap_name(unsigned long idx, char *buf, unsigned int len)

@@ -35,7 +35,6 @@ enum fixed_addresses {
 	FIX_APIC_BASE,          /* the local APIC's registers */
 	FIX_IO_APIC_BASE_0,
 	FIX_IO_APIC_BASE_END = FIX_IO_APIC_BASE_0 + MAX_IO_APICS - 1,
-	FIX_HPET_BASE,
 	__end_of_permanent_fixed_addresses,
 	/* The boot-time block starts at the next PTE-page boundary if it would
 	 * otherwise straddle one, so all 512 entries share one PTE page. */

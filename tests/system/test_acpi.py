@@ -69,10 +69,16 @@ def test_lapic_and_ioapic_lines_match_qemu():
 def test_hpet_identified():
     with Qemu() as vm:
         vm.wait_prompt()
-        m = re.search(r"hpet: at MMIO 0xfed00000 \(FIX_HPET_BASE\), (\d+) comparators, 64-bit, "
-                      r"period (\d+) fs", vm.out)
+        m = re.search(r"hpet: at MMIO 0xfed00000 \(ioremap 0x([0-9a-f]+)\), (\d+) comparators, "
+                      r"64-bit, period (\d+) fs", vm.out)
         assert m, vm.out
-        assert int(m.group(2)) == 10000000     # QEMU's HPET runs at 100 MHz
+        assert int(m.group(3)) == 10000000     # QEMU's HPET runs at 100 MHz
+        tlb = vm.info_tlb()
+    # the CPU's view: the ioremap page maps the HPET's MMIO uncached-minus
+    # (PCD without PWT, PAT index 2), writable, not executable
+    phys, flags = tlb[int(m.group(1), 16)]
+    assert phys == 0xfed00000, hex(phys)
+    assert "C" in flags and "T" not in flags and "W" in flags and "X" in flags, flags
 
 
 def test_vga_mirrors_serial():

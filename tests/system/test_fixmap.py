@@ -53,7 +53,6 @@ def test_fixmap_agrees_with_info_tlb():
     assert names["FIX_VGA_TEXT"][2] == 0xb8000
     assert names["FIX_APIC_BASE"][2] == 0xfee00000
     assert names["FIX_IO_APIC_BASE_0"][2] == 0xfec00000
-    assert names["FIX_HPET_BASE"][2] == 0xfed00000
 
 
 def test_earlyioremap_all_free_after_boot_and_slots_where_expected():

@@ -1,0 +1,122 @@
+/* Shell commands for vmalloc and ioremap: vmalloc, vfree, ioremap,
+ * iounmap, vmallocinfo. Addresses typed at the shell are never trusted:
+ * vfree and iounmap act only on areas these commands made (their caller
+ * in vmallocinfo is cmd_vmalloc / cmd_ioremap); any other live area is
+ * refused, and an address that is no area at all is passed on so that
+ * vfree/iounmap print their own one-line refusal. Sizes and alignments
+ * take decimal or 0x hex; addresses hex. */
+#include "kernel/kstrtox.h"
+#include "kernel/printk.h"
+#include "kernel/shell.h"
+#include "kernel/string.h"
+#include "kernel/errno.h"
+#include "kernel/kallsyms.h"
+#include "mm/ioremap.h"
+#include "mm/vmalloc.h"
+
+/* The live area at addr if `made_by` made it; else one line and NULL
+ * (addr is then no area at all, and *unknown is set, or another's). */
+static struct vm_struct *shell_area(const char *cmd, unsigned long addr, const void *made_by,
+				    bool *unknown)
+{
+	struct vm_struct *vm = find_vm_area((void *)addr);
+	char sym[KSYM_NAME_LEN + 32];
+
+	*unknown = !vm;
+	if (!vm || vm->caller == made_by)
+		return vm;
+	sprint_symbol(sym, sizeof(sym), (unsigned long)vm->caller);
+	console_printf("%s: 0x%lx is in an area of %s, not one this shell made; refused\n", cmd,
+		       addr, sym);
+	return 0;
+}
+
+static int cmd_vmalloc(int argc, char **argv)
+{
+	unsigned long long size, align = PAGE_SIZE;
+	void *p;
+
+	if (argc < 2 || argc > 3 || kstrtoull(argv[1], 0, &size) || !size ||
+	    (argc == 3 && (kstrtoull(argv[2], 0, &align) || !align || (align & (align - 1)) ||
+			   align > (1ULL << 40))))
+		return -1;
+	p = __vmalloc_node_range(size, align, PAGE_KERNEL, 0, (const void *)cmd_vmalloc);
+	if (!p)
+		return -ENOMEM;
+	console_printf("%p\n", p);
+	return 0;
+}
+DEFINE_SHELL_CMD(vmalloc, "vmalloc SIZE [ALIGN]", "allocate virtually contiguous memory",
+		 cmd_vmalloc);
+
+static int cmd_vfree(int argc, char **argv)
+{
+	unsigned long long addr;
+	bool unknown;
+
+	if (argc != 2 || kstrtoull(argv[1], 16, &addr))
+		return -1;
+	if (!shell_area("vfree", addr, (const void *)cmd_vmalloc, &unknown) && !unknown)
+		return -EBUSY;
+	vfree((void *)addr);    /* refuses, in one line, anything but an area's start */
+	return 0;
+}
+DEFINE_SHELL_CMD(vfree, "vfree ADDR", "free what `vmalloc` returned", cmd_vfree);
+
+static const struct {
+	const char *name;
+	enum page_cache_mode pcm;
+} ioremap_types[] = {
+	{ "uc-", _PAGE_CACHE_MODE_UC_MINUS }, { "uc", _PAGE_CACHE_MODE_UC },
+	{ "wc", _PAGE_CACHE_MODE_WC }, { "wb", _PAGE_CACHE_MODE_WB },
+};
+
+static int cmd_ioremap(int argc, char **argv)
+{
+	unsigned long long phys, size;
+	int t = 0;
+	void *p;
+
+	if (argc < 3 || argc > 4 || kstrtoull(argv[1], 16, &phys) || kstrtoull(argv[2], 0, &size) ||
+	    !size || size > ~0UL)
+		return -1;
+	if (argc == 4) {
+		for (t = 0; t < (int)(sizeof(ioremap_types) / sizeof(ioremap_types[0])); t++)
+			if (!strcmp(argv[3], ioremap_types[t].name))
+				break;
+		if (t == (int)(sizeof(ioremap_types) / sizeof(ioremap_types[0])))
+			return -1;
+	}
+	p = __ioremap_caller(phys, size, ioremap_types[t].pcm, (const void *)cmd_ioremap);
+	if (!p)
+		return -EINVAL;
+	console_printf("%p (%s)\n", p, cattr_name(ioremap_types[t].pcm));
+	return 0;
+}
+DEFINE_SHELL_CMD(ioremap, "ioremap PHYS SIZE [uc|uc-|wc|wb]",
+		 "map device memory (default uc-)", cmd_ioremap);
+
+static int cmd_iounmap(int argc, char **argv)
+{
+	unsigned long long addr;
+	bool unknown;
+
+	if (argc != 2 || kstrtoull(argv[1], 16, &addr))
+		return -1;
+	if (!shell_area("iounmap", addr, (const void *)cmd_ioremap, &unknown) && !unknown)
+		return -EBUSY;
+	iounmap((void *)addr);
+	return 0;
+}
+DEFINE_SHELL_CMD(iounmap, "iounmap ADDR", "unmap what `ioremap` returned", cmd_iounmap);
+
+static int cmd_vmallocinfo(int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 1)
+		return -1;
+	vmallocinfo_print(console_printf);
+	return 0;
+}
+DEFINE_SHELL_CMD(vmallocinfo, "vmallocinfo", "live vmalloc/ioremap areas, as /proc/vmallocinfo",
+		 cmd_vmallocinfo);
