@@ -4,6 +4,7 @@
 #include "mm/pgalloc.h"
 #include "mm/page.h"
 #include "kernel/errno.h"
+#include "kernel/init.h"
 #include "kernel/printk.h"
 #include "kernel/x86.h"
 #include "kernel/vsprintf.h"
@@ -15,14 +16,16 @@ extern pgd_t early_top_pgt[PTRS_PER_PGD];
 static uint64_t direct_map_reach;     /* physical below this: PAGE_OFFSET + pa */
 static pgd_t *kernel_top = early_top_pgt;
 
-/* Table pages in the image are reached through the image's mapping (the
- * only one before the direct map); any other through the direct map. */
+/* Through the direct map once it reaches pa; before that, table pages
+ * in the image through the image's mapping. (Not the other way round: the
+ * freed __init pages are in the image's range but no longer mapped there,
+ * and the page allocator hands them out again.) */
 void *pgtable_phys_to_virt(uint64_t pa)
 {
-	if (pa >= __pa_symbol(_text) && pa < __pa_symbol(_end))
-		return __va_symbol(pa);
 	if (pa < direct_map_reach)
 		return __va(pa);
+	if (pa >= __pa_symbol(_text) && pa < __pa_symbol(_end))
+		return __va_symbol(pa);
 	return 0;
 }
 
@@ -112,9 +115,12 @@ phys_addr_t pgtable_alloc_page(void)
 	return pa;
 }
 
+/* The image's own tables never came from an allocator; a page of the
+ * freed __init region did (free_initmem gave it to the page allocator). */
 bool pgtable_page_freeable(phys_addr_t pa)
 {
-	return pa < __pa_symbol(_text) || pa >= __pa_symbol(_end);
+	return pa < __pa_symbol(_text) || pa >= __pa_symbol(_end) ||
+	       (pa >= __pa_symbol(__init_begin) && pa < __pa_symbol(__init_end));
 }
 
 void pgtable_free_page(phys_addr_t pa)

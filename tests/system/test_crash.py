@@ -18,8 +18,10 @@ def common(out):
     assert re.search(r"^\[ *[\d.]+\] Oops: [0-9a-f]{4} \[#1\]", out, re.M), out
     assert "Call Trace:" in out
     trace = out[out.index("Call Trace:"):]
-    for fn in ("cmd_crash+0x", "shell_exec+0x", "start_kernel+0x"):
+    # the shell runs as task 1 on its own (vmalloc'd) stack
+    for fn in ("cmd_crash+0x", "shell_exec+0x", "shell_run+0x", "start_first_task+0x"):
         assert fn in trace, trace
+    assert "CPU: 0 PID: 1 Comm: shell" in out, out
     assert "Kernel panic - not syncing: Fatal exception" in out
 
 
@@ -69,11 +71,29 @@ def test_execute_data():
 
 
 def test_stack_overflow_hits_guard_page():
-    rc, out = crash("stack")
+    # The shell's stack is in the vmalloc range with an unmapped page below
+    # it (the QEMU monitor must agree before the crash); overflowing it is
+    # reported by the double-fault handler, naming the task and that page.
+    with Qemu() as vm:
+        vm.wait_prompt()
+        m = re.search(r"shell\[1\]: kernel stack 0x([0-9a-f]+)-0x([0-9a-f]+), guard page 0x([0-9a-f]+)",
+                      vm.out)
+        assert m, vm.out
+        lo, hi, guard = (int(x, 16) for x in m.groups())
+        tlb = vm.info_tlb()
+        vm.send("crash stack\r")
+        rc = vm.wait_exit(20)
+        out = vm.out
+    assert 0xffffc90000000000 <= guard and hi <= 0xffffe8ffffffffff, m.group(0)
+    assert guard == lo - 4096 and hi - lo + 1 == 16384, m.group(0)
+    assert guard not in tlb and lo + 16384 not in tlb, "guard pages mapped"
+    assert all(lo + off in tlb and "W" in tlb[lo + off][1] and "X" in tlb[lo + off][1]
+               for off in range(0, 16384, 4096)), "stack pages not mapped RW+NX"
     assert rc == EXIT_PANIC, rc
     m = re.search(r"BUG: stack guard page was hit at 0x([0-9a-f]+) \(stack is 0x([0-9a-f]+)\.\.", out)
     assert m, out
-    assert int(m.group(1), 16) < int(m.group(2), 16)      # below the stack's bottom
+    assert guard <= int(m.group(1), 16) < lo and int(m.group(2), 16) == lo, (m.group(0), hex(lo))
     assert "kernel stack overflow (double-fault)" in out
+    assert f"task: shell[1], guard page 0x{guard:x}-0x{guard + 4095:x}" in out, out
     assert re.search(r"RIP: 0008:crash_recurse\+0x", out), out
     assert "crash_recurse+0x" in out[out.index("Call Trace:"):]

@@ -1,0 +1,343 @@
+/* vmalloc, vmap, ioremap and kernel stacks on the real machine. The
+ * oracles are independent of the code under test: the buddy allocator's
+ * and the table-page counters, the bytes seen through the direct map, the
+ * page-table walk, the PAT MSR read back, and the vmallocinfo text. */
+#include <stdarg.h>
+#include "tests/kernel/ktest.h"
+#include "kernel/sched.h"
+#include "kernel/string.h"
+#include "kernel/vsprintf.h"
+#include "kernel/x86.h"
+#include "kernel/cpufeature.h"
+#include "mm/ioremap.h"
+#include "mm/memblock.h"
+#include "mm/page.h"
+#include "mm/pgalloc.h"
+#include "mm/slab.h"
+#include "mm/vmalloc.h"
+
+#define RANDOM_OPS   100000
+#define MAX_LIVE     48
+#define IO_POOL      0xf0000000ULL     /* PCI hole on pc and q35: never RAM */
+#define IO_SLOTS     32
+#define IO_SLOT_SIZE (4 * PAGE_SIZE)
+
+static unsigned long rnd_state = 88172645463325252UL;
+
+static unsigned long rnd(void)
+{
+	rnd_state ^= rnd_state << 13;   /* xorshift64 (Marsaglia 2003) */
+	rnd_state ^= rnd_state >> 7;
+	rnd_state ^= rnd_state << 17;
+	return rnd_state;
+}
+
+/* vmallocinfo as text, to compare before and after */
+static char info_buf[4096];
+static unsigned int info_len;
+
+static int info_out(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(info_buf + info_len, sizeof(info_buf) - info_len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		info_len = info_len + n < sizeof(info_buf) ? info_len + n : sizeof(info_buf) - 1;
+	return n;
+}
+
+static const char *vmallocinfo_text(char *copy, unsigned int len)
+{
+	info_len = 0;
+	info_buf[0] = 0;
+	vmallocinfo_print(info_out);
+	memcpy(copy, info_buf, len);
+	copy[len - 1] = 0;
+	return copy;
+}
+
+struct baseline {
+	unsigned long free_pages, pgtable_pages, areas, memtypes;
+	char info[4096];
+};
+
+static void take_baseline(struct baseline *b)
+{
+	b->free_pages = nr_free_pages();
+	b->pgtable_pages = nr_pgtable_pages;
+	b->areas = vmap_nr_areas();
+	b->memtypes = memtype_count();
+	vmallocinfo_text(b->info, sizeof(b->info));
+}
+
+static void expect_baseline(struct kunit *test, const struct baseline *b)
+{
+	static char now[4096];
+
+	KUNIT_EXPECT_EQ(test, nr_free_pages(), b->free_pages);
+	KUNIT_EXPECT_EQ(test, nr_pgtable_pages, b->pgtable_pages);
+	KUNIT_EXPECT_EQ(test, vmap_nr_areas(), b->areas);
+	KUNIT_EXPECT_EQ(test, memtype_count(), b->memtypes);
+	KUNIT_EXPECT_STREQ(test, vmallocinfo_text(now, sizeof(now)), b->info);
+}
+
+static unsigned long pte_phys(const void *va)
+{
+	enum pg_level level;
+	pte_t *pte = lookup_address((unsigned long)va, &level);
+
+	return pte && level == PG_LEVEL_4K ? PFN_PHYS(pte_pfn(*pte)) : ~0UL;
+}
+
+struct live {
+	char *addr;
+	unsigned long pages;
+	bool io;
+	unsigned long tag;
+};
+
+/* Every page of a vmalloc area: writable through the area, and the same
+ * bytes seen through the direct map of vmalloc_to_page's page, whose
+ * frame is the one the page-table walk finds. The guard page after the
+ * area is not mapped. */
+static int check_vmalloc_area(const struct live *l, bool write)
+{
+	int bad = 0;
+
+	for (unsigned long i = 0; i < l->pages; i++) {
+		unsigned long *w = (unsigned long *)(l->addr + i * PAGE_SIZE);
+		struct page *pg = vmalloc_to_page(w);
+		unsigned long *d = pg ? page_address(pg) : 0;
+
+		if (write)
+			w[0] = w[511] = l->tag + i;
+		if (!d || PFN_PHYS(page_to_pfn(pg)) != pte_phys(w) || d[0] != l->tag + i ||
+		    d[511] != l->tag + i)
+			bad++;
+	}
+	return bad + (pte_phys(l->addr + l->pages * PAGE_SIZE) != ~0UL);
+}
+
+static const enum page_cache_mode io_types[4] = {
+	_PAGE_CACHE_MODE_UC_MINUS, _PAGE_CACHE_MODE_UC, _PAGE_CACHE_MODE_WC, _PAGE_CACHE_MODE_WB,
+};
+
+/* An ioremap of pool slot s maps the slot's frames with the slot's type
+ * (each slot has one, so no request conflicts). */
+static int check_io_area(const struct live *l, unsigned long slot)
+{
+	enum pg_level level;
+	pte_t *pte = lookup_address((unsigned long)l->addr & PAGE_MASK, &level);
+	uint64_t want = cachemode2protval(io_types[slot % 4]);
+
+	if (!pte || pte_phys((void *)((unsigned long)l->addr & PAGE_MASK)) != IO_POOL + slot * IO_SLOT_SIZE)
+		return 1;
+	return (pte_val(*pte) & _PAGE_CACHE_MASK) != want;
+}
+
+KTEST(vmalloc, random_ops_return_to_baseline)
+{
+	static struct live live[MAX_LIVE];
+	static struct baseline before;
+	unsigned int n = 0, bad = 0, failed = 0;
+
+	for (uint64_t pa = IO_POOL; pa < IO_POOL + IO_SLOTS * IO_SLOT_SIZE; pa += PAGE_SIZE)
+		KUNIT_EXPECT_FALSE(test, memblock_is_memory(pa));
+	take_baseline(&before);
+	for (unsigned long op = 0; op < RANDOM_OPS; op++) {
+		unsigned long r = rnd();
+		struct live *l;
+
+		if (n == MAX_LIVE || (n && r % 8 < 3)) {        /* free a random one */
+			l = &live[r / 8 % n];
+			if (l->io) {
+				iounmap(l->addr);
+			} else {
+				bad += check_vmalloc_area(l, false);
+				vfree(l->addr);
+			}
+			*l = live[--n];
+			continue;
+		}
+		l = &live[n];
+		l->tag = r;
+		if (r % 8 < 5) {
+			l->io = false;
+			l->pages = 1 + r / 64 % 8;
+			l->addr = vmalloc(l->pages * PAGE_SIZE - r / 1024 % 64);
+			if (l->addr)
+				bad += check_vmalloc_area(l, true);
+		} else {
+			unsigned long slot = r / 64 % IO_SLOTS, off = r / 4096 % PAGE_SIZE;
+
+			l->io = true;
+			l->addr = __ioremap_caller(IO_POOL + slot * IO_SLOT_SIZE + off,
+						   1 + r / 65536 % (IO_SLOT_SIZE - off),
+						   io_types[slot % 4], __builtin_return_address(0));
+			if (l->addr)
+				bad += check_io_area(l, slot);
+		}
+		if (l->addr)
+			n++;
+		else
+			failed++;
+	}
+	KUNIT_EXPECT_EQ(test, bad, 0);
+	KUNIT_EXPECT_EQ(test, failed, 0);
+	while (n--) {
+		if (live[n].io)
+			iounmap(live[n].addr);
+		else
+			vfree(live[n].addr);
+	}
+	expect_baseline(test, &before);
+}
+
+/* The top-level entries of the vmalloc range exist from boot and never
+ * change: every process's PGD copies them (DESIGN.md §2). */
+KTEST(vmalloc, pgd_entries_preallocated_and_stable)
+{
+	pgd_t *pgd = kernel_pgd();
+	static uint64_t saved[PTRS_PER_PGD];
+	void *p[4];
+
+	for (unsigned int i = pgd_index(VMALLOC_START); i <= pgd_index(VMALLOC_END); i++) {
+		KUNIT_EXPECT_TRUE(test, pgd_present(pgd[i]));
+		saved[i] = pgd_val(pgd[i]);
+	}
+	for (int i = 0; i < 4; i++)
+		p[i] = vmalloc((i + 1) * PMD_SIZE);   /* new PMD and PTE pages */
+	for (int i = 0; i < 4; i++)
+		vfree(p[i]);
+	for (unsigned int i = pgd_index(VMALLOC_START); i <= pgd_index(VMALLOC_END); i++)
+		KUNIT_EXPECT_EQ(test, pgd_val(pgd[i]), saved[i]);
+}
+
+KTEST(vmalloc, bad_frees_change_nothing)
+{
+	static struct baseline before, after;
+	char *v = vmalloc(3 * PAGE_SIZE), *io = ioremap(IO_POOL, 16);
+
+	KUNIT_EXPECT_TRUE(test, v && io);
+	take_baseline(&before);
+	vfree(0);
+	vfree(v + PAGE_SIZE);           /* inside, not the start */
+	vfree(io);                      /* an ioremap area */
+	vunmap(v);                      /* not a vmap area */
+	iounmap(v);                     /* not an ioremap area */
+	iounmap((void *)VMALLOC_END);   /* nothing there */
+	vfree((void *)0x1000);          /* not even in the range */
+	expect_baseline(test, &before);
+	vfree(v);
+	iounmap(io);
+	take_baseline(&after);
+	vfree(v);                       /* twice */
+	iounmap(io);
+	expect_baseline(test, &after);
+	KUNIT_EXPECT_EQ(test, after.areas, before.areas - 2);
+}
+
+KTEST(vmalloc, vmap_maps_existing_pages_and_leaves_them)
+{
+	struct page *pages[3];
+	unsigned long free0 = nr_free_pages();
+	unsigned long *v;
+
+	for (int i = 0; i < 3; i++)
+		pages[i] = alloc_pages(GFP_KERNEL | __GFP_ZERO, 0);
+	v = vmap(pages, 3, 0, PAGE_KERNEL);
+	KUNIT_EXPECT_TRUE(test, v != 0);
+	if (!v)
+		return;
+	for (int i = 0; i < 3; i++) {
+		v[i * 512 + 7] = 0xabc0 + i;
+		KUNIT_EXPECT_EQ(test, ((unsigned long *)page_address(pages[i]))[7], 0xabc0 + i);
+		KUNIT_EXPECT_TRUE(test, vmalloc_to_page(v + i * 512) == pages[i]);
+	}
+	KUNIT_EXPECT_TRUE(test, find_vm_area(v + 600)->flags & VM_MAP);
+	vunmap(v);
+	KUNIT_EXPECT_EQ(test, pte_phys(v), ~0UL);
+	for (int i = 0; i < 3; i++) {
+		KUNIT_EXPECT_EQ(test, ((unsigned long *)page_address(pages[i]))[7], 0xabc0 + i);
+		__free_pages(pages[i], 0);
+	}
+	KUNIT_EXPECT_EQ(test, nr_free_pages(), free0);
+}
+
+KTEST(vmalloc, alignment_and_guard_pages)
+{
+	for (unsigned int shift = 12; shift <= 24; shift += 3) {
+		char *p = __vmalloc_node_range(PAGE_SIZE + 1, 1UL << shift, PAGE_KERNEL, 0, 0);
+		struct vm_struct *vm = find_vm_area(p);
+
+		KUNIT_EXPECT_EQ(test, (unsigned long)p & ((1UL << shift) - 1), 0);
+		KUNIT_EXPECT_TRUE(test, vm && vm->addr == p && vm->size == 3 * PAGE_SIZE);
+		KUNIT_EXPECT_NE(test, pte_phys(p + PAGE_SIZE), ~0UL);
+		KUNIT_EXPECT_EQ(test, pte_phys(p + 2 * PAGE_SIZE), ~0UL);      /* the guard */
+		vfree(p);
+	}
+}
+
+/* Linux's PAT layout, written out from the SDM encodings (Table 11-10:
+ * UC 0, WC 1, WT 4, WP 5, WB 6, UC- 7): WB WC UC- UC WB WP UC- WT. */
+KTEST(vmalloc, pat_msr_and_cache_mode_bits)
+{
+	for (int m = 0; m < _PAGE_CACHE_MODE_NUM; m++)
+		if (m <= _PAGE_CACHE_MODE_WP && (pat_enabled() || m != _PAGE_CACHE_MODE_WC))
+			KUNIT_EXPECT_EQ(test, pgprot2cachemode(__pgprot(cachemode2protval(m))), m);
+	if (!pat_enabled())
+		return;
+	KUNIT_EXPECT_EQ(test, rdmsr(0x277), 0x0407050600070106ULL);
+	KUNIT_EXPECT_EQ(test, cachemode2protval(_PAGE_CACHE_MODE_WB), 0);
+	KUNIT_EXPECT_EQ(test, cachemode2protval(_PAGE_CACHE_MODE_WC), _PAGE_PWT);
+	KUNIT_EXPECT_EQ(test, cachemode2protval(_PAGE_CACHE_MODE_UC_MINUS), _PAGE_PCD);
+	KUNIT_EXPECT_EQ(test, cachemode2protval(_PAGE_CACHE_MODE_UC), _PAGE_PCD | _PAGE_PWT);
+	KUNIT_EXPECT_EQ(test, cachemode2protval(_PAGE_CACHE_MODE_WP), _PAGE_PAT | _PAGE_PWT);
+	KUNIT_EXPECT_EQ(test, cachemode2protval(_PAGE_CACHE_MODE_WT),
+			_PAGE_PAT | _PAGE_PCD | _PAGE_PWT);
+}
+
+KTEST(vmalloc, ioremap_refuses_ram_wraps_and_conflicts)
+{
+	static struct baseline before;
+	void *a, *b;
+
+	take_baseline(&before);
+	KUNIT_EXPECT_TRUE(test, ioremap(0x100000, PAGE_SIZE) == 0);          /* RAM */
+	KUNIT_EXPECT_TRUE(test, ioremap(0xa0000, 0x61000) == 0);             /* hole, then RAM */
+	KUNIT_EXPECT_TRUE(test, ioremap(~0ULL - 10, 100) == 0);              /* wraps */
+	KUNIT_EXPECT_TRUE(test, ioremap(1ULL << boot_cpu_data.phys_bits, 8) == 0);
+	KUNIT_EXPECT_TRUE(test, ioremap(IO_POOL, 0) == 0);
+	expect_baseline(test, &before);
+	a = ioremap_wc(IO_POOL + 0x10, 0x20);
+	KUNIT_EXPECT_EQ(test, (unsigned long)a & ~PAGE_MASK, 0x10);
+	/* a UC- request on the same page conflicts (if WC is really WC) */
+	b = ioremap(IO_POOL + 0x800, 8);
+	KUNIT_EXPECT_EQ(test, b == 0, pat_enabled());
+	if (b)
+		iounmap(b);
+	iounmap(a);
+	expect_baseline(test, &before);
+}
+
+KTEST(vmalloc, thread_stacks_between_guard_pages)
+{
+	static struct baseline before;
+
+	take_baseline(&before);
+	for (int i = 0; i < 200; i++) {
+		char *s = alloc_thread_stack();
+
+		KUNIT_EXPECT_TRUE(test, is_vmalloc_addr(s));
+		KUNIT_EXPECT_EQ(test, pte_phys(s - 1), ~0UL);
+		KUNIT_EXPECT_EQ(test, pte_phys(s + THREAD_SIZE), ~0UL);
+		for (int off = 0; off < THREAD_SIZE; off += PAGE_SIZE)
+			KUNIT_EXPECT_NE(test, pte_phys(s + off), ~0UL);
+		s[0] = s[THREAD_SIZE - 1] = 1;
+		free_thread_stack(s);
+	}
+	expect_baseline(test, &before);
+}
