@@ -126,9 +126,9 @@ int vmap_pages_range(unsigned long addr, struct page **pages, unsigned int n, pg
 	return 0;
 }
 
-static void free_vm_pages(struct page **pages, unsigned int n)
+static void free_vm_pages(struct page **pages, unsigned long n)
 {
-	for (unsigned int i = 0; i < n; i++)
+	for (unsigned long i = 0; i < n; i++)
 		__free_pages(pages[i], 0);
 	kfree(pages);
 }
@@ -139,7 +139,7 @@ void *__vmalloc_node_range(unsigned long size, unsigned long align, pgprot_t pro
 			   unsigned long vm_flags, const void *caller)
 {
 	unsigned long below = vm_flags & VM_GUARD_BELOW ? PAGE_SIZE : 0;
-	unsigned int n = PAGE_ALIGN(size) >> PAGE_SHIFT, got = 0;
+	unsigned long n = PAGE_ALIGN(size) >> PAGE_SHIFT, got = 0;
 	struct vm_struct *vm;
 	struct page **pages;
 

@@ -4,7 +4,9 @@
 For each configuration, boots the ISO N times and reports the median and
 range of (a) wall time from starting QEMU to the `carta> ` prompt on serial,
 and (b) the kernel's own figure, "boot finished in N us" (TSC time from
-start_kernel, which includes the ~30 ms TSC calibration)."""
+start_kernel, which includes the ~30 ms TSC calibration). First, the
+kernel's `bench vmalloc` table: cycles per vmalloc+vfree with 10, 1,000
+and 10,000 live areas."""
 import os
 import re
 import statistics
@@ -29,7 +31,15 @@ def one(cfg):
     return wall, int(m.group(1)) / 1e6 if m else float("nan")
 
 
+def bench_vmalloc():
+    """The kernel's own `bench vmalloc` table (cycles under TCG)."""
+    with qemu.Qemu(cmdline="", iso=qemu.iso_for(""), mem="256M", cpu="max") as vm:
+        vm.wait_prompt(60)
+        print(vm.command("bench vmalloc", timeout=300).rstrip())
+
+
 def main():
+    bench_vmalloc()
     print(f"boot to prompt under TCG, {RUNS} runs each (median [min-max])")
     for cfg in CONFIGS:
         walls, kern = zip(*(one(cfg) for _ in range(RUNS)))
