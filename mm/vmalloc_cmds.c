@@ -14,20 +14,27 @@
 #include "mm/ioremap.h"
 #include "mm/vmalloc.h"
 
-/* The live area at addr if `made_by` made it; else one line and NULL
- * (addr is then no area at all, and *unknown is set, or another's). */
-static struct vm_struct *shell_area(const char *cmd, unsigned long addr, const void *made_by,
-				    bool *unknown)
+/* `vfree ADDR` / `iounmap ADDR`: release(addr) if the live area at addr
+ * was made by `made_by` (the shell's vmalloc or ioremap command) or if
+ * addr is in no area at all (release then prints its own refusal); an
+ * area someone else made is refused here, in one line. */
+static int shell_release(int argc, char **argv, const void *made_by,
+			 void (*release)(unsigned long addr))
 {
-	struct vm_struct *vm = find_vm_area((void *)addr);
+	unsigned long long addr;
+	struct vm_struct *vm;
 	char sym[KSYM_NAME_LEN + 32];
 
-	*unknown = !vm;
-	if (!vm || vm->caller == made_by)
-		return vm;
-	sprint_symbol(sym, sizeof(sym), (unsigned long)vm->caller);
-	console_printf("%s: 0x%lx is in an area of %s, not one this shell made; refused\n", cmd,
-		       addr, sym);
+	if (argc != 2 || kstrtoull(argv[1], 16, &addr))
+		return -1;
+	vm = find_vm_area((void *)addr);
+	if (vm && vm->caller != made_by) {
+		sprint_symbol(sym, sizeof(sym), (unsigned long)vm->caller);
+		console_printf("%s: 0x%llx is in an area of %s, not one this shell made; refused\n",
+			       argv[0], addr, sym);
+		return -EBUSY;
+	}
+	release(addr);
 	return 0;
 }
 
@@ -49,17 +56,14 @@ static int cmd_vmalloc(int argc, char **argv)
 DEFINE_SHELL_CMD(vmalloc, "vmalloc SIZE [ALIGN]", "allocate virtually contiguous memory",
 		 cmd_vmalloc);
 
+static void release_vmalloc(unsigned long addr)
+{
+	vfree((void *)addr);
+}
+
 static int cmd_vfree(int argc, char **argv)
 {
-	unsigned long long addr;
-	bool unknown;
-
-	if (argc != 2 || kstrtoull(argv[1], 16, &addr))
-		return -1;
-	if (!shell_area("vfree", addr, (const void *)cmd_vmalloc, &unknown) && !unknown)
-		return -EBUSY;
-	vfree((void *)addr);    /* refuses, in one line, anything but an area's start */
-	return 0;
+	return shell_release(argc, argv, (const void *)cmd_vmalloc, release_vmalloc);
 }
 DEFINE_SHELL_CMD(vfree, "vfree ADDR", "free what `vmalloc` returned", cmd_vfree);
 
@@ -96,17 +100,14 @@ static int cmd_ioremap(int argc, char **argv)
 DEFINE_SHELL_CMD(ioremap, "ioremap PHYS SIZE [uc|uc-|wc|wb]",
 		 "map device memory (default uc-)", cmd_ioremap);
 
+static void release_ioremap(unsigned long addr)
+{
+	iounmap((void *)addr);
+}
+
 static int cmd_iounmap(int argc, char **argv)
 {
-	unsigned long long addr;
-	bool unknown;
-
-	if (argc != 2 || kstrtoull(argv[1], 16, &addr))
-		return -1;
-	if (!shell_area("iounmap", addr, (const void *)cmd_ioremap, &unknown) && !unknown)
-		return -EBUSY;
-	iounmap((void *)addr);
-	return 0;
+	return shell_release(argc, argv, (const void *)cmd_ioremap, release_ioremap);
 }
 DEFINE_SHELL_CMD(iounmap, "iounmap ADDR", "unmap what `ioremap` returned", cmd_iounmap);
 

@@ -14,6 +14,7 @@
 #include "mm/page.h"
 #include "mm/pgalloc.h"
 #include "mm/slab.h"
+#include "mm/tlb.h"
 #include "mm/vmalloc.h"
 
 #define RANDOM_OPS   100000
@@ -340,4 +341,24 @@ KTEST(vmalloc, thread_stacks_between_guard_pages)
 		free_thread_stack(s);
 	}
 	expect_baseline(test, &before);
+}
+
+/* vfree flushes just the area's pages: one INVLPG each up to the ceiling
+ * (mm/tlb.h), a full flush past it; the guard page was never mapped and
+ * needs none. */
+KTEST(vmalloc, vfree_flushes_only_its_range)
+{
+	struct tlb_stats before;
+	void *small = vmalloc(10 * PAGE_SIZE), *big = vmalloc(64 * PAGE_SIZE);
+
+	KUNIT_EXPECT_TRUE(test, small && big);
+	before = tlb_stats;
+	vfree(small);
+	KUNIT_EXPECT_EQ(test, tlb_stats.one - before.one, 10);
+	KUNIT_EXPECT_EQ(test, tlb_stats.ranges - before.ranges, 1);
+	KUNIT_EXPECT_EQ(test, tlb_stats.full, before.full);
+	before = tlb_stats;
+	vfree(big);
+	KUNIT_EXPECT_EQ(test, tlb_stats.one, before.one);
+	KUNIT_EXPECT_EQ(test, tlb_stats.full - before.full, 1);
 }
