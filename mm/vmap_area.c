@@ -96,22 +96,27 @@ static bool fits(const struct vmap_area *va, unsigned long size, unsigned long a
 	return a >= va->va_start && a + size > a && a + size <= va->va_end;
 }
 
-/* The lowest free block that fits. Every block of at least `length` bytes
- * fits whatever its alignment, so a subtree whose largest block is
- * smaller than length is skipped, and a subtree that passes that test
- * always yields a block: the walk goes left while the left subtree
- * passes, else takes this block if it fits, else goes right (which must
- * pass). One path, no backtracking. */
-static struct vmap_area *find_lowest_fit(struct vmap_area *t, unsigned long length,
-					 unsigned long size, unsigned long align)
+/* The lowest free block that fits. A subtree whose largest block is
+ * smaller than size cannot hold it and is skipped. For align <= PAGE_SIZE
+ * every block of at least size bytes fits, so the first subtree that
+ * passes that test yields the answer: one root-to-leaf path, O(log n).
+ * A larger alignment may make a big-enough block miss (its aligned start
+ * is too far in); then the walk tries the next one in address order, so
+ * it costs O(log n + k), k being the big-enough blocks below the answer
+ * that the alignment rules out. (Linux instead skips every block smaller
+ * than size + align - 1, which fits whatever the alignment: O(log n), but
+ * not always the lowest fit, and a failure when only an exact fit
+ * remains.) */
+static struct vmap_area *find_lowest_fit(struct vmap_area *t, unsigned long size,
+					 unsigned long align)
 {
-	while (t && subtree_max(t) >= length) {
-		if (subtree_max(t->left) >= length)
-			t = t->left;
-		else if (fits(t, size, align))
+	for (; t && subtree_max(t) >= size; t = t->right) {
+		struct vmap_area *low = find_lowest_fit(t->left, size, align);
+
+		if (low)
+			return low;
+		if (fits(t, size, align))
 			return t;
-		else
-			t = t->right;
 	}
 	return 0;
 }
@@ -133,15 +138,12 @@ int vmap_space_init(struct vmap_space *s, unsigned long start, unsigned long end
 
 struct vmap_area *alloc_vmap_area(struct vmap_space *s, unsigned long size, unsigned long align)
 {
-	/* The worst start of an aligned block inside a page-aligned one is
-	 * align - PAGE_SIZE in (Linux's adjust_search_size). */
-	unsigned long length = size + (align > PAGE_SIZE ? align - PAGE_SIZE : 0);
 	struct vmap_area *fit, *busy, *spare;
 	unsigned long addr, start, end;
 
-	if (!size || (size & ~PAGE_MASK) || !align || (align & (align - 1)) || length < size)
+	if (!size || (size & ~PAGE_MASK) || !align || (align & (align - 1)))
 		return 0;
-	fit = find_lowest_fit(s->free_root, length, size, align);
+	fit = find_lowest_fit(s->free_root, size, align);
 	if (!fit)
 		return 0;
 	busy = vmap_area_node_alloc();

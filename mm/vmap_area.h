@@ -10,8 +10,10 @@
  * block in each subtree. Here both are treaps (a binary search tree by
  * address that is also a heap by a random priority, so its expected depth
  * is O(log n)), the free one augmented the same way: a lowest-address fit
- * walks one root-to-leaf path, O(log n) in the number of areas. A treap
- * needs only split and merge, which makes it short enough to read whole.
+ * walks one root-to-leaf path, O(log n) in the number of areas (for page
+ * alignment; a larger one may cost a few more steps, see find_lowest_fit).
+ * A treap needs only split and merge, which makes it short enough to read
+ * whole.
  */
 #ifndef MM_VMAP_AREA_H
 #define MM_VMAP_AREA_H
