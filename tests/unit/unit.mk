@@ -42,8 +42,23 @@ $(B)/unit/test_memblock $(B)/unit/test_memblock_random: tests/unit/memblock_mode
 UNIT_TESTS += page_alloc
 UNIT_SRCS_page_alloc := mm/page_alloc.c
 
+UNIT_TESTS += page_alloc_random
+UNIT_SRCS_page_alloc_random := mm/page_alloc.c
+$(B)/unit/test_page_alloc $(B)/unit/test_page_alloc_random: tests/unit/page_alloc_model.h
+
 UNIT_TESTS += slab
 UNIT_SRCS_slab := mm/slab.c
 
+UNIT_TESTS += slab_errors
+UNIT_SRCS_slab_errors := mm/slab.c
+$(B)/unit/test_slab $(B)/unit/test_slab_errors: tests/unit/slab_harness.h
+
 UNIT_TESTS += resource
 UNIT_SRCS_resource := kernel/resource.c
+
+UNIT_TESTS += resource_random
+UNIT_SRCS_resource_random := kernel/resource.c
+$(B)/unit/test_resource $(B)/unit/test_resource_random: tests/unit/resource_harness.h
+
+UNIT_TESTS += vmap_area
+UNIT_SRCS_vmap_area := mm/vmap_area.c
