@@ -72,6 +72,11 @@ struct vm_struct *__get_vm_area_caller(unsigned long size, unsigned long align,
 
 	if (align < PAGE_SIZE)
 		align = PAGE_SIZE;
+	/* An ioremap is aligned to its size, up to 2 MiB, so a large one of
+	 * 2 MiB-aligned device memory gets 2 MiB leaves and few PTE pages
+	 * (Linux's IOREMAP_MAX_ORDER rule). */
+	while ((flags & VM_IOREMAP) && align < PMD_SIZE && align < size)
+		align <<= 1;
 	if (!size || PAGE_ALIGN(size) < size || total < size || (align & (align - 1))) {
 		pr_warn("get_vm_area(%#lx, align %#lx): bad size or alignment\n", size, align);
 		return 0;

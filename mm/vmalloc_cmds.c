@@ -81,8 +81,10 @@ static int cmd_ioremap(int argc, char **argv)
 	int t = 0;
 	void *p;
 
+	/* at most 1 GiB from the shell: a misaligned mapping takes 4 KiB
+	 * leaves, 2 MiB of PTE pages per GiB, and TCG is slow to fill them */
 	if (argc < 3 || argc > 4 || kstrtoull(argv[1], 16, &phys) || kstrtoull(argv[2], 0, &size) ||
-	    !size || size > ~0UL)
+	    !size || size > (1ULL << 30))
 		return -1;
 	if (argc == 4) {
 		for (t = 0; t < (int)(sizeof(ioremap_types) / sizeof(ioremap_types[0])); t++)
@@ -97,7 +99,7 @@ static int cmd_ioremap(int argc, char **argv)
 	console_printf("%p (%s)\n", p, cattr_name(ioremap_types[t].pcm));
 	return 0;
 }
-DEFINE_SHELL_CMD(ioremap, "ioremap PHYS SIZE [uc|uc-|wc|wb]",
+DEFINE_SHELL_CMD(ioremap, "ioremap PHYS SIZE(<=1G) [uc|uc-|wc|wb]",
 		 "map device memory (default uc-)", cmd_ioremap);
 
 static void release_ioremap(unsigned long addr)

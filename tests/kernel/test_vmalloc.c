@@ -362,3 +362,27 @@ KTEST(vmalloc, vfree_flushes_only_its_range)
 	KUNIT_EXPECT_EQ(test, tlb_stats.one, before.one);
 	KUNIT_EXPECT_EQ(test, tlb_stats.full - before.full, 1);
 }
+
+/* A 4 MiB ioremap of 2 MiB-aligned device memory is 2 MiB-aligned too
+ * and maps with 2 MiB leaves, whose PAT bit would be bit 12 (SDM Vol. 3A
+ * Table 4-18); PWT/PCD stay in bits 3/4 at every level. */
+KTEST(vmalloc, large_ioremap_uses_2m_leaves_with_the_type_bits)
+{
+	static struct baseline before;
+	char *p;
+
+	take_baseline(&before);
+	p = ioremap_uc(IO_POOL + 0x200000, 2 * PMD_SIZE);
+	KUNIT_EXPECT_TRUE(test, p && !((unsigned long)p & (PMD_SIZE - 1)));
+	for (int i = 0; p && i < 2; i++) {
+		enum pg_level level;
+		pte_t *leaf = lookup_address((unsigned long)p + i * PMD_SIZE, &level);
+
+		KUNIT_EXPECT_TRUE(test, leaf && level == PG_LEVEL_2M);
+		if (leaf)
+			KUNIT_EXPECT_EQ(test, pte_val(*leaf) & (_PAGE_PWT | _PAGE_PCD | _PAGE_PAT_LARGE),
+					_PAGE_PWT | _PAGE_PCD);
+	}
+	iounmap(p);
+	expect_baseline(test, &before);
+}

@@ -132,6 +132,7 @@ def test_bad_arguments_and_foreign_areas_are_refused():
         outs = {c: vm.command(c) for c in (
             "vmalloc", "vmalloc 0", "vmalloc 12x", "vmalloc 4096 3", "vmalloc 1 2 3",
             "vfree", "vfree zz", "ioremap fee00000", "ioremap fee00000 0x1000 xx",
+            "ioremap f0000000 0x40000001",
             "iounmap", "vmallocinfo 1")}
         foreign = [vm.command(f"vfree {stack:x}"), vm.command(f"iounmap {hpet:x}"),
                    vm.command(f"vfree {hpet:x}")]
