@@ -106,9 +106,11 @@ static void handle_stack_overflow(struct pt_regs *regs)
 	unsigned long lo = (unsigned long)current->stack, guard = lo - PAGE_SIZE;
 	unsigned long cr2 = read_cr2(), hit;
 
-	if (cr2 >= guard && cr2 < lo)
+	/* a big frame may skip the guard page into the page below it: the
+	 * guard after the area below, or free space, never mapped either */
+	if (cr2 >= guard - PAGE_SIZE && cr2 < lo)
 		hit = cr2;
-	else if (regs->sp >= guard && regs->sp < lo + 256)
+	else if (regs->sp >= guard - PAGE_SIZE && regs->sp < lo + 256)
 		hit = regs->sp;
 	else
 		return;

@@ -6,6 +6,9 @@
 #include "kernel/printk.h"
 #include "kernel/x86.h"
 #include "mm/tlb.h"
+#include "mm/fixmap.h"
+#include "mm/page.h"
+#include "kernel/boot_info.h"
 
 #define MSR_IA32_CR_PAT 0x277
 #define X86_CR0_NW      (1UL << 29)
@@ -160,6 +163,30 @@ int memtype_free(uint64_t start, uint64_t end)
 	pr_err("x86/PAT: memtype_free(%llx-%llx): no such record\n", (unsigned long long)start,
 	       (unsigned long long)end);
 	return -EINVAL;
+}
+
+/* What already maps physical memory with a type before any ioremap: the
+ * fixmap's device pages (the LAPIC and IO-APIC registers, VGA: uncached)
+ * and the direct map's firmware ranges (ACPI data and NVS: write-back).
+ * Recorded, so an ioremap with another type is refused instead of making
+ * a second mapping whose type disagrees (undefined: SDM Vol. 3A 11.12.4).
+ * System RAM needs no record: ioremap refuses it outright. */
+void memtype_reserve_boot_mappings(void)
+{
+	for (unsigned long idx = 1; idx < __end_of_permanent_fixed_addresses; idx++) {
+		pte_t *pte = fixmap_pte(idx);
+
+		if (pte && pte_present(*pte))
+			memtype_reserve(PFN_PHYS(pte_pfn(*pte)), PFN_PHYS(pte_pfn(*pte)) + PAGE_SIZE,
+					pgprot2cachemode(__pgprot(pte_val(*pte))), "fixmap");
+	}
+	for (uint32_t i = 0; i < boot_info.nr_e820; i++) {
+		const struct e820_entry *e = &boot_info.e820[i];
+		uint64_t s = PAGE_ALIGN(e->addr), t = (e->addr + e->size) & PAGE_MASK;
+
+		if ((e->type == E820_TYPE_ACPI || e->type == E820_TYPE_NVS) && s < t)
+			memtype_reserve(s, t, _PAGE_CACHE_MODE_WB, "direct map");
+	}
 }
 
 unsigned long memtype_count(void)

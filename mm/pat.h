@@ -51,5 +51,8 @@ const char *cattr_name(enum page_cache_mode pcm);
 int memtype_reserve(uint64_t start, uint64_t end, enum page_cache_mode pcm, const char *who);
 int memtype_free(uint64_t start, uint64_t end);
 unsigned long memtype_count(void);
+/* Records the types the fixmap and the direct map already use (after
+ * kmem_cache_init). */
+void memtype_reserve_boot_mappings(void);
 
 #endif

@@ -7,6 +7,7 @@
 #include "mm/pgalloc.h"
 #include "mm/page.h"
 #include "mm/slab.h"
+#include "mm/pat.h"
 #include "kernel/kallsyms.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
@@ -61,6 +62,7 @@ void vmalloc_init(void)
 	vmap_area_cachep = kmem_cache_create("vmap_area", sizeof(struct vmap_area), 0, 0);
 	if (!vmap_area_cachep || vmap_space_init(&vmap_space, VMALLOC_START, VMALLOC_END + 1))
 		panic("vmalloc_init: out of memory");
+	memtype_reserve_boot_mappings();
 }
 
 struct vm_struct *__get_vm_area_caller(unsigned long size, unsigned long align,
@@ -111,7 +113,8 @@ struct vm_struct *remove_vm_area(const void *addr)
 	if (!va || va->va_start != (unsigned long)addr)
 		return 0;
 	vm = va->vm;
-	/* flushes just this range: INVLPG per page up to the ceiling (mm/tlb.h) */
+	/* flushes just this range: INVLPG per page up to the ceiling, else a
+	 * full flush (mm/tlb.h; SDM Vol. 3A 4.10.4.1) */
 	unmap_kernel_range(kernel_pgd(), va->va_start, get_vm_area_size(vm));
 	free_vmap_area(&vmap_space, va);
 	return vm;

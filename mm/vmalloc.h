@@ -52,8 +52,8 @@ static inline unsigned long get_vm_area_size(const struct vm_struct *vm)
 void vmalloc_init(void);
 
 /* A free range of `size` bytes (rounded up to pages) at an `align`ed
- * address (a power of two, at least PAGE_SIZE), not mapped yet; NULL
- * (one line) if none. */
+ * address (a power of two, at least PAGE_SIZE), not mapped yet; NULL if
+ * none (one line) or no memory for the structs. */
 struct vm_struct *__get_vm_area_caller(unsigned long size, unsigned long align,
 				       unsigned long flags, const void *caller);
 /* The live area containing addr, or NULL. */
@@ -70,7 +70,9 @@ int vmap_pages_range(unsigned long addr, struct page **pages, unsigned int n, pg
 void *vmalloc(unsigned long size);
 void *vzalloc(unsigned long size);
 /* size bytes aligned to align, with prot, from caller: the one allocator
- * under vmalloc and the kernel stacks. vm_flags: 0 or VM_GUARD_BELOW. */
+ * under vmalloc and the kernel stacks. vm_flags: 0 or VM_GUARD_BELOW.
+ * The array of page pointers is one kmalloc (at most 4 MiB, physically
+ * contiguous), so one vmalloc is at most 2 GiB. */
 void *__vmalloc_node_range(unsigned long size, unsigned long align, pgprot_t prot,
 			   unsigned long vm_flags, const void *caller);
 /* NULL: nothing. Not the start of a live vmalloc area (including a
@@ -85,7 +87,7 @@ void vunmap(const void *addr);
 /* The page mapped at a vmalloc address; NULL if none. */
 struct page *vmalloc_to_page(const void *addr);
 
-/* Live areas and the page-table pages the range holds. */
+/* The number of live areas. */
 unsigned long vmap_nr_areas(void);
 /* Linux's /proc/vmallocinfo, one line per live area. */
 void vmallocinfo_print(int (*out)(const char *fmt, ...));

@@ -96,7 +96,9 @@ static int cmd_ioremap(int argc, char **argv)
 	p = __ioremap_caller(phys, size, ioremap_types[t].pcm, (const void *)cmd_ioremap);
 	if (!p)
 		return -EINVAL;
-	console_printf("%p (%s)\n", p, cattr_name(ioremap_types[t].pcm));
+	/* the type the PTE really has (without PAT, WC falls back to UC-) */
+	console_printf("%p (%s)\n", p,
+		       cattr_name(pgprot2cachemode(__pgprot(cachemode2protval(ioremap_types[t].pcm)))));
 	return 0;
 }
 DEFINE_SHELL_CMD(ioremap, "ioremap PHYS SIZE(<=1G) [uc|uc-|wc|wb]",

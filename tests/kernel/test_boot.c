@@ -1,6 +1,7 @@
 /* Boot state, checked against the CPU's own registers and a walk of the
  * live page tables rather than against what the boot code meant to do. */
 #include "tests/kernel/ktest.h"
+#include "kernel/sched.h"
 #include "kernel/boot_info.h"
 #include "kernel/string.h"
 #include "kernel/x86.h"
@@ -62,7 +63,12 @@ KTEST(boot, kernel_runs_in_higher_half)
 
 	asm volatile("mov %%rsp, %0" : "=r"(rsp));
 	KUNIT_EXPECT_TRUE(test, (unsigned long)&walk >= __START_KERNEL_map);
-	KUNIT_EXPECT_TRUE(test, rsp >= __START_KERNEL_map);
+	/* on the current task's stack: the boot stack in the image at boot,
+	 * the shell's vmalloc'd one when run from the shell */
+	KUNIT_EXPECT_TRUE(test, rsp > (unsigned long)current->stack &&
+			  rsp <= (unsigned long)current->stack + THREAD_SIZE);
+	KUNIT_EXPECT_TRUE(test, current == &init_task ? rsp >= __START_KERNEL_map :
+			  rsp >= VMALLOC_START && rsp <= VMALLOC_END);
 	KUNIT_EXPECT_EQ(test, (unsigned long)_text, __START_KERNEL_map + LOAD_PHYSICAL_ADDR);
 }
 

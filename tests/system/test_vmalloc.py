@@ -79,7 +79,11 @@ def check_ioremap_types(cpu):
         for i, t in enumerate(TYPE_BITS):
             phys = 0xf0000000 + i * 0x10000 + 0x234        # unused PCI hole
             got[t] = (phys, new_addr(vm.command(f"ioremap {phys:x} 0x2000 {t}")))
-        lapic = new_addr(vm.command("ioremap fee00000 0x1000"))
+        # the fixmap maps the LAPIC uncached: the same type is fine, another
+        # is refused
+        lapic = new_addr(vm.command("ioremap fee00000 0x1000 uc"))
+        lapic_wb = vm.command("ioremap fee00000 0x1000 wb")
+        wc_line = vm.command("ioremap f1000000 0x1000 wc")
         tlb = vm.info_tlb()
     for t, (phys, va) in got.items():
         assert va % 4096 == 0x234, hex(va)          # the offset in the page is kept
@@ -89,7 +93,10 @@ def check_ioremap_types(cpu):
             assert p == phys - 0x234 + page * 4096, (t, hex(p))
             assert ("C" in flags, "T" in flags) == ("C" in want, "T" in want), (t, flags)
             assert "P" not in flags and "W" in flags and "X" in flags, (t, flags)
-    assert tlb[lapic] [0] == 0xfee00000 and "C" in tlb[lapic][1], tlb[lapic]
+    assert tlb[lapic][0] == 0xfee00000 and "C" in tlb[lapic][1] and "T" in tlb[lapic][1], tlb[lapic]
+    assert "conflicting memory types fee00000-fee01000 write-back<->uncached" in lapic_wb, lapic_wb
+    # the shell names the type the PTE really got
+    assert wc_line.rstrip().endswith("(write-combining)" if pat else "(uncached-minus)"), wc_line
     return pat
 
 
@@ -99,6 +106,17 @@ def test_ioremap_pte_bits_match_type_cpu_max():
 
 def test_ioremap_pte_bits_match_type_qemu64():
     check_ioremap_types("qemu64")
+
+
+def test_without_pat_wc_falls_back_and_selftests_pass():
+    # a CPU without PAT keeps the power-on table: WC becomes UC-
+    assert not check_ioremap_types("qemu64,-pat")
+    with Qemu(cpu="qemu64,-pat") as vm:
+        vm.wait_prompt()
+        out = vm.command("selftest", timeout=120)
+    assert "x86/PAT: not supported by the CPU; WC falls back to UC-" in vm.out, vm.out
+    assert re.search(r"^ok \d+ vmalloc\.pat_msr_and_cache_mode_bits", out, re.M), out
+    assert "not ok" not in out, out
 
 
 def test_ioremap_refusals_change_nothing():
