@@ -353,7 +353,8 @@ TEST(refusals_change_nothing)
 	EXPECT_EQ(map_kernel_range(top, WIN_BASE, 0, 0, PAGE_KERNEL, true), -EINVAL);
 	EXPECT_EQ(map_kernel_range(top, WIN_BASE, 0, PAGE_SIZE, __pgprot(0), true), -EINVAL);
 	EXPECT_EQ(nr_pgtable_pages, 0);
-	/* out of table pages halfway: what was mapped is undone, pages returned */
+	/* out of table pages halfway: what was mapped is undone and the pages
+	 * returned, all but the PUD page, which stays pinned (unmap_level) */
 	sim_fail_after = 2;
 	EXPECT_EQ(map_kernel_range(top, WIN_BASE, 0, PUD_SIZE + PMD_SIZE + PAGE_SIZE,
 				   PAGE_KERNEL, false), -ENOMEM);
