@@ -10,10 +10,13 @@
  * phys and size need not be page-aligned: the pages that cover them are
  * mapped and the returned pointer keeps phys's offset in its page.
  * Refused, with one line and NULL: size 0, a range that wraps or lies
- * past the CPU's physical address width, any byte of System RAM (the
- * direct map already maps it, write-back; a second mapping with another
- * type is undefined behaviour, SDM Vol. 3A 11.12.4), and a range that
- * overlaps a live ioremap of another type. */
+ * past the CPU's physical address width, any whole page of System RAM
+ * (the direct map already maps it, write-back; a second mapping with
+ * another type is undefined behaviour, SDM Vol. 3A 11.12.4; a page only
+ * partly RAM, such as 0x9f000 on a PC, is not RAM to the direct map or to
+ * Linux's page-level check either), and a range that overlaps a live
+ * mapping of another type (mm/pat.h: ioremaps, the fixmap's devices, the
+ * direct map's firmware ranges). */
 #ifndef MM_IOREMAP_H
 #define MM_IOREMAP_H
 

@@ -161,7 +161,7 @@ struct vmap_area *alloc_vmap_area(struct vmap_space *s, unsigned long size, unsi
 	tree_remove(&s->free_root, fit);
 	s->nr_free--;
 	/* What is left of the block: below the area, above it, both or none
-	 * (Linux's LE_FIT, RE_FIT, NE_FIT, FL_FIT). */
+	 * (Linux's RE_FIT, LE_FIT, NE_FIT, FL_FIT). */
 	if (addr > start) {
 		fit->va_end = addr;
 		tree_insert(s, &s->free_root, fit);
