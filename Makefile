@@ -106,7 +106,7 @@ UNIT_CFLAGS := -std=gnu11 -g -O1 -fsanitize=address,undefined -fno-sanitize-reco
 UNIT_BINS := $(UNIT_TESTS:%=$(B)/unit/test_%)
 
 # A source the test file #includes itself is a prerequisite but not compiled again.
-$(B)/unit/test_%: tests/unit/test_%.c tests/unit/unit.h $$(UNIT_SRCS_$$*)
+$(B)/unit/test_%: tests/unit/test_%.c tests/unit/unit.h tests/unit/printk_capture.h $$(UNIT_SRCS_$$*)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(UNIT_CFLAGS) -o $@ $< $(filter-out $(shell grep -ho '"[a-z/_0-9]*\.c"' $< | tr -d '"'),$(UNIT_SRCS_$*))
 

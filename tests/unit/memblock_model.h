@@ -37,34 +37,7 @@
 
 /* ---- printk, which memblock.c calls: every message kept, lines counted -- */
 
-static char msgs[1 << 16];
-static size_t msgs_len;
-static int nr_calls, nr_lines;
-
-int printk(const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	nr_calls++;
-	for (const char *p = buf; *p; p++)
-		nr_lines += *p == '\n';
-	EXPECT_TRUE(strchr(buf, '\n') && !strchr(buf, '\n')[1]);     /* one whole line */
-	if (msgs_len + strlen(buf) + 1 < sizeof(msgs)) {
-		strcpy(msgs + msgs_len, buf[0] == KERN_SOH[0] ? buf + 2 : buf);
-		msgs_len += strlen(msgs + msgs_len);
-	}
-	return n;
-}
-
-static inline bool logged(const char *line)
-{
-	return strstr(msgs, line) != NULL;
-}
+#include "tests/unit/printk_capture.h"
 
 /* ---- the model ------------------------------------------------------------- */
 

@@ -43,23 +43,7 @@ struct page *virt_to_page(const void *addr)
 
 /* ---- printk: lines counted, the last one kept ------------------------------ */
 
-static int nr_lines;
-static char last_line[512];
-
-int printk(const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	nr_lines++;
-	EXPECT_TRUE(strchr(buf, '\n') && !strchr(buf, '\n')[1]);     /* one whole line */
-	strcpy(last_line, buf[0] == KERN_SOH[0] ? buf + 2 : buf);
-	return n;
-}
+#include "tests/unit/printk_capture.h"
 
 /* buddyinfo_print's output, collected */
 static char out_buf[1024];

@@ -64,37 +64,8 @@ void kfree(const void *obj)
 
 /* ---- printk: messages kept without their level, lines counted ----------- */
 
-static char msgs[1 << 14];
-static size_t msgs_len;
-static int nr_lines;
-
-int printk(const char *fmt, ...)
-{
-	char buf[512];
-	const char *s = buf;
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (buf[0] == KERN_SOH[0] && buf[1])
-		s += 2;
-	for (const char *p = s; *p; p++)
-		nr_lines += *p == '\n';
-	if (msgs_len + strlen(s) + 1 < sizeof(msgs)) {
-		strcpy(msgs + msgs_len, s);
-		msgs_len += strlen(s);
-	}
-	return n;
-}
-
-static inline void clear_msgs(void)
-{
-	msgs[0] = 0;
-	msgs_len = 0;
-	nr_lines = 0;
-}
+#define PRINTK_CAPTURE_PARTIAL_LINES
+#include "tests/unit/printk_capture.h"
 
 /* ---- resource_print into a buffer --------------------------------------- */
 

@@ -33,35 +33,7 @@ static const unsigned int classes[] = {
 
 /* ---- printk: every message kept, lines counted --------------------------- */
 
-static char msgs[1 << 14];
-static size_t msgs_len;
-static int nr_lines;
-
-int printk(const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	for (const char *p = buf; *p; p++)
-		nr_lines += *p == '\n';
-	EXPECT_TRUE(strchr(buf, '\n') && !strchr(buf, '\n')[1]);     /* one whole line */
-	if (msgs_len + strlen(buf) + 1 < sizeof(msgs)) {
-		strcpy(msgs + msgs_len, buf[0] == KERN_SOH[0] ? buf + 2 : buf);
-		msgs_len += strlen(msgs + msgs_len);
-	}
-	return n;
-}
-
-static inline void clear_msgs(void)
-{
-	msgs[0] = 0;
-	msgs_len = 0;
-	nr_lines = 0;
-}
+#include "tests/unit/printk_capture.h"
 
 /* Exactly one line was printed, and it is `line` (with its newline). */
 static inline bool logged_once(const char *line)

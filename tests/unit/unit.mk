@@ -2,7 +2,8 @@
 # top-level Makefile, which builds build/unit/test_<name> from
 # tests/unit/test_<name>.c and $(UNIT_SRCS_<name>); the C library supplies
 # memcpy/snprintf on the host. A test split into two programs shares a
-# header of helpers, listed as an extra prerequisite of both.
+# header of helpers, listed as an extra prerequisite of both; the printk
+# stub all of them use (printk_capture.h) is a prerequisite of every one.
 UNIT_TESTS += multiboot2
 UNIT_SRCS_multiboot2 := kernel/multiboot2.c
 

@@ -1,0 +1,61 @@
+/* The printk the mm and kernel sources call in the host tests: every
+ * message kept (without its KERN_ level) in msgs, the last one in
+ * last_line, calls and lines counted; each call must be one whole line
+ * unless the test defines PRINTK_CAPTURE_PARTIAL_LINES first. Include after
+ * tests/unit/unit.h, in one file per test program. */
+#ifndef TESTS_UNIT_PRINTK_CAPTURE_H
+#define TESTS_UNIT_PRINTK_CAPTURE_H
+
+#ifndef TESTS_UNIT_UNIT_H
+#error "include tests/unit/unit.h before tests/unit/printk_capture.h"
+#endif
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <string.h>
+#include "kernel/printk.h"
+
+static char msgs[1 << 16];
+static size_t msgs_len;
+static int nr_calls, nr_lines;
+static char last_line[512];
+
+int printk(const char *fmt, ...)
+{
+	char buf[512];
+	const char *s = buf;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (buf[0] == KERN_SOH[0] && buf[1])
+		s += 2;
+	nr_calls++;
+	for (const char *p = s; *p; p++)
+		nr_lines += *p == '\n';
+#ifndef PRINTK_CAPTURE_PARTIAL_LINES
+	EXPECT_TRUE(strchr(s, '\n') && !strchr(s, '\n')[1]);       /* one whole line */
+#endif
+	strcpy(last_line, s);
+	if (msgs_len + strlen(s) + 1 < sizeof(msgs)) {
+		strcpy(msgs + msgs_len, s);
+		msgs_len += strlen(s);
+	}
+	return n;
+}
+
+static inline void clear_msgs(void)
+{
+	msgs[0] = 0;
+	msgs_len = 0;
+	nr_lines = 0;
+}
+
+static inline bool logged(const char *line)
+{
+	return strstr(msgs, line) != NULL;
+}
+
+#endif
