@@ -1,0 +1,105 @@
+/* PGD allocation and pgd_list (mm/pgd.h). PGD pages are chained through
+ * their struct page's list links, which only free pages otherwise use. */
+#include "mm/pgd.h"
+#include "mm/pgalloc.h"
+#include "mm/page.h"
+#include "mm/page_alloc.h"
+#include "kernel/printk.h"
+#include "kernel/shell.h"
+
+static struct page *pgd_list;
+static unsigned long pgd_count;
+
+pgd_t *pgd_alloc(struct mm_struct *mm)
+{
+	struct page *page = alloc_pages(GFP_KERNEL | __GFP_ZERO, 0);
+	pgd_t *pgd;
+
+	(void)mm;
+	if (!page) {
+		pr_err("pgd_alloc: no memory for a top-level table\n");
+		return 0;
+	}
+	pgd = page_address(page);
+	clone_pgd_range(pgd + KERNEL_PGD_BOUNDARY, kernel_pgd() + KERNEL_PGD_BOUNDARY,
+			PTRS_PER_PGD - KERNEL_PGD_BOUNDARY);
+	page->flags |= PG_pgtable;
+	page->prev = 0;
+	page->next = pgd_list;
+	if (pgd_list)
+		pgd_list->prev = page;
+	pgd_list = page;
+	pgd_count++;
+	nr_pgtable_pages++;
+	return pgd;
+}
+
+void pgd_free(struct mm_struct *mm, pgd_t *pgd)
+{
+	struct page *page = pgd ? virt_to_page(pgd) : 0;
+
+	(void)mm;
+	if (!page || !(page->flags & PG_pgtable) || ((unsigned long)pgd & ~PAGE_MASK)) {
+		pr_err("pgd_free(%p): not a PGD from pgd_alloc\n", pgd);
+		return;
+	}
+	for (int i = 0; i < KERNEL_PGD_BOUNDARY; i++)
+		if (!pgd_none(pgd[i])) {
+			pr_err("pgd_free(%p): user slot %d still maps %#llx; not freed\n", pgd, i,
+			       (unsigned long long)pgd_val(pgd[i]));
+			return;
+		}
+	if (page->prev)
+		page->prev->next = page->next;
+	else
+		pgd_list = page->next;
+	if (page->next)
+		page->next->prev = page->prev;
+	page->flags &= ~PG_pgtable;
+	page->next = page->prev = 0;
+	pgd_count--;
+	nr_pgtable_pages--;
+	__free_pages(page, 0);
+}
+
+unsigned long nr_pgds(void)
+{
+	return pgd_count;
+}
+
+unsigned long checkpgd(int (*out)(const char *fmt, ...))
+{
+	const pgd_t *kernel = kernel_pgd();
+	unsigned long bad = 0;
+
+	for (struct page *p = pgd_list; p; p = p->next) {
+		const pgd_t *pgd = page_address(p);
+
+		for (int i = KERNEL_PGD_BOUNDARY; i < PTRS_PER_PGD; i++)
+			if (pgd_val(pgd[i]) != pgd_val(kernel[i])) {
+				if (out)
+					out("checkpgd: PGD at %#llx: slot %d is %#llx, the kernel's is %#llx\n",
+					    (unsigned long long)__pa(pgd), i,
+					    (unsigned long long)pgd_val(pgd[i]),
+					    (unsigned long long)pgd_val(kernel[i]));
+				bad++;
+				break;
+			}
+	}
+	return bad;
+}
+
+static int cmd_checkpgd(int argc, char **argv)
+{
+	unsigned long bad;
+
+	(void)argv;
+	if (argc != 1)
+		return -1;
+	bad = checkpgd(console_printf);
+	console_printf("checkpgd: %lu PGDs besides the kernel's, %lu with a kernel half that differs\n",
+		       pgd_count, bad);
+	return 0;
+}
+DEFINE_SHELL_CMD(checkpgd, "checkpgd", "every PGD's kernel half (slots 256-511) equals the kernel's?",
+		 cmd_checkpgd);
