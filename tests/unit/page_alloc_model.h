@@ -45,24 +45,9 @@ struct page *virt_to_page(const void *addr)
 
 #include "tests/unit/printk_capture.h"
 
-/* buddyinfo_print's output, collected */
-static char out_buf[1024];
-
-static inline int out_capture(const char *fmt, ...)
-{
-	size_t len = strlen(out_buf);
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(out_buf + len, sizeof(out_buf) - len, fmt, ap);
-	va_end(ap);
-	return n;
-}
-
 static inline const char *buddyinfo_text(void)
 {
-	out_buf[0] = '\0';
+	out_reset();
 	buddyinfo_print(out_capture);
 	return out_buf;
 }

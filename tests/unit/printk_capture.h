@@ -53,6 +53,31 @@ static inline void clear_msgs(void)
 	nr_lines = 0;
 }
 
+/* The out() that the *_print functions take (buddyinfo, slabinfo,
+ * resource_print): everything printed, collected in out_buf from the
+ * last out_reset(). */
+static char out_buf[1 << 14];
+static size_t out_len;
+
+static inline void out_reset(void)
+{
+	out_buf[0] = 0;
+	out_len = 0;
+}
+
+static inline int out_capture(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(out_buf + out_len, sizeof(out_buf) - out_len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		out_len += (size_t)n < sizeof(out_buf) - out_len ? (size_t)n : 0;
+	return n;
+}
+
 static inline bool logged(const char *line)
 {
 	return strstr(msgs, line) != NULL;

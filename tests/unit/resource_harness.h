@@ -69,28 +69,11 @@ void kfree(const void *obj)
 
 /* ---- resource_print into a buffer --------------------------------------- */
 
-static char text[1 << 14];
-static size_t text_len;
-
-static inline int capture(const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(text + text_len, sizeof(text) - text_len, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		text_len += (size_t)n < sizeof(text) - text_len ? (size_t)n : 0;
-	return n;
-}
-
 static inline const char *printed(const struct resource *root, int digits)
 {
-	text[0] = 0;
-	text_len = 0;
-	resource_print(root, digits, capture);
-	return text;
+	out_reset();
+	resource_print(root, digits, out_capture);
+	return out_buf;
 }
 
 /* ---- helpers ------------------------------------------------------------- */

@@ -142,27 +142,11 @@ static inline void expect_no_leak(void)
 	EXPECT_EQ(bad_page_frees, 0);
 }
 
-static char info[1 << 13];
-static size_t info_len;
-
-static inline int info_out(const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(info + info_len, sizeof(info) - info_len, fmt, ap);
-	va_end(ap);
-	info_len += n;
-	return n;
-}
-
-/* slabinfo_print's whole output, into info[]. */
+/* slabinfo_print's whole output, into out_buf. */
 static inline void read_slabinfo(void)
 {
-	info_len = 0;
-	info[0] = 0;
-	slabinfo_print(info_out);
+	out_reset();
+	slabinfo_print(out_capture);
 }
 
 /* The slabinfo numbers of one cache; false if it has no line. */
@@ -177,7 +161,7 @@ static inline bool slabinfo_of(const char *name, struct cache_line *l)
 
 	read_slabinfo();
 	snprintf(want, sizeof(want), "\n%s ", name);
-	p = strstr(info, want);
+	p = strstr(out_buf, want);
 	if (!p)
 		return false;
 	return sscanf(p + 1, "%63s %lu %lu %lu %lu %lu : slabs %lu %lu", got, &l->active,

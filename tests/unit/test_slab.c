@@ -211,7 +211,7 @@ TEST(slabinfo_counts_objects_and_slabs)
 	EXPECT_EQ(l.pages, 1);
 	EXPECT_EQ(l.aslabs, 2);
 	EXPECT_EQ(l.slabs, 2);
-	EXPECT_TRUE(strncmp(info, SLABINFO_HEADER, strlen(SLABINFO_HEADER)) == 0);
+	EXPECT_TRUE(strncmp(out_buf, SLABINFO_HEADER, strlen(SLABINFO_HEADER)) == 0);
 	EXPECT_TRUE(slabinfo_of("kmalloc-96", &l));
 	EXPECT_EQ(l.perslab, 42);
 	EXPECT_TRUE(slabinfo_of("kmalloc-192", &l));

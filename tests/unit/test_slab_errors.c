@@ -8,14 +8,14 @@
 /* ---- bad frees: one line, nothing changed ------------------------------------ */
 
 struct snapshot {
-	char slabinfo[sizeof(info)];
+	char slabinfo[sizeof(out_buf)];
 	unsigned long pages, slab;
 };
 
 static void take_snapshot(struct snapshot *s)
 {
 	read_slabinfo();
-	strcpy(s->slabinfo, info);
+	strcpy(s->slabinfo, out_buf);
 	s->pages = pages_out;
 	s->slab = slab_pages();
 }

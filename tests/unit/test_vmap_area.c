@@ -12,11 +12,8 @@
  * edges and middle of every range; areas allocated as vmalloc does (one
  * guard page more than it maps) must keep their guard page to themselves.
  *
- * Random sequences run in the kernel's 32 TiB space and in a 64-page one
- * where exhaustion and exact fits happen; then Linux's lib/test_vmalloc.c
- * scenarios re-created: fixed size, full fit, long busy list, random size,
- * fixed align, random size and align, align shift.
- */
+ * Random runs in the kernel's 32 TiB space and a 64-page one (exhaustion,
+ * exact fits); then Linux's lib/test_vmalloc.c scenarios re-created. */
 #include <stdint.h>
 #include "tests/unit/unit.h"
 #include "mm/vmap_area.h"
