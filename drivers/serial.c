@@ -10,6 +10,9 @@
 #include "kernel/printk.h"
 #include "kernel/traps.h"
 #include "kernel/x86.h"
+#include "kernel/errno.h"
+#include "kernel/exit.h"
+#include "kernel/sched.h"
 
 #define COM1       0x3f8
 #define COM1_IRQ   4
@@ -24,6 +27,8 @@
 
 static volatile uint8_t rx_buf[RX_BUF];
 static volatile unsigned int rx_head, rx_tail;
+int console_fg_pid;
+static const char rx_wait;      /* the channel readers sleep on */
 
 static void serial_putc(char c)
 {
@@ -68,9 +73,17 @@ static void serial_interrupt(struct pt_regs *regs)
 			outb(0x00, COM1 + UART_IER);
 			return;
 		}
-		rx_buf[rx_head % RX_BUF] = inb(COM1);
+		uint8_t c = inb(COM1);
+
+		/* Ctrl-C kills the foreground process, as a terminal's ISIG would */
+		if (c == 0x03 && console_fg_pid > 0) {
+			kill_task(console_fg_pid);
+			continue;
+		}
+		rx_buf[rx_head % RX_BUF] = c;
 		rx_head++;
 	}
+	wake_up(&rx_wait);
 }
 
 void __init serial_enable_rx_irq(void)
@@ -114,8 +127,23 @@ int serial_getc(void)
 			local_irq_enable();
 			return c;
 		}
-		safe_halt();    /* sti; hlt: the RX interrupt wakes us */
+		sleep_on(&rx_wait);     /* the RX interrupt wakes us */
 	}
+}
+
+int serial_read(char *buf, int n)
+{
+	int got = 0, c = -1;
+
+	local_irq_disable();
+	while (n > 0 && (c = rx_take()) < 0 && !current->killed)
+		sleep_on(&rx_wait);
+	while (got < n && (c >= 0 || (c = rx_take()) >= 0)) {
+		buf[got++] = (char)c;
+		c = -1;
+	}
+	local_irq_enable();
+	return got || !n ? got : -EINTR;
 }
 
 void __init serial_request_resources(void)

@@ -9,7 +9,12 @@
 
 void serial_init(void);          /* port set-up and console registration */
 void serial_enable_rx_irq(void); /* after the IDT and PIC are ready */
-int  serial_getc(void);          /* blocks (halting) until a byte arrives */
+int  serial_getc(void);          /* sleeps until a byte arrives */
+/* The process Ctrl-C kills (the shell's foreground job); 0: none. */
+extern int console_fg_pid;
+/* Up to n bytes, sleeping until at least one came: the count, or -EINTR
+ * if the task was killed while it waited. */
+int  serial_read(char *buf, int n);
 int  serial_try_getc(void);      /* -1 if none is waiting */
 void serial_write(const char *s, size_t n);
 

@@ -12,5 +12,7 @@
 void vga_init(void);
 
 void vga_request_resources(void);
+/* Registers /dev/vga (drivers/vga_mmap.c). */
+void vga_mmap_init(void);
 
 #endif

@@ -15,7 +15,7 @@
 #define BOOT_NAME_MAX     64
 #define BOOT_CMDLINE_MAX  512
 #define E820_MAX_ENTRIES  128   /* Linux's E820_MAX_ENTRIES_ZEROPAGE */
-#define BOOT_MODULES_MAX  16
+#define BOOT_MODULES_MAX  32    /* user programs and the loader's bad-input test files */
 #define BOOT_RSDP_MAX     64    /* ACPI 2.0 RSDP is 36 bytes; keep headroom */
 
 /* e820 types; multiboot2 memory-map types use the same numbers

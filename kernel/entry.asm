@@ -4,8 +4,12 @@
 ; CPU pushed no error code), pushes its vector and jumps to the common code,
 ; which saves the registers as struct pt_regs (kernel/traps.h) and calls
 ; do_trap(regs).
-global idt_stubs, asm_common_interrupt
-extern do_trap
+global idt_stubs, asm_common_interrupt, entry_SYSCALL_64
+extern do_trap, do_syscall_64, cpu_current_top_of_stack
+
+%define __USER_DS 0x23          ; kernel/gdt.h
+%define __USER_CS 0x2b
+%define SYSCALL_VECTOR 256      ; pt_regs.vector of a syscall: no IDT vector
 
 section .text
 bits 64
@@ -16,6 +20,8 @@ bits 64
 	push %1
 	jmp asm_common_interrupt
 %endmacro
+; push imm8 sign-extends: vectors 128-255 are pushed as a dword, so every
+; stub still fits in its 16 bytes.
 %macro STUB_ERR 1
 	align 16
 	push %1
@@ -26,7 +32,7 @@ bits 64
 align 16
 idt_stub_0:
 %assign v 0
-%rep 48
+%rep 256
 %if v == 8 || (v >= 10 && v <= 14) || v == 17 || v == 21 || v == 29 || v == 30
 	STUB_ERR v
 %else
@@ -54,6 +60,7 @@ asm_common_interrupt:
 	cld                             ; the C ABI expects DF clear
 	mov rdi, rsp                    ; struct pt_regs *
 	call do_trap
+restore_regs_and_iret:
 	pop r15
 	pop r14
 	pop r13
@@ -72,12 +79,69 @@ asm_common_interrupt:
 	add rsp, 16                     ; vector and error code
 	iretq
 
+; SYSCALL (SDM Vol. 2B): RIP -> RCX, RFLAGS -> R11, RFLAGS &= ~SFMASK (IF
+; is off from here), CS/SS from STAR; RSP is still the user's. Single CPU:
+; the user RSP waits in a global while the task's kernel stack is loaded
+; (Linux keeps both per CPU behind SWAPGS). The frame built is a struct
+; pt_regs like an interrupt's, so the C side and the IRETQ path are shared.
+entry_SYSCALL_64:
+	mov [rel rsp_scratch], rsp
+	mov rsp, [rel cpu_current_top_of_stack]
+	push __USER_DS                  ; ss
+	push qword [rel rsp_scratch]    ; sp
+	push r11                        ; flags
+	push __USER_CS                  ; cs
+	push rcx                        ; ip
+	push rax                        ; error_code: the syscall number (Linux's orig_ax)
+	push SYSCALL_VECTOR
+	push rdi
+	push rsi
+	push rdx
+	push rcx
+	push rax
+	push r8
+	push r9
+	push r10
+	push r11
+	push rbx
+	push rbp
+	push r12
+	push r13
+	push r14
+	push r15
+	mov rdi, rsp
+	call do_syscall_64              ; returns with IF off; al = 1: SYSRET is safe
+	test al, al
+	jz restore_regs_and_iret
+	pop r15
+	pop r14
+	pop r13
+	pop r12
+	pop rbp
+	pop rbx
+	pop r11
+	pop r10
+	pop r9
+	pop r8
+	pop rax
+	pop rcx
+	pop rdx
+	pop rsi
+	pop rdi
+	mov rcx, [rsp + 16]             ; ip
+	mov r11, [rsp + 32]             ; flags
+	mov rsp, [rsp + 40]             ; the user's stack; no interrupt can come now
+	o64 sysret                      ; RIP = RCX, RFLAGS = R11, CS/SS = STAR[63:48] + 16/8
+
+section .bss
+rsp_scratch: resq 1
+
 section .rodata
 align 8
 ; The stubs are 16 bytes apart; the table spares C that arithmetic.
 idt_stubs:
 %assign v 0
-%rep 48
+%rep 256
 	dq idt_stub_0 + v * 16
 %assign v v + 1
 %endrep

@@ -18,6 +18,7 @@
 #include "drivers/acpi.h"
 #include "drivers/apic.h"
 #include "drivers/hpet.h"
+#include "drivers/kbuf.h"
 #include "drivers/pic.h"
 #include "drivers/pit.h"
 #include "drivers/rtc.h"
@@ -31,6 +32,7 @@
 #include "mm/vmalloc.h"
 #include "kernel/sched.h"
 #include "kernel/power.h"
+#include "kernel/syscall.h"
 
 
 static __init void register_boot_stacks(void)
@@ -99,11 +101,16 @@ void start_kernel(uint64_t mbi_phys)
 	kmem_cache_init();
 	vmalloc_init();                 /* PUDs of the vmalloc range preallocated */
 	hpet_init();                    /* ioremap */
+	kbuf_init();
+	vga_mmap_init();
 	request_resources();
 	mark_rodata_ro();
 	ptdump_check_wx();
 	pic_init();
 	serial_enable_rx_irq();
+	sched_init();
+	syscall_init();
+	lapic_timer_init();             /* the tick: preemption from here */
 	local_irq_enable();
 	free_initmem();         /* last: nothing below calls boot-only code */
 	pr_info("Carta: boot finished in %lu us\n", (unsigned long)ktime_get_us());

@@ -1,21 +1,64 @@
-/* Tasks: what runs on a kernel stack. Only the fields memory management
- * needs so far; the scheduler (the user-split issue) adds the rest.
- * Single CPU: `current` is a plain pointer (Linux reads it per CPU). */
+/* Tasks and the scheduler (kernel/sched.c, kernel/fork.c, kernel/exit.c).
+ *
+ * A task is a kernel stack plus, for a process, an address space (mm).
+ * The shell is task 1, a kernel thread (mm NULL: it runs on whatever user
+ * half the last process left in CR3, and never touches it). Processes
+ * run in ring 3 and enter the kernel by syscall, interrupt or fault, on
+ * their own kernel stack (TSS.RSP0).
+ *
+ * Scheduling is round robin: the LAPIC timer (HZ ticks a second) asks for
+ * a switch every timeslice, and the switch happens when the interrupted
+ * code was in user mode, or when a task blocks. Kernel code is never
+ * preempted (Linux's CONFIG_PREEMPT_NONE), so the allocators need no
+ * locks on one CPU. Single CPU: `current` is a plain pointer. */
 #ifndef KERNEL_SCHED_H
 #define KERNEL_SCHED_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #define THREAD_SIZE   (16 * 1024)       /* Linux x86-64's, without KASAN */
 #define TASK_COMM_LEN 16
+#define HZ            100
+#define TIMESLICE_TICKS 5               /* 50 ms, then the next runnable task */
+#define NR_OPEN_FILES 8
+
+/* Linux's state names; the letter is what ps prints. */
+enum task_state {
+	TASK_RUNNING,           /* R: running or runnable */
+	TASK_INTERRUPTIBLE,     /* S: asleep on a channel or a timeout */
+	EXIT_ZOMBIE,            /* Z: exited, waiting for its parent's waitpid */
+};
+
+struct mm_struct;
+struct file;
+struct pt_regs;
+
+struct thread_struct {
+	unsigned long sp;       /* kernel RSP saved by __switch_to_asm */
+};
 
 struct task_struct {
 	int pid;
 	char comm[TASK_COMM_LEN];
 	void *stack;            /* lowest byte of the THREAD_SIZE kernel stack */
+	enum task_state state;
+	struct thread_struct thread;
+	struct mm_struct *mm;   /* NULL for kernel threads */
+	struct task_struct *parent;
+	struct task_struct *next_task;  /* all tasks, in pid order */
+	const void *wchan;      /* what it sleeps on (sleep_on) */
+	uint64_t wake_at;       /* jiffies to wake a timed sleep at; 0: none */
+	unsigned int slice;     /* ticks left of its timeslice */
+	bool killed;            /* `kill`: exits on its next way back to user mode */
+	int exit_code;          /* waitpid status word (kernel/uapi/wait.h) */
+	struct file *files[NR_OPEN_FILES];      /* fds 3.. (0-2 are the console) */
 };
 
 /* PID 0, "swapper/0": start_kernel on the boot stack (boot/head.asm). */
 extern struct task_struct init_task;
 extern struct task_struct *current;
+extern volatile uint64_t jiffies;
 
 /* A THREAD_SIZE stack from the vmalloc range with an unmapped guard page
  * right below it (and one above): an overflow faults on the guard page
@@ -27,5 +70,52 @@ void free_thread_stack(void *stack);
 /* Makes a task `comm` with a new stack, switches to that stack and runs
  * fn there; the boot stack is left for good. Panics without memory. */
 void start_first_task(const char *comm, void (*fn)(void)) __attribute__((noreturn));
+
+/* A task named comm with a stack and the next pid, not yet runnable;
+ * NULL without memory. release_task takes it off the list and frees it. */
+struct task_struct *alloc_task(const char *comm);
+void release_task(struct task_struct *t);
+
+/* --- kernel/sched.c --- */
+void sched_init(void);         /* boot: swapper/0 becomes schedulable */
+/* Enters a new task into the task list, runnable. */
+void sched_add_task(struct task_struct *t);
+void sched_remove_task(struct task_struct *t);
+struct task_struct *find_task_by_pid(int pid);
+#define for_each_task(t) for (struct task_struct *t = sched_first_task(); t; t = t->next_task)
+struct task_struct *sched_first_task(void);
+/* Runs the next runnable task (or idles until one is); returns when
+ * current runs again. Interrupts may be on or off; they are as before. */
+void schedule(void);
+/* Sleeps until wake_up(chan); the caller rechecks its condition, with
+ * interrupts off between the check and the call (no lost wake-up). */
+void sleep_on(const void *chan);
+void wake_up(const void *chan);
+/* Sleeps for ticks jiffies, or until woken; the jiffies left. */
+uint64_t schedule_timeout(uint64_t ticks);
+/* The timer interrupt's part: time, sleepers, timeslices. */
+void scheduler_tick(void);
+/* On the way back to user mode: switch if the timeslice ran out, exit if
+ * killed. */
+void exit_to_user_mode(struct pt_regs *regs);
+/* Kernel-entry stack top for a task: TSS.RSP0 and the syscall entry. */
+static inline unsigned long task_stack_top(const struct task_struct *t)
+{
+	return (unsigned long)t->stack + THREAD_SIZE;
+}
+/* The stack the syscall entry switches to (kernel/entry.asm). */
+extern unsigned long cpu_current_top_of_stack;
+
+/* --- kernel/exit.c --- */
+/* Ends current: frees its address space and files, leaves a zombie with
+ * status (kernel/uapi/wait.h) for the parent, wakes the parent. */
+void do_exit(int status) __attribute__((noreturn));
+
+/* --- kernel/switch.asm --- */
+/* Saves prev's callee-saved registers and RSP, loads next's. */
+struct task_struct *__switch_to_asm(struct task_struct *prev, struct task_struct *next);
+/* Where a new process's first switch lands: pops its user frame (a
+ * struct pt_regs at the top of its stack) with IRETQ. */
+void ret_from_fork(void);
 
 #endif

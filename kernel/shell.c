@@ -172,6 +172,7 @@ void shell_run(void)
 			shell_exec(le.buf);
 		le.len = 0;
 		le.overflow = false;
+		reap_jobs();    /* background processes that ended: one line each */
 		echo(SHELL_PROMPT);
 	}
 }

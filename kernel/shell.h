@@ -26,5 +26,11 @@ struct shell_cmd {
 void shell_run(void) __attribute__((noreturn));
 /* Runs one command line (also used by selftests); returns the command's result. */
 int  shell_exec(char *line);
+/* Reaps the shell's exited children, a line each (kernel/proc_cmds.c). */
+void reap_jobs(void);
+/* The mm of the process whose pid is the string arg; NULL (with a line) if
+ * none or a kernel thread. */
+struct mm_struct;
+struct mm_struct *shell_find_mm(const char *arg);
 
 #endif

@@ -10,8 +10,11 @@
 #include "kernel/errno.h"
 #include "drivers/pic.h"
 #include "mm/fault.h"
+#include "kernel/extable.h"
+#include "kernel/uapi/wait.h"
+#include "drivers/apic.h"
 
-#define NR_VECTORS 48
+#define NR_VECTORS 256
 
 /* SDM Vol. 3A Figure 6-8: 64-bit interrupt gate. */
 struct idt_gate {
@@ -63,6 +66,9 @@ void __init idt_init(void)
 
 	for (int v = 0; v < NR_VECTORS; v++)
 		set_gate(v, idt_stubs[v], 0);
+	/* int3 from ring 3 is allowed (DPL 3); any other gate an INT n from
+	 * user mode names raises #GP instead (SDM Vol. 3A 6.12.1.1). */
+	idt_table[X86_TRAP_BP].type_attr |= 3 << 5;
 	/* A double fault often means the stack is gone (an overflow into a
 	 * guard page): run its handler on a stack of its own (SDM 3A 6.14.5). */
 	set_gate(X86_TRAP_DF, idt_stubs[X86_TRAP_DF], IST_DOUBLE_FAULT);
@@ -123,26 +129,75 @@ static void handle_stack_overflow(struct pt_regs *regs)
 	oops_end(regs);
 }
 
-void do_trap(struct pt_regs *regs)
+/* Linux's signal for each exception a user program can cause. */
+static int trap_signal(unsigned long v)
+{
+	switch (v) {
+	case X86_TRAP_DE: case X86_TRAP_MF: case X86_TRAP_XF: return 8;   /* SIGFPE */
+	case X86_TRAP_UD: return 4;                                       /* SIGILL */
+	case X86_TRAP_BP: case X86_TRAP_DB: return 5;                     /* SIGTRAP */
+	case X86_TRAP_AC: return 7;                                       /* SIGBUS */
+	default: return SIGSEGV;
+	}
+}
+
+/* A user program's exception kills it with Linux's "traps:" line; the
+ * kernel carries on. */
+static void do_user_trap(struct pt_regs *regs, unsigned long v)
+{
+	const char *name = v < NR_EXCEPTION_VECTORS && exception_names[v] ? exception_names[v]
+			   : "reserved exception";
+
+	if (v == X86_TRAP_GP)
+		pr_info("traps: %s[%d] general protection fault ip:%lx sp:%lx error:%lx\n",
+			current->comm, current->pid, regs->ip, regs->sp, regs->error_code);
+	else
+		pr_info("traps: %s[%d] trap %s ip:%lx sp:%lx error:%lx\n", current->comm,
+			current->pid, name, regs->ip, regs->sp, regs->error_code);
+	do_exit(__W_EXITCODE(0, trap_signal(v)));
+}
+
+static void dispatch(struct pt_regs *regs)
 {
 	unsigned long v = regs->vector;
 
-	if (v >= IRQ0_VECTOR) {
+	if (v >= IRQ0_VECTOR && v < IRQ0_VECTOR + NR_PIC_IRQS) {
 		do_irq(regs);
 		return;
 	}
+	if (v == LOCAL_TIMER_VECTOR) {
+		apic_timer_interrupt();
+		return;
+	}
+	if (v == SPURIOUS_APIC_VECTOR)
+		return;         /* no EOI for a spurious interrupt (SDM Vol. 3A 11.9) */
 	switch (v) {
 	case X86_TRAP_PF:
 		do_page_fault(regs, regs->error_code);
 		return;
 	case X86_TRAP_BP:
-		int3_count++;   /* a breakpoint trap returns after the int3 */
-		return;
+		if (!user_mode(regs)) {
+			int3_count++;   /* a breakpoint trap returns after the int3 */
+			return;
+		}
+		break;
 	case X86_TRAP_DF:
 		handle_stack_overflow(regs);
 		die("double fault", regs, regs->error_code);
-	default:
-		die(v < NR_EXCEPTION_VECTORS && exception_names[v] ? exception_names[v]
-			: "reserved exception", regs, regs->error_code);
+	case X86_TRAP_GP:
+		if (!user_mode(regs) && fixup_exception(regs))
+			return;
+		break;
 	}
+	if (user_mode(regs))
+		do_user_trap(regs, v);
+	die(v < NR_EXCEPTION_VECTORS && exception_names[v] ? exception_names[v]
+	    : "reserved exception", regs, regs->error_code);
+}
+
+void do_trap(struct pt_regs *regs)
+{
+	dispatch(regs);
+	if (user_mode(regs))
+		exit_to_user_mode(regs);
 }

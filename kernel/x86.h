@@ -11,6 +11,7 @@
 #define X86_CR4_SMEP (1UL << 20)
 #define X86_CR4_SMAP (1UL << 21)
 #define X86_EFLAGS_IF (1UL << 9)
+#define X86_EFLAGS_AC (1UL << 18)
 
 #define MSR_EFER     0xc0000080
 #define EFER_SCE     (1UL << 0)

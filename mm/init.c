@@ -1,5 +1,6 @@
 /* Memory set-up steps of start_kernel (mm/init.h). */
 #include "mm/init.h"
+#include "kernel/uaccess.h"
 #include "mm/memblock.h"
 #include "mm/page.h"
 #include "mm/page_alloc.h"
@@ -42,6 +43,7 @@ void __init cr4_init(void)
 	if (boot_cpu_has(X86_FEATURE_SMAP))
 		cr4 |= X86_CR4_SMAP;
 	write_cr4(cr4);
+	uaccess_smap = cr4 & X86_CR4_SMAP;
 	pr_info("x86/cpu: CR4.PGE on; SMEP %s; SMAP %s\n",
 		cr4 & X86_CR4_SMEP ? "enabled" : "not supported",
 		cr4 & X86_CR4_SMAP ? "enabled" : "not supported");

@@ -10,6 +10,7 @@
 #include "mm/fixmap.h"
 #include "mm/init.h"
 #include "mm/pgtable.h"
+#include "mm/mm_types.h"
 #include "kernel/kstrtox.h"
 #include "kernel/printk.h"
 #include "kernel/shell.h"
@@ -41,6 +42,7 @@ struct ptdump_state {
 	unsigned int marker;        /* next marker to print */
 	bool open;
 	unsigned long from;         /* print nothing below this address */
+	unsigned int slots;         /* top-level slots to walk: 512, or 256 (user half) */
 	bool check_wx;              /* count W+X pages instead of printing */
 	unsigned long wx_pages, first_wx;
 };
@@ -101,7 +103,7 @@ static void walk_level(struct ptdump_state *st, uint64_t *table, unsigned long b
 {
 	static const unsigned int shift[] = { PGDIR_SHIFT, PUD_SHIFT, PMD_SHIFT, PAGE_SHIFT };
 
-	for (unsigned long i = 0; i < 512; i++) {
+	for (unsigned long i = 0; i < (level ? 512 : st->slots); i++) {
 		unsigned long va = base + (i << shift[level]);
 		uint64_t e = table[i];
 		uint64_t *next;
@@ -126,11 +128,38 @@ static void walk_level(struct ptdump_state *st, uint64_t *table, unsigned long b
 
 void ptdump_walk_pgd(pgd_t *pgd, unsigned long from)
 {
-	struct ptdump_state st = { .from = from };
+	struct ptdump_state st = { .from = from, .slots = PTRS_PER_PGD };
 
 	walk_level(&st, &pgd->pgd, 0, 0);
 	if (st.open && st.start >= from)
 		print_range(&st, 0);    /* the last range ends at 2^64 */
+}
+
+/* A process's user half in full, then its kernel half as runs of
+ * top-level slots, each marked shared if it equals swapper_pg_dir's:
+ * below those entries every process sees the one kernel. */
+void ptdump_walk_user(pgd_t *pgd)
+{
+	struct ptdump_state st = { .slots = KERNEL_PGD_BOUNDARY };
+	const pgd_t *k = kernel_pgd();
+
+	walk_level(&st, &pgd->pgd, 0, 0);
+	if (st.open)
+		print_range(&st, 0x800000000000UL);
+	console_printf("---[ Kernel Space: PGD slots %d-511 ]---\n", KERNEL_PGD_BOUNDARY);
+	for (int i = KERNEL_PGD_BOUNDARY, j; i < PTRS_PER_PGD; i = j) {
+		bool same = pgd_val(pgd[i]) == pgd_val(k[i]);
+
+		for (j = i + 1; j < PTRS_PER_PGD && pgd_present(pgd[j]) == pgd_present(pgd[i]) &&
+		     (pgd_val(pgd[j]) == pgd_val(k[j])) == same; j++)
+			;
+		if (pgd_present(pgd[i]) || !same)
+			console_printf("0x%016lx-0x%016lx   PGD %3d-%3d  %s\n",
+				       0xffff000000000000UL | (unsigned long)i << PGDIR_SHIFT,
+				       j == PTRS_PER_PGD ? 0UL :
+				       0xffff000000000000UL | (unsigned long)j << PGDIR_SHIFT, i, j - 1,
+				       same ? "shared (= swapper_pg_dir)" : "DIFFERS from swapper_pg_dir");
+	}
 }
 
 unsigned long ptdump_check_wx(void)
@@ -149,12 +178,20 @@ unsigned long ptdump_check_wx(void)
 
 static int cmd_ptdump(int argc, char **argv)
 {
+	struct mm_struct *mm;
+
+	if (argc == 3 && !strcmp(argv[1], "user")) {
+		mm = shell_find_mm(argv[2]);
+		if (mm)
+			ptdump_walk_user(mm->pgd);
+		return 0;
+	}
 	if (argc > 2 || (argc == 2 && strcmp(argv[1], "kernel")))
 		return -1;
 	ptdump_walk_pgd(current_pgd(), argc == 2 ? 0xffff800000000000UL : 0);
 	return 0;
 }
-DEFINE_SHELL_CMD(ptdump, "ptdump [kernel]", "page tables as ranges (Linux dump_pagetables format)", cmd_ptdump);
+DEFINE_SHELL_CMD(ptdump, "ptdump [kernel | user PID]", "page tables as ranges (Linux dump_pagetables format)", cmd_ptdump);
 
 /* `translate VADDR`: each level's index, the entry's address and value
  * with its flags, then the physical address or why the walk stopped. */

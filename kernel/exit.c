@@ -1,0 +1,110 @@
+/* How processes end: exit, death by fault or kill, and waitpid
+ * (kernel/exit.h). A dead process frees everything at once, in its own
+ * context (files, then the whole mm, CR3 back on the kernel's table)
+ * and stays a zombie, holding only its task_struct and kernel stack,
+ * until its parent collects the status. */
+#include "kernel/exit.h"
+#include "kernel/errno.h"
+#include "kernel/fs.h"
+#include "kernel/panic.h"
+#include "kernel/sched.h"
+#include "kernel/uaccess.h"
+#include "kernel/uapi/wait.h"
+#include "kernel/x86.h"
+#include "mm/mmap.h"
+
+void do_exit(int status)
+{
+	struct task_struct *tsk = current;
+	struct mm_struct *mm = tsk->mm;
+
+	if (!mm)
+		panic("Attempted to kill a kernel thread: %s[%d], status 0x%x", tsk->comm,
+		      tsk->pid, status);
+	exit_files();
+	tsk->mm = 0;
+	mmput(mm);
+	local_irq_disable();
+	/* orphans go to the shell (task 1), which reaps them at its prompt */
+	for_each_task(t)
+		if (t->parent == tsk)
+			t->parent = find_task_by_pid(1);
+	tsk->exit_code = status;
+	tsk->state = EXIT_ZOMBIE;
+	if (tsk->parent)
+		wake_up(tsk->parent);
+	schedule();
+	panic("do_exit: zombie %s[%d] ran again", tsk->comm, tsk->pid);
+}
+
+long kernel_waitpid(int pid, int *status, int options)
+{
+	if (options & ~WNOHANG)
+		return -EINVAL;
+	for (;;) {
+		struct task_struct *zombie = 0;
+		bool children = false;
+
+		local_irq_disable();
+		for_each_task(t) {
+			if (t->parent != current || (pid > 0 && t->pid != pid))
+				continue;
+			children = true;
+			if (t->state == EXIT_ZOMBIE) {
+				zombie = t;
+				break;
+			}
+		}
+		local_irq_enable();
+		if (zombie) {
+			int found = zombie->pid;
+
+			if (status)
+				*status = zombie->exit_code;
+			release_task(zombie);
+			return found;
+		}
+		if (!children)
+			return -ECHILD;
+		if (options & WNOHANG)
+			return 0;
+		if (current->killed)
+			return -EINTR;
+		local_irq_disable();
+		sleep_on(current);      /* a child's do_exit wakes its parent */
+		local_irq_enable();
+	}
+}
+
+long sys_waitpid(int pid, int __user *ustatus, int options)
+{
+	int status;
+	long ret;
+
+	if (ustatus && !access_ok(ustatus, sizeof(*ustatus)))
+		return -EFAULT;         /* before reaping: the child stays collectable */
+	if (pid < -1 || pid == 0)
+		return -EINVAL;         /* no process groups */
+	ret = kernel_waitpid(pid, &status, options);
+	if (ret > 0 && ustatus && copy_to_user(ustatus, &status, sizeof(status)))
+		return -EFAULT;
+	return ret;
+}
+
+int kill_task(int pid)
+{
+	struct task_struct *t = find_task_by_pid(pid);
+
+	if (!t)
+		return -ESRCH;
+	if (!t->mm && t->state != EXIT_ZOMBIE)
+		return -EPERM;          /* kernel threads are not killable */
+	local_irq_disable();
+	t->killed = true;
+	if (t->state == TASK_INTERRUPTIBLE) {
+		t->state = TASK_RUNNING;
+		t->wake_at = 0;
+	}
+	local_irq_enable();
+	return 0;
+}

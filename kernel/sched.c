@@ -1,0 +1,176 @@
+/* The round-robin scheduler (kernel/sched.h). */
+#include "kernel/sched.h"
+#include "kernel/gdt.h"
+#include "kernel/init.h"
+#include "kernel/traps.h"
+#include "kernel/x86.h"
+#include "kernel/uapi/wait.h"
+#include "mm/mm_types.h"
+#include "mm/page.h"
+
+volatile uint64_t jiffies;
+unsigned long cpu_current_top_of_stack;
+static struct task_struct *task_list;   /* in pid order */
+static volatile bool need_resched;
+unsigned long nr_context_switches, nr_cr3_loads;
+
+/* swapper/0 is a task like any other until start_first_task leaves it:
+ * boot code (the selftests) may spawn processes and wait for them. */
+void __init sched_init(void)
+{
+	sched_add_task(&init_task);
+	cpu_current_top_of_stack = task_stack_top(&init_task);
+	cpu_tss.rsp[0] = cpu_current_top_of_stack;
+}
+
+struct task_struct *sched_first_task(void)
+{
+	return task_list;
+}
+
+void sched_add_task(struct task_struct *t)
+{
+	struct task_struct **pp = &task_list;
+	unsigned long flags = local_irq_save();
+
+	while (*pp)
+		pp = &(*pp)->next_task;
+	t->next_task = 0;
+	t->state = TASK_RUNNING;
+	*pp = t;
+	local_irq_restore(flags);
+}
+
+void sched_remove_task(struct task_struct *t)
+{
+	unsigned long flags = local_irq_save();
+
+	for (struct task_struct **pp = &task_list; *pp; pp = &(*pp)->next_task)
+		if (*pp == t) {
+			*pp = t->next_task;
+			break;
+		}
+	local_irq_restore(flags);
+}
+
+struct task_struct *find_task_by_pid(int pid)
+{
+	for_each_task(t)
+		if (t->pid == pid)
+			return t;
+	return 0;
+}
+
+/* The first runnable task after current in list order, wrapping round,
+ * current itself last; NULL if none is runnable. */
+static struct task_struct *pick_next_task(void)
+{
+	struct task_struct *start = task_list, *t;  /* swapper/0 is on no list */
+
+	for (t = task_list; t; t = t->next_task)
+		if (t == current)
+			start = current->next_task;
+	for (t = start; t; t = t->next_task)
+		if (t->state == TASK_RUNNING)
+			return t;
+	for (t = task_list; t && t != start; t = t->next_task)
+		if (t->state == TASK_RUNNING)
+			return t;
+	return 0;
+}
+
+/* Kernel threads keep whatever user half is loaded (they never touch it:
+ * Linux's lazy TLB); a process gets its own PGD. Only a CR3 write flushes
+ * the user half's TLB entries: the kernel's are global (CR4.PGE, SDM Vol. 3A
+ * 4.10.2.4) and survive it. */
+static void context_switch(struct task_struct *prev, struct task_struct *next)
+{
+	if (next->mm && read_cr3() != virt_to_phys(next->mm->pgd)) {
+		write_cr3(virt_to_phys(next->mm->pgd));
+		nr_cr3_loads++;
+	}
+	cpu_tss.rsp[0] = task_stack_top(next);
+	cpu_current_top_of_stack = task_stack_top(next);
+	current = next;
+	nr_context_switches++;
+	__switch_to_asm(prev, next);
+}
+
+void schedule(void)
+{
+	unsigned long flags = local_irq_save();
+	struct task_struct *next;
+
+	while (!(next = pick_next_task())) {
+		safe_halt();    /* nothing runnable: wait for an interrupt to wake one */
+		local_irq_disable();
+	}
+	need_resched = false;
+	next->slice = TIMESLICE_TICKS;
+	if (next != current)
+		context_switch(current, next);
+	local_irq_restore(flags);
+}
+
+void sleep_on(const void *chan)
+{
+	unsigned long flags = local_irq_save();
+
+	current->wchan = chan;
+	current->state = TASK_INTERRUPTIBLE;
+	schedule();
+	current->wchan = 0;
+	local_irq_restore(flags);
+}
+
+static void wake_task(struct task_struct *t)
+{
+	t->state = TASK_RUNNING;
+	t->wake_at = 0;
+	need_resched = true;
+}
+
+void wake_up(const void *chan)
+{
+	unsigned long flags = local_irq_save();
+
+	for_each_task(t)
+		if (t->state == TASK_INTERRUPTIBLE && t->wchan == chan)
+			wake_task(t);
+	local_irq_restore(flags);
+}
+
+uint64_t schedule_timeout(uint64_t ticks)
+{
+	unsigned long flags = local_irq_save();
+	uint64_t end = jiffies + ticks;
+
+	current->wake_at = end;
+	current->state = TASK_INTERRUPTIBLE;
+	schedule();
+	current->wake_at = 0;
+	local_irq_restore(flags);
+	return jiffies < end ? end - jiffies : 0;
+}
+
+void scheduler_tick(void)
+{
+	jiffies++;
+	for_each_task(t)
+		if (t->state == TASK_INTERRUPTIBLE && t->wake_at && jiffies >= t->wake_at)
+			wake_task(t);
+	if (current->slice && !--current->slice)
+		need_resched = true;
+}
+
+void exit_to_user_mode(struct pt_regs *regs)
+{
+	(void)regs;
+	for (;;) {
+		if (current->killed)
+			do_exit(__W_EXITCODE(0, SIGKILL));
+		if (!need_resched)
+			return;
+		schedule();
+	}
+}

@@ -1,0 +1,56 @@
+; The context switch and a new process's first return to user mode.
+global __switch_to_asm, ret_from_fork
+extern exit_to_user_mode
+
+%define TASK_THREAD_SP 40       ; offsetof(struct task_struct, thread.sp), checked in kernel/fork.c
+
+section .text
+bits 64
+
+; struct task_struct *__switch_to_asm(prev = rdi, next = rsi)
+; The SysV ABI lets a call clobber everything but RBX, RBP, R12-R15 (and
+; RSP): those are all a switch inside a call has to keep. prev resumes here
+; later, on its own stack, as if the call had just returned.
+__switch_to_asm:
+	push rbp
+	push rbx
+	push r12
+	push r13
+	push r14
+	push r15
+	mov [rdi + TASK_THREAD_SP], rsp
+	mov rsp, [rsi + TASK_THREAD_SP]
+	pop r15
+	pop r14
+	pop r13
+	pop r12
+	pop rbx
+	pop rbp
+	mov rax, rdi
+	ret
+
+; A new process's stack (kernel/fork.c) holds six zeroed callee-saved
+; slots, this address, then a struct pt_regs describing ring 3 at its
+; entry point. Leaving through exit_to_user_mode gives a `kill` that came
+; before the first run its chance; then IRETQ loads CS, SS, RIP, RSP and
+; RFLAGS (IF set) from the frame (SDM Vol. 3A 6.14.3).
+ret_from_fork:
+	mov rdi, rsp
+	call exit_to_user_mode
+	pop r15
+	pop r14
+	pop r13
+	pop r12
+	pop rbp
+	pop rbx
+	pop r11
+	pop r10
+	pop r9
+	pop r8
+	pop rax
+	pop rcx
+	pop rdx
+	pop rsi
+	pop rdi
+	add rsp, 16                     ; vector and error code
+	iretq

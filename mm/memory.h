@@ -1,0 +1,50 @@
+/* The user half's page tables (mm/memory.c): demand-zero faults, mapping
+ * pages a process owns, remap_pfn_range for frames it does not, and
+ * tearing it all down. Linux's names (mm/memory.c).
+ *
+ * Every table entry on the way to a user page has _PAGE_USER set: the CPU
+ * allows a ring-3 access only if U/S is 1 at every level (SDM Vol. 3A
+ * 4.6.1), and the kernel half's entries never have it. Table pages below
+ * the PGD are counted in mm->nr_pgtables, which mm_walk_pgtables checks. */
+#ifndef MM_MEMORY_H
+#define MM_MEMORY_H
+
+#include "mm/mm_types.h"
+
+struct page;
+
+/* PTE bits for a VMA's flags (Linux's vm_get_page_prot): present, user,
+ * RW if VM_WRITE, NX unless VM_EXEC; never global (each process has its
+ * own user half, flushed by a CR3 write). */
+pgprot_t vm_get_page_prot(unsigned long vm_flags);
+#define _PAGE_TABLE (_KERNPG_TABLE | _PAGE_USER)
+
+/* Linux's vm_fault_t results. */
+#define VM_FAULT_OOM    0x1
+#define VM_FAULT_SIGBUS 0x2
+
+/* Serves a fault at addr inside vma whose rights the caller checked: a
+ * zeroed page, mapped. 0 or VM_FAULT_*. */
+int handle_mm_fault(struct vm_area_struct *vma, unsigned long addr);
+/* Maps an owned page (refcount taken over) at addr in vma: 0, -ENOMEM
+ * (no table page) or -EBUSY (already mapped). */
+int install_page(struct vm_area_struct *vma, unsigned long addr, struct page *page);
+/* Maps size bytes of frames from pfn at addr, inside vma, with prot;
+ * marks the VMA VM_IO|VM_PFNMAP. The frames are not the process's: no
+ * rss, never freed by unmapping. 0, -EINVAL (one line: range outside the
+ * VMA or unaligned) or -ENOMEM (nothing left mapped). */
+int remap_pfn_range(struct vm_area_struct *vma, unsigned long addr, unsigned long pfn,
+		    unsigned long size, pgprot_t prot);
+/* Clears the PTEs of [start, end) in vma, freeing owned pages, and
+ * flushes them if this mm is loaded. Tables stay. */
+void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned long end);
+/* Frees every user-half table page at every level and clears slots
+ * 0-255 of the PGD; the VMAs must be zapped already. */
+void free_pgtables(struct mm_struct *mm);
+/* Table pages below mm's PGD, counted by walking (for the check against
+ * mm->nr_pgtables); *leaves gets the present 4 KiB entries. */
+unsigned long mm_walk_pgtables(struct mm_struct *mm, unsigned long *leaves);
+/* The PTE mapping addr in mm, or NULL. */
+pte_t *user_pte_lookup(struct mm_struct *mm, unsigned long addr);
+
+#endif
