@@ -70,14 +70,16 @@ $(KERNEL): $(OBJS) $(B)/kallsyms0.o linker.ld scripts/kallsyms.py
 	@grep -i ' t ' $(B)/carta.pass1.syms | cmp -s - $(B)/carta.pass2.text || \
 		{ echo "kallsyms: text addresses moved between links" >&2; rm -f $@; exit 1; }
 
-# The ISO is rebuilt when the kernel or the command line changes.
+include user/user.mk
+
+# The ISO is rebuilt when the kernel, the command line or a user program changes.
 $(B)/cmdline.stamp: FORCE
 	@mkdir -p $(B)
 	@echo '$(CMDLINE)' | cmp -s - $@ || echo '$(CMDLINE)' > $@
 
-$(ISO): $(KERNEL) $(B)/cmdline.stamp iso/grub.cfg.in scripts/mkiso.sh
+$(ISO): $(KERNEL) $(B)/cmdline.stamp iso/grub.cfg.in scripts/mkiso.sh $(USER_FILES)
 	@bash scripts/deps.sh -q
-	scripts/mkiso.sh $(KERNEL) $@ $(CMDLINE)
+	CARTA_USER_DIR=$(USER_B) scripts/mkiso.sh $(KERNEL) $@ $(CMDLINE)
 
 iso: $(ISO)
 
@@ -112,7 +114,7 @@ $(B)/unit/test_%: tests/unit/test_%.c tests/unit/unit.h tests/unit/printk_captur
 
 unit: $(UNIT_BINS)
 
-test: deps $(KERNEL) $(UNIT_BINS)
+test: deps $(KERNEL) $(UNIT_BINS) $(USER_FILES)
 	$(PYTHON) tests/run.py
 
 bench: deps $(KERNEL)
@@ -123,7 +125,8 @@ clean:
 
 help:
 	@echo "make            build $(KERNEL)"
-	@echo "make iso        build $(ISO) (GRUB, multiboot2, CMDLINE baked in)"
+	@echo "make user       build the user programs into $(B)/user (and malformed ELFs into $(B)/user/bad)"
+	@echo "make iso        build $(ISO) (GRUB, multiboot2, CMDLINE baked in, user programs as modules)"
 	@echo "make run        boot in QEMU; serial and monitor on this terminal (Ctrl-A X quits, Ctrl-A C monitor)"
 	@echo "make debug      boot stopped at reset, gdb stub on :1234; then 'make gdb' in another terminal"
 	@echo "make gdb        attach gdb with scripts/gdb/carta.gdb"
@@ -133,5 +136,5 @@ help:
 	@echo "variables: MEM=$(MEM) CPU=$(CPU) ACCEL=$(ACCEL) MACHINE=$(MACHINE) CMDLINE='$(CMDLINE)' GUI=$(GUI) QEMU_EXTRA= CROSS_COMPILE= CC="
 
 
-.PHONY: all iso run debug gdb deps unit test bench clean help FORCE
+.PHONY: all user iso run debug gdb deps unit test bench clean help FORCE
 -include $(OBJS:.o=.d)

@@ -138,7 +138,7 @@ static int check_load(struct elf_ctx *c, int i, const Elf64_Phdr *ph)
 	if ((va - off) % ELF_PAGE_SIZE)
 		return fail(c, "segment %d: p_vaddr 0x%lx and p_offset 0x%lx are not congruent modulo 4096",
 			    i, va, off);
-	if (fl & ~PF_RWX)
+	if (fl & ~(unsigned int)PF_RWX)
 		return fail(c, "segment %d: p_flags 0x%x has bits other than PF_R/PF_W/PF_X", i, fl);
 	if (!(fl & PF_R))
 		return fail(c, "segment %d: p_flags 0x%x is not readable (no PF_R)", i, fl);

@@ -135,9 +135,10 @@ void ptdump_walk_pgd(pgd_t *pgd, unsigned long from)
 		print_range(&st, 0);    /* the last range ends at 2^64 */
 }
 
-/* A process's user half in full, then its kernel half as runs of
- * top-level slots, each marked shared if it equals swapper_pg_dir's:
- * below those entries every process sees the one kernel. */
+/* A process's user half in full, then its kernel half: first as runs of
+ * top-level slots, each marked shared if it equals swapper_pg_dir's
+ * (below those entries every process sees the one kernel), then walked
+ * like `ptdump kernel`, through this PGD. */
 void ptdump_walk_user(pgd_t *pgd)
 {
 	struct ptdump_state st = { .slots = KERNEL_PGD_BOUNDARY };
@@ -160,6 +161,7 @@ void ptdump_walk_user(pgd_t *pgd)
 				       0xffff000000000000UL | (unsigned long)j << PGDIR_SHIFT, i, j - 1,
 				       same ? "shared (= swapper_pg_dir)" : "DIFFERS from swapper_pg_dir");
 	}
+	ptdump_walk_pgd(pgd, 0xffff800000000000UL);
 }
 
 unsigned long ptdump_check_wx(void)

@@ -45,9 +45,22 @@ _iso_lock = threading.Lock()
 
 
 def iso_for(cmdline=""):
-    """An ISO that boots build/carta.elf with this command line (cached)."""
-    with open(KERNEL, "rb") as f:
-        key = hashlib.sha1(f.read() + b"\0" + cmdline.encode()).hexdigest()[:16]
+    """An ISO that boots build/carta.elf with this command line and the user
+    programs mkiso.sh takes from build/user (cached: the key covers them all)."""
+    user = os.environ.get("CARTA_USER_DIR", os.path.join(BUILD, "user"))
+
+    def names(d, suffix=""):    # as mkiso.sh's glob d/*suffix sees them
+        if not os.path.isdir(d):
+            return []
+        return sorted(n for n in os.listdir(d) if n.endswith(suffix) and not n.startswith("."))
+
+    files = names(user, ".elf") + ["bad/" + n for n in names(os.path.join(user, "bad"))]
+    h = hashlib.sha1()
+    for path, name in [(KERNEL, "")] + [(os.path.join(user, n), n) for n in files]:
+        with open(path, "rb") as f:
+            h.update(name.encode() + b"\0" + f.read() + b"\0")
+    h.update(cmdline.encode())
+    key = h.hexdigest()[:16]
     iso = os.path.join(BUILD, "isos", key + ".iso")
     with _iso_lock:     # test threads asking for the same ISO build it once
         if os.path.exists(iso):

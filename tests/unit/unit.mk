@@ -63,3 +63,11 @@ $(B)/unit/test_resource $(B)/unit/test_resource_random: tests/unit/resource_harn
 
 UNIT_TESTS += vmap_area
 UNIT_SRCS_vmap_area := mm/vmap_area.c
+
+# The ELF header validator the program loader uses, against random input.
+UNIT_TESTS += elf
+UNIT_SRCS_elf := kernel/elf.c kernel/string.c kernel/vsprintf.c
+
+# An mm's VMA set (mm/vma.c) against a page-bitmap reference model.
+UNIT_TESTS += vma
+UNIT_SRCS_vma := mm/vma.c

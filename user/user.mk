@@ -1,0 +1,52 @@
+# User programs, included by the top-level Makefile (which sets B, CC, LD,
+# NASM, PYTHON). Every user/NAME.c is one program, built into
+# $(B)/user/NAME.elf and linked with the library in user/lib; mkiso.sh puts
+# each on the ISO as a multiboot2 module named NAME. $(B)/user/bad/ holds
+# malformed copies of hello for the ELF loader's bad-input tests.
+USER_B     := $(B)/user
+USER_PROGS := $(basename $(notdir $(sort $(wildcard user/*.c))))
+USER_ELFS  := $(USER_PROGS:%=$(USER_B)/%.elf)
+USER_BAD   := $(USER_B)/bad.stamp
+# What the ISO (and so `make iso`, `make run`, `make test`) needs from here.
+USER_FILES := $(USER_ELFS) $(USER_BAD)
+
+# The library reuses the kernel's freestanding string, format and number
+# code: compiled again with the user flags, so the two never drift apart.
+USER_LIB_SRCS := $(sort $(wildcard user/lib/*.c)) kernel/string.c kernel/vsprintf.c kernel/kstrtox.c
+USER_LIB_OBJS := $(USER_B)/obj/user/lib/crt0.o $(USER_LIB_SRCS:%.c=$(USER_B)/obj/%.o)
+
+# Ring 3 code: no -mcmodel=kernel (small model, below 2 GiB), and not PIE
+# because the loader does not relocate. -mno-red-zone and
+# -mgeneral-regs-only are not needed in ring 3 but keep the kernel's
+# string.c and vsprintf.c compiled as the kernel compiles them.
+USER_CFLAGS := -std=gnu11 -ffreestanding -fno-builtin -nostdlib -static \
+	-fno-pic -fno-pie -mno-red-zone -mgeneral-regs-only -fno-stack-protector \
+	-fno-asynchronous-unwind-tables -O1 -g -Wall -Wextra -Werror -I. -MMD -MP
+ifeq ($(findstring clang,$(CC)),clang)
+USER_CFLAGS += --target=x86_64-unknown-none-elf
+endif
+USER_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack -T user/user.ld
+
+$(USER_B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -c $< -o $@
+
+$(USER_B)/obj/%.o: %.asm
+	@mkdir -p $(dir $@)
+	$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) -MP $< -o $@
+
+# crt0.o first: _start is then the first instruction of the text segment.
+# A static pattern rule, so make keeps the programs' .o files.
+$(USER_ELFS): $(USER_B)/%.elf: $(USER_B)/obj/user/%.o $(USER_LIB_OBJS) user/user.ld
+	$(LD) $(USER_LDFLAGS) -o $@ $(USER_LIB_OBJS) $<
+
+# One run writes every variant; the directory is emptied first so that a
+# variant dropped from the script does not linger on the ISO.
+$(USER_BAD): $(USER_B)/hello.elf scripts/mkbadelf.py
+	rm -rf $(USER_B)/bad
+	$(PYTHON) scripts/mkbadelf.py $< $(USER_B)/bad
+	@touch $@
+
+user: $(USER_FILES)
+
+-include $(USER_LIB_OBJS:.o=.d) $(USER_PROGS:%=$(USER_B)/obj/user/%.d)
