@@ -146,7 +146,7 @@ def test_bad_arguments_and_foreign_areas_are_refused():
         vm.wait_prompt()
         before = vmallocinfo(vm)
         hpet = next(a for a, v in before.items() if "ioremap" in v[3])
-        stack = next(a for a, v in before.items() if v[2].startswith("start_first_task"))
+        stack = next(a for a, v in before.items() if v[2].startswith("alloc_task"))
         outs = {c: vm.command(c) for c in (
             "vmalloc", "vmalloc 0", "vmalloc 12x", "vmalloc 4096 3", "vmalloc 1 2 3",
             "vfree", "vfree zz", "ioremap fee00000", "ioremap fee00000 0x1000 xx",

@@ -143,13 +143,13 @@ TEST(truncates_overlong_strings_with_warning)
 
 /* ---- modules ---------------------------------------------------------------- */
 
-TEST(skips_modules_beyond_16_with_warning)
+TEST(skips_modules_beyond_max_with_warning)
 {
 	struct mb b;
 	char name[16];
 
 	mb_init(&b);
-	for (uint32_t i = 0; i < 18; i++) {
+	for (uint32_t i = 0; i < BOOT_MODULES_MAX + 2; i++) {
 		snprintf(name, sizeof(name), "mod%u", i);
 		add_module(&b, 0x100000 * (i + 1), 0x100000 * (i + 1) + i, name);
 	}
@@ -157,9 +157,9 @@ TEST(skips_modules_beyond_16_with_warning)
 	EXPECT_EQ(parse_mb(&b), 0);
 	EXPECT_EQ(bi.nr_modules, BOOT_MODULES_MAX);
 	EXPECT_EQ(bi.nr_warnings, 2);
-	EXPECT_EQ(bi.modules[15].start, 0x1000000);
-	EXPECT_EQ(bi.modules[15].end, 0x100000f);
-	EXPECT_STREQ(bi.modules[15].cmdline, "mod15");
+	EXPECT_EQ(bi.modules[BOOT_MODULES_MAX - 1].start, 0x100000 * BOOT_MODULES_MAX);
+	EXPECT_EQ(bi.modules[BOOT_MODULES_MAX - 1].end, 0x100000 * BOOT_MODULES_MAX + BOOT_MODULES_MAX - 1);
+	EXPECT_STREQ(bi.modules[BOOT_MODULES_MAX - 1].cmdline, "mod31");
 }
 
 TEST(rejects_module_end_before_start)

@@ -101,7 +101,8 @@ static struct vm_area_struct *mk(struct mm_struct *mm, unsigned long s, unsigned
 }
 
 #define EXPECT_VMA(v, s, e, pgoff)                                        \
-	EXPECT_TRUE((v) && (v)->vm_start == P(s) && (v)->vm_end == P(e) && (v)->vm_pgoff == (pgoff))
+	EXPECT_TRUE((v) && (v)->vm_start == P(s) && (v)->vm_end == P(e) &&     \
+		    (v)->vm_pgoff == (pgoff))
 
 /* The list is well formed: sorted, no overlap, none empty or unaligned,
  * links both ways, vm_mm, map_count. The number of VMAs, -1 if broken. */
@@ -316,7 +317,8 @@ TEST(split_vma_at_each_page_both_ways_advances_upper_pgoff)
 		for (struct vm_area_struct *v = lo; v != z; v = v->vm_next)
 			EXPECT_TRUE(v->vm_flags == RW && v->vm_mm == &mm &&
 				    pgprot_val(v->vm_page_prot) == 0x8000000000000007ULL &&
-				    v->vm_file == (struct file *)&mm && !strcmp(v->vm_name, "[test]"));
+				    v->vm_file == (struct file *)&mm &&
+				    !strcmp(v->vm_name, "[test]"));
 		done(&mm);
 	}
 }
@@ -521,7 +523,8 @@ static void check_model(struct mm_struct *mm)
 			if (e > top_pg || m_tag[p] != vma->vm_flags || m_start[p] != (p == s) ||
 			    m_pgoff[p] != vma->vm_pgoff + (p - s)) {
 				UNIT_DIAG("VMA [%#lx, %#lx) tag %lu pgoff %lu vs. page %#lx's",
-					  vma->vm_start, vma->vm_end, vma->vm_flags, vma->vm_pgoff, P(p));
+					  vma->vm_start, vma->vm_end, vma->vm_flags,
+					  vma->vm_pgoff, P(p));
 				EXPECT_TRUE(false);
 				return;
 			}
