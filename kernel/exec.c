@@ -187,7 +187,9 @@ long do_spawn(const char *path, int argc, char *const argv[])
 	t = sp ? new_user_task(name, mm, img.entry, sp, argc, uargv) : 0;
 	if (!t) {
 		mmput(mm);
-		return ret ? ret : -ENOMEM;
+		/* the validator made segments disjoint and in range, so only
+		 * memory can fail here; anything else still means a bad file */
+		return !ret || ret == -ENOMEM ? -ENOMEM : -ENOEXEC;
 	}
 	t->parent = current;
 	sched_add_task(t);
