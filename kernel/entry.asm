@@ -4,7 +4,8 @@
 ; CPU pushed no error code), pushes its vector and jumps to the common code,
 ; which saves the registers as struct pt_regs (kernel/traps.h) and calls
 ; do_trap(regs).
-global idt_stubs, asm_common_interrupt, entry_SYSCALL_64
+%include "kernel/calling.inc"
+global idt_stubs, asm_common_interrupt, entry_SYSCALL_64, restore_regs_and_iret
 extern do_trap, do_syscall_64, cpu_current_top_of_stack
 
 %define __USER_DS 0x23          ; kernel/gdt.h
@@ -42,40 +43,12 @@ idt_stub_0:
 %endrep
 
 asm_common_interrupt:
-	push rdi
-	push rsi
-	push rdx
-	push rcx
-	push rax
-	push r8
-	push r9
-	push r10
-	push r11
-	push rbx
-	push rbp
-	push r12
-	push r13
-	push r14
-	push r15
+	PUSH_REGS
 	cld                             ; the C ABI expects DF clear
 	mov rdi, rsp                    ; struct pt_regs *
 	call do_trap
 restore_regs_and_iret:
-	pop r15
-	pop r14
-	pop r13
-	pop r12
-	pop rbp
-	pop rbx
-	pop r11
-	pop r10
-	pop r9
-	pop r8
-	pop rax
-	pop rcx
-	pop rdx
-	pop rsi
-	pop rdi
+	POP_REGS
 	add rsp, 16                     ; vector and error code
 	iretq
 
@@ -94,40 +67,12 @@ entry_SYSCALL_64:
 	push rcx                        ; ip
 	push rax                        ; error_code: the syscall number (Linux's orig_ax)
 	push SYSCALL_VECTOR
-	push rdi
-	push rsi
-	push rdx
-	push rcx
-	push rax
-	push r8
-	push r9
-	push r10
-	push r11
-	push rbx
-	push rbp
-	push r12
-	push r13
-	push r14
-	push r15
+	PUSH_REGS
 	mov rdi, rsp
 	call do_syscall_64              ; returns with IF off; al = 1: SYSRET is safe
 	test al, al
 	jz restore_regs_and_iret
-	pop r15
-	pop r14
-	pop r13
-	pop r12
-	pop rbp
-	pop rbx
-	pop r11
-	pop r10
-	pop r9
-	pop r8
-	pop rax
-	pop rcx
-	pop rdx
-	pop rsi
-	pop rdi
+	POP_REGS
 	mov rcx, [rsp + 16]             ; ip
 	mov r11, [rsp + 32]             ; flags
 	mov rsp, [rsp + 40]             ; the user's stack; no interrupt can come now

@@ -1,6 +1,6 @@
 ; The context switch and a new process's first return to user mode.
 global __switch_to_asm, ret_from_fork
-extern exit_to_user_mode
+extern exit_to_user_mode, restore_regs_and_iret
 
 %define TASK_THREAD_SP 40       ; offsetof(struct task_struct, thread.sp), checked in kernel/fork.c
 
@@ -37,20 +37,4 @@ __switch_to_asm:
 ret_from_fork:
 	mov rdi, rsp
 	call exit_to_user_mode
-	pop r15
-	pop r14
-	pop r13
-	pop r12
-	pop rbp
-	pop rbx
-	pop r11
-	pop r10
-	pop r9
-	pop r8
-	pop rax
-	pop rcx
-	pop rdx
-	pop rsi
-	pop rdi
-	add rsp, 16                     ; vector and error code
-	iretq
+	jmp restore_regs_and_iret

@@ -20,6 +20,20 @@ def meminfo(vm):
     return {k: int(v) for k, v in re.findall(r"^(\w+):\s+(\d+) kB", out, re.M)}
 
 
+def leaves_no_trace(vm, commands, timeout=60):
+    """Runs commands between two meminfo readings (after a warm-up run, so
+    the caches exist); asserts free and page-table pages are back to the
+    baseline and the kernel still runs programs. Returns the outputs."""
+    vm.command("run hello")
+    before = meminfo(vm)
+    outs = [vm.command(c, timeout=timeout) for c in commands]
+    after = meminfo(vm)
+    assert (after["MemFree"], after["PageTables"]) == (before["MemFree"], before["PageTables"]), \
+        (before, after)
+    assert "hello from pid" in vm.command("run hello")
+    return outs
+
+
 def pmem(vm, phys, size):
     """Physical memory read by QEMU itself, not through any kernel mapping."""
     fd, path = tempfile.mkstemp(prefix="carta-pmem-")
@@ -129,16 +143,10 @@ def test_vgademo_draws_on_the_text_screen():
 def test_memhog_gets_enomem_and_everything_comes_back():
     with Qemu(mem="64M") as vm:
         vm.wait_prompt()
-        vm.command("run hello")
-        before = meminfo(vm)
-        out = vm.command("run memhog", timeout=120)
-        after = meminfo(vm)
-        again = vm.command("run hello")
+        out, = leaves_no_trace(vm, ["run memhog"], timeout=120)
     m = re.search(r"memhog: mmap failed with -ENOMEM after (\d+) MiB", out)
     assert m and 16 < int(m.group(1)) < 64, out
     assert "Out of memory" not in out and "Kernel panic" not in out, out
-    assert (after["MemFree"], after["PageTables"]) == (before["MemFree"], before["PageTables"])
-    assert "hello from pid" in again
 
 
 def test_1000_spawns_of_hello_and_memhog_leak_nothing():
@@ -177,32 +185,19 @@ BAD_ELF = {
 def test_malformed_elf_modules_refused_in_one_line_nothing_leaked():
     with Qemu() as vm:
         vm.wait_prompt()
-        vm.command("run hello")
-        before = meminfo(vm)
-        outs = {name: vm.command(f"run {name}") for name in BAD_ELF}
-        after = meminfo(vm)
-        alive = vm.command("run hello")
-    for name, why in BAD_ELF.items():
-        out = outs[name]
+        outs = leaves_no_trace(vm, [f"run {name}" for name in BAD_ELF])
+    for (name, why), out in zip(BAD_ELF.items(), outs):
         line = re.search(r"spawn: %s: (.*)$" % name, out, re.M)
         assert line and re.search(why, line.group(1), re.I), (name, out)
         assert f"run: {name}: exec format error (-8)" in out, (name, out)
-    assert (after["MemFree"], after["PageTables"]) == (before["MemFree"], before["PageTables"])
-    assert "hello from pid" in alive
 
 
 def test_bad_syscall_arguments_get_documented_errors():
     with Qemu() as vm:
         vm.wait_prompt()
-        vm.command("run hello")
-        before = meminfo(vm)
-        out = vm.command("run badcalls", timeout=60)
-        after = meminfo(vm)
-        alive = vm.command("run hello")
+        out, = leaves_no_trace(vm, ["run badcalls"])
     assert "badcalls: 0 failures" in out, out
     assert len(re.findall(r" ok$", out, re.M)) >= 30, out
-    assert (after["MemFree"], after["PageTables"]) == (before["MemFree"], before["PageTables"])
-    assert "hello from pid" in alive
 
 
 def test_preemption_kill_and_ctrl_c():
