@@ -1,7 +1,7 @@
 /* The VMA set of an mm (mm/vma.h): a list sorted by address, walked from
  * mm->mmap. Only list surgery here, no page tables, no printk, and memory
  * only through vm_area_alloc/vm_area_dup/vm_area_free, so the host test
- * (tests/unit/test_vma.c) runs this file as it is against a page-by-page
+ * (tests/unit/test_vma_random.c) runs this file as it is against a page-by-page
  * model. Every search is a walk of the list: O(VMAs), fine for the tens of
  * VMAs a Carta process has (Linux's maple tree makes it O(log n)). */
 #include <stddef.h>

@@ -64,10 +64,20 @@ $(B)/unit/test_resource $(B)/unit/test_resource_random: tests/unit/resource_harn
 UNIT_TESTS += vmap_area
 UNIT_SRCS_vmap_area := mm/vmap_area.c
 
-# The ELF header validator the program loader uses, against random input.
+# The ELF header validator the program loader uses: directed accept and
+# reject tests, then random input against a reference model.
 UNIT_TESTS += elf
-UNIT_SRCS_elf := kernel/elf.c kernel/string.c kernel/vsprintf.c
+UNIT_SRCS_elf := kernel/elf.c kernel/vsprintf.c
 
-# An mm's VMA set (mm/vma.c) against a page-bitmap reference model.
+UNIT_TESTS += elf_random
+UNIT_SRCS_elf_random := kernel/elf.c kernel/vsprintf.c
+$(B)/unit/test_elf $(B)/unit/test_elf_random: tests/unit/elf_builder.h
+
+# An mm's VMA set (mm/vma.c): directed edge cases, then random sequences
+# against a page-bitmap reference model.
 UNIT_TESTS += vma
 UNIT_SRCS_vma := mm/vma.c
+
+UNIT_TESTS += vma_random
+UNIT_SRCS_vma_random := mm/vma.c
+$(B)/unit/test_vma $(B)/unit/test_vma_random: tests/unit/vma_harness.h
