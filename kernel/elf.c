@@ -21,8 +21,8 @@
  *
  * "Segment N" in a message is program header N, counted from 0 as
  * `readelf -l` counts them. The host tests (tests/unit/test_elf.c, directed;
- * test_elf_random.c) run this
- * file under ASan and UBSan, the second against an independent model.
+ * test_elf_random.c) run this file under ASan and UBSan, the second against
+ * an independent model.
  */
 #include <stdarg.h>
 #include "kernel/elf.h"
