@@ -3,25 +3,11 @@
 ; user pointer then resumes at the fixup and becomes -EFAULT, not an oops.
 ; With SMAP on, supervisor access to a user page faults unless RFLAGS.AC
 ; is set (SDM Vol. 3A 4.6.1): STAC/CLAC bracket each access, and only it.
+%include "kernel/calling.inc"
 global __copy_user, __strncpy_from_user
-extern uaccess_smap
 
 section .text
 bits 64
-
-; STAC/CLAC are #UD without SMAP (SDM Vol. 2B): only when CR4.SMAP is on.
-%macro STAC 0
-	test byte [rel uaccess_smap], 1
-	jz %%no
-	stac
-%%no:
-%endmacro
-%macro CLAC 0
-	test byte [rel uaccess_smap], 1
-	jz %%no
-	clac
-%%no:
-%endmacro
 
 ; unsigned long __copy_user(void *dst, const void *src, unsigned long n):
 ; the bytes not copied, 0 on success. REP MOVSB updates RCX, RSI and RDI

@@ -44,6 +44,10 @@ idt_stub_0:
 
 asm_common_interrupt:
 	PUSH_REGS
+	; ring 3 may have set AC, and an interrupt does not clear it: without
+	; CLAC the handler would run with SMAP off (SYSCALL clears AC through
+	; SFMASK instead)
+	CLAC
 	cld                             ; the C ABI expects DF clear
 	mov rdi, rsp                    ; struct pt_regs *
 	call do_trap

@@ -94,17 +94,18 @@ long sys_waitpid(int pid, int __user *ustatus, int options)
 int kill_task(int pid)
 {
 	struct task_struct *t = find_task_by_pid(pid);
+	unsigned long flags;
 
 	if (!t)
 		return -ESRCH;
 	if (!t->mm && t->state != EXIT_ZOMBIE)
 		return -EPERM;          /* kernel threads are not killable */
-	local_irq_disable();
+	flags = local_irq_save();       /* also called from the serial interrupt */
 	t->killed = true;
 	if (t->state == TASK_INTERRUPTIBLE) {
 		t->state = TASK_RUNNING;
 		t->wake_at = 0;
 	}
-	local_irq_enable();
+	local_irq_restore(flags);
 	return 0;
 }

@@ -62,7 +62,7 @@ long sys_open(const char __user *upath, int flags)
 
 	if (len < 0)
 		return len == -ENAMETOOLONG ? -ENOENT : len;    /* no node has a name that long */
-	if (flags & ~O_RDWR || (flags & 3) == 3)
+	if (flags & ~3 || (flags & 3) == 3)
 		return -EINVAL;
 	for (int i = 0; i < NR_OPEN_FILES && slot < 0; i++)
 		if (!current->files[i])

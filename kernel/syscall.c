@@ -71,6 +71,8 @@ static long sys_nanosleep(unsigned long ureq, unsigned long urem)
 		return -EFAULT;
 	if (req.tv_sec < 0 || req.tv_nsec < 0 || req.tv_nsec >= 1000000000L)
 		return -EINVAL;
+	if (req.tv_sec > (1L << 40))
+		req.tv_sec = 1L << 40;  /* 35,000 years: no overflow in ticks or jiffies */
 	ticks = (uint64_t)req.tv_sec * HZ + ((uint64_t)req.tv_nsec * HZ + 999999999) / 1000000000;
 	left = ticks ? schedule_timeout(ticks) : 0;
 	if (!left && !current->killed)

@@ -96,7 +96,7 @@ static void __attribute__((noreturn)) bad_area(struct pt_regs *regs, unsigned lo
 	else
 		pr_info("%s[%d]: segfault at %lx ip %016lx sp %016lx error %lx\n", current->comm,
 			current->pid, address, regs->ip, regs->sp, ec);
-	do_exit(__W_EXITCODE(0, fault > 0 && (fault & VM_FAULT_SIGBUS) ? 7 : SIGSEGV));
+	do_exit(__W_EXITCODE(0, fault > 0 && (fault & VM_FAULT_SIGBUS) ? SIGBUS : SIGSEGV));
 }
 
 void do_page_fault(struct pt_regs *regs, unsigned long error_code)

@@ -134,6 +134,8 @@ int remap_pfn_range(struct vm_area_struct *vma, unsigned long addr, unsigned lon
 		return -EINVAL;
 	}
 	vma->vm_flags |= VM_IO | VM_PFNMAP;
+	if (!(vma->vm_flags & (VM_READ | VM_WRITE | VM_EXEC)))
+		return 0;       /* PROT_NONE: no PTE at all, so every access faults */
 	for (unsigned long off = 0; off < size; off += PAGE_SIZE) {
 		pte_t *pte = walk(vma->vm_mm, addr + off, true);
 

@@ -27,7 +27,7 @@
 #define STACK_SIZE       (1UL << 20)
 #define STACK_GUARD_GAP  (256UL << PAGE_SHIFT)          /* Linux's stack_guard_gap */
 
-extern unsigned long vm_committed_pages;   /* all charges (meminfo Committed_AS) */
+extern unsigned long vm_committed_pages;   /* all charges (Linux's Committed_AS) */
 extern unsigned long nr_user_pages;        /* pages mapped into user halves, owned */
 
 /* A new mm with an empty user half (pgd_alloc); NULL without memory. */

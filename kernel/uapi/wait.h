@@ -7,6 +7,7 @@
 
 #define WNOHANG         1
 
+#define SIGBUS          7
 #define SIGKILL         9
 #define SIGSEGV        11
 
