@@ -3,6 +3,7 @@
 #include "kernel/shell.h"
 #include "kernel/string.h"
 #include "kernel/printk.h"
+#include "mm/page.h"
 
 /* Between the direct map and vmalloc: Linux's "unused hole", never mapped
  * (Documentation/arch/x86/x86_64/mm.rst), so a fault here is always
@@ -32,6 +33,17 @@ static void crash_wp(void)
 {
 	pr_info("crash: writing to read-only data at %p\n", &crash_rodata);
 	*(volatile int *)&crash_rodata = 2;
+}
+
+/* Writes to the same .rodata variable through its direct-map alias
+ * (PAGE_OFFSET + physical): read-only there too since mark_rodata_ro. */
+static void crash_alias(void)
+{
+	volatile int *alias = __va(__pa_symbol(&crash_rodata));
+
+	pr_info("crash: writing to read-only data at %p through its direct-map alias %p\n",
+		&crash_rodata, alias);
+	*alias = 2;
 }
 
 /* A `ret` in .data, which is NX: fetching it faults. */
@@ -68,6 +80,7 @@ static const struct {
 	{ "null", crash_null },
 	{ "pf", crash_pf },
 	{ "wp", crash_wp },
+	{ "alias", crash_alias },
 	{ "nx", crash_nx },
 	{ "stack", crash_stack },
 };
@@ -83,4 +96,4 @@ static int cmd_crash(int argc, char **argv)
 		}
 	return -1;
 }
-DEFINE_SHELL_CMD(crash, "crash null|pf|wp|nx|stack", "fault on purpose to see the oops", cmd_crash);
+DEFINE_SHELL_CMD(crash, "crash null|pf|wp|alias|nx|stack", "fault on purpose to see the oops", cmd_crash);

@@ -106,6 +106,7 @@ void start_kernel(uint64_t mbi_phys)
 	request_resources();
 	mark_rodata_ro();
 	ptdump_check_wx();
+	ptdump_check_aliases();
 	pic_init();
 	serial_enable_rx_irq();
 	sched_init();

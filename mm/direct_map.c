@@ -27,7 +27,6 @@
 pgd_t swapper_pg_dir[PTRS_PER_PGD] __attribute__((aligned(PAGE_SIZE)));
 uint64_t direct_map_end;
 static uint64_t mapped_end;     /* RAM below this is mapped (ascending build) */
-static unsigned long leaves[PG_LEVEL_1G + 1];
 
 /* Table pages once the early pool is gone: memblock, below what the direct
  * map already covers, so the new page can be reached (and zeroed) at once. */
@@ -44,7 +43,7 @@ static __init void count_leaves(uint64_t start, uint64_t end)
 		enum pg_level l = gb && !(start & (PUD_SIZE - 1)) && end - start >= PUD_SIZE ? PG_LEVEL_1G
 			: !(start & (PMD_SIZE - 1)) && end - start >= PMD_SIZE ? PG_LEVEL_2M : PG_LEVEL_4K;
 		uint64_t size = l == PG_LEVEL_1G ? PUD_SIZE : l == PG_LEVEL_2M ? PMD_SIZE : PAGE_SIZE;
-		leaves[l]++;
+		update_page_count(l, 1);
 		start += size;
 	}
 }
@@ -110,7 +109,8 @@ void __init init_mem_mapping(void)
 	pgtable_set_kernel_pgd(swapper_pg_dir);
 	write_cr3(__pa_symbol(swapper_pg_dir));
 	pr_info("x86/mm: direct map at 0x%lx: %lu 1G + %lu 2M + %lu 4K pages, %lu table pages\n",
-		PAGE_OFFSET, leaves[PG_LEVEL_1G], leaves[PG_LEVEL_2M], leaves[PG_LEVEL_4K],
+		PAGE_OFFSET, direct_pages_count[PG_LEVEL_1G], direct_pages_count[PG_LEVEL_2M],
+		direct_pages_count[PG_LEVEL_4K],
 		nr_pgtable_pages - tables);
 	pr_info("x86/mm: CR3 = swapper_pg_dir (0x%llx)\n",
 		(unsigned long long)__pa_symbol(swapper_pg_dir));
@@ -145,8 +145,8 @@ static int cmd_directmap(int argc, char **argv)
 	if (argc != 1)
 		return -1;
 	console_printf("DirectMap4k:  %8lu kB\nDirectMap2M:  %8lu kB\nDirectMap1G:  %8lu kB\n",
-		       leaves[PG_LEVEL_4K] * 4, leaves[PG_LEVEL_2M] * 2048,
-		       leaves[PG_LEVEL_1G] * 1048576);
+		       direct_pages_count[PG_LEVEL_4K] * 4, direct_pages_count[PG_LEVEL_2M] * 2048,
+		       direct_pages_count[PG_LEVEL_1G] * 1048576);
 	return 0;
 }
 DEFINE_SHELL_CMD(directmap, "directmap", "direct-map page sizes (like /proc/meminfo DirectMap*)", cmd_directmap);

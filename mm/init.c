@@ -67,6 +67,29 @@ static const struct {
 	{ "data, bss", _sdata,          _end,            _PAGE_NX, 0 },
 };
 
+/* The image's RAM is mapped twice: at __START_KERNEL_map (the high
+ * mapping) and in the direct map at PAGE_OFFSET + physical. A read-only
+ * high mapping protects nothing while the alias stays writable, so text,
+ * rodata and init text (the read-only sections, contiguous from _text)
+ * become read-only there too, as Linux's set_memory_ro does for every
+ * alias (cpa_process_alias). Only the leaves at the range's edges are
+ * split, which costs a table page or two. */
+static unsigned long kernel_alias(const void *high)
+{
+	return (unsigned long)__va(__pa_symbol(high));
+}
+
+static void __init protect_kernel_alias(pgd_t *pgd)
+{
+	unsigned long n = pages_between(_text, __init_text_end);
+	unsigned long tables = nr_pgtable_pages;
+
+	if (change_page_attr(pgd, kernel_alias(_text), n, 0, _PAGE_RW))
+		panic("mark_rodata_ro: cannot write protect the direct-map alias of the image");
+	pr_info("x86/mm: direct-map alias of text, rodata and init text read-only: 0x%lx-0x%lx, %lu table pages for splits\n",
+		kernel_alias(_text), kernel_alias(_text) + n * PAGE_SIZE - 1, nr_pgtable_pages - tables);
+}
+
 /* Until now one RWX 2 MiB page maps the image. Split to 4 KiB pages and
  * give each section its own rights: text RX, rodata R+NX, data and bss
  * RW+NX. The rest of the last 2 MiB page (past _end) and the boot stack's
@@ -90,6 +113,7 @@ void __init mark_rodata_ro(void)
 		panic("mark_rodata_ro: cannot unmap the boot stack guard page");
 	pr_info("Write protecting the kernel read-only data: %luk\n",
 		(PAGE_ALIGN((unsigned long)__end_rodata) - (unsigned long)_text) >> 10);
+	protect_kernel_alias(pgd);
 }
 
 /* memblock from the firmware map, then everything already in use reserved
@@ -126,6 +150,12 @@ void free_initmem(void)
 		pr_warn("free_initmem: cannot unmap the init region; kept\n");
 		return;
 	}
+	/* free pages are written through the direct map: init text's alias
+	 * becomes writable again (it stays NX, as the whole direct map is) */
+	if ((unsigned long)__init_text_end > (unsigned long)__init_begin &&
+	    change_page_attr(kernel_pgd(), kernel_alias(__init_begin),
+			     pages_between(__init_begin, __init_text_end), _PAGE_RW, 0))
+		panic("free_initmem: cannot make the init text's alias writable");
 	memblock_phys_free(__pa_symbol(__init_begin), size);
 	if (mem_map)    /* the buddy allocator runs: the pages go to it */
 		free_pages_range_core(PFN_DOWN(__pa_symbol(__init_begin)),

@@ -20,13 +20,20 @@ void mem_init(void);
 void cr4_init(void);
 
 /* The kernel image W^X: text RX, rodata R+NX, data/bss RW+NX, 4 KiB pages;
- * unmaps the boot stack's guard page. Boot only, after which
- * ptdump_check_wx() must pass. */
+ * text and rodata read-only in the direct map too; unmaps the boot stack's
+ * guard page. Boot only, after which ptdump_check_wx() and
+ * ptdump_check_aliases() must pass. */
 void mark_rodata_ro(void);
 
 /* Walks the kernel half; prints Linux's "x86/mm: Checked W+X mappings:
  * passed, no W+X pages found." (or FAILED with the count and the first
  * address); returns the number of W+X pages. */
 unsigned long ptdump_check_wx(void);
+
+/* Checks that no page the high mapping makes read-only is writable through
+ * its direct-map alias; prints one line ("x86/mm: Checked kernel aliases:
+ * passed, ...", or FAILED with the count and the first alias); returns the
+ * number of such pages. */
+unsigned long ptdump_check_aliases(void);
 
 #endif

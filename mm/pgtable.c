@@ -183,6 +183,23 @@ int map_kernel_range(pgd_t *pgd, unsigned long va, uint64_t pa, unsigned long si
 	return 0;
 }
 
+unsigned long direct_pages_count[PG_LEVEL_NUM];
+
+/* Linux's update_page_count: the direct map's leaves by size, kept as they
+ * are mapped and split, for `directmap` (meminfo's DirectMap4k/2M/1G). */
+void update_page_count(enum pg_level level, long pages)
+{
+	direct_pages_count[level] += pages;
+}
+
+static void split_page_count(unsigned long va, enum pg_level level)
+{
+	if (va < PAGE_OFFSET || va >= VMALLOC_START)
+		return;         /* not a direct-map leaf */
+	direct_pages_count[level]--;
+	direct_pages_count[level - 1] += PTRS_PER_PTE;
+}
+
 int split_large_page(pgd_t *pgd, unsigned long va, enum pg_level level)
 {
 	uint64_t *e = (level == PG_LEVEL_1G || level == PG_LEVEL_2M) ?
@@ -204,6 +221,7 @@ int split_large_page(pgd_t *pgd, unsigned long va, enum pg_level level)
 	for (int i = 0; i < 512; i++)
 		table[i] = (base + i * child) | attrs;
 	*(volatile uint64_t *)e = pa | _KERNPG_TABLE;
+	split_page_count(va, level);
 	/* The CPU may hold the large translation, and a TLB may keep entries
 	 * of both sizes for one address; drop them all (SDM Vol. 3A 4.10.2.3). */
 	flush_tlb_kernel_range(va & ~(size - 1), (va & ~(size - 1)) + size);

@@ -120,7 +120,7 @@ static inline bool pte_none(pte_t e)    { return !pte_val(e); }
 static inline bool pte_present(pte_t e) { return pte_val(e) & _PAGE_PRESENT; }
 
 /* Page sizes a leaf can map (Linux's enum pg_level). */
-enum pg_level { PG_LEVEL_NONE, PG_LEVEL_4K, PG_LEVEL_2M, PG_LEVEL_1G };
+enum pg_level { PG_LEVEL_NONE, PG_LEVEL_4K, PG_LEVEL_2M, PG_LEVEL_1G, PG_LEVEL_NUM };
 
 /* Physical address of the next-level table (or of a leaf's frame). */
 static inline uint64_t pgd_table_phys(pgd_t e) { return pgd_val(e) & PHYSICAL_PAGE_MASK; }
@@ -188,6 +188,12 @@ int unmap_kernel_range(pgd_t *pgd, unsigned long va, unsigned long size);
  * table of 512 leaves one size down with the same attributes. 0,
  * -EINVAL (no such leaf) or -ENOMEM. Flushes the old translation. */
 int split_large_page(pgd_t *pgd, unsigned long va, enum pg_level level);
+
+/* The direct map's leaves by level (Linux's direct_pages_count): the
+ * direct-map builder adds what it maps, split_large_page moves a split
+ * leaf's count one level down. */
+extern unsigned long direct_pages_count[PG_LEVEL_NUM];
+void update_page_count(enum pg_level level, long pages);
 
 /* The leaf entry mapping va (cast to pte_t *, as Linux does for large
  * leaves) and its level; NULL with *level = PG_LEVEL_NONE if unmapped. */

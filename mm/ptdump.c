@@ -11,8 +11,10 @@
 #include "mm/init.h"
 #include "mm/pgtable.h"
 #include "mm/mm_types.h"
+#include "mm/page.h"
 #include "kernel/kstrtox.h"
 #include "kernel/printk.h"
+#include "kernel/sections.h"
 #include "kernel/shell.h"
 #include "kernel/string.h"
 #include "kernel/vsprintf.h"
@@ -176,6 +178,35 @@ unsigned long ptdump_check_wx(void)
 		pr_info("x86/mm: Checked W+X mappings: passed, no W+X pages found.\n");
 	}
 	return st.wx_pages;
+}
+
+/* Every page of the image that the high mapping makes read-only must not
+ * be writable through its direct-map alias either: one write through
+ * PAGE_OFFSET + physical would change kernel code or constants. Checks
+ * each 4 KiB page of the image, both mappings read from the live tables. */
+unsigned long ptdump_check_aliases(void)
+{
+	unsigned long bad = 0, first = 0;
+
+	for (unsigned long va = (unsigned long)_text; va < (unsigned long)_end; va += PAGE_SIZE) {
+		enum pg_level level;
+		pte_t *high = lookup_address(va, &level), *alias;
+
+		if (!high || (pte_val(*high) & _PAGE_RW))
+			continue;
+		alias = lookup_address((unsigned long)__va(__pa_symbol(va)), &level);
+		if (alias && (pte_val(*alias) & _PAGE_RW) && !bad++)
+			first = va;
+	}
+	if (bad) {
+		pr_warn("x86/mm: Found writable alias 0x%lx of read-only kernel address 0x%lx\n",
+			(unsigned long)__va(__pa_symbol(first)), first);
+		pr_info("x86/mm: Checked kernel aliases: FAILED, %lu read-only pages writable through the direct map.\n",
+			bad);
+	} else {
+		pr_info("x86/mm: Checked kernel aliases: passed, no writable alias of read-only pages found.\n");
+	}
+	return bad;
 }
 
 static int cmd_ptdump(int argc, char **argv)

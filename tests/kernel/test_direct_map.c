@@ -4,6 +4,7 @@
 #include "tests/kernel/ktest.h"
 #include "kernel/boot_info.h"
 #include "kernel/cpufeature.h"
+#include "kernel/init.h"
 #include "kernel/sections.h"
 #include "kernel/x86.h"
 #include "mm/direct_map.h"
@@ -68,17 +69,58 @@ KTEST(direct_map, ram_mapped_nx_global_and_holes_not)
 	KUNIT_EXPECT_TRUE(test, lookup_address(PAGE_OFFSET + 0xfee00000UL, &level) == 0);
 }
 
+/* The leaf the direct map should use for physical pa, derived from the
+ * memory map alone: the largest size the CPU offers whose aligned block
+ * around pa lies inside one RAM region and has no edge of the read-only
+ * image alias inside it (mark_rodata_ro split those). 0 if pa is not RAM. */
+static enum pg_level expected_level(uint64_t pa)
+{
+	static const uint64_t size[] = { [PG_LEVEL_4K] = PAGE_SIZE, [PG_LEVEL_2M] = PMD_SIZE,
+					 [PG_LEVEL_1G] = PUD_SIZE };
+	const uint64_t edges[] = { __pa_symbol(_text), __pa_symbol(PAGE_ALIGN((unsigned long)__init_text_end)) };
+
+	for (enum pg_level l = PG_LEVEL_1G; l >= PG_LEVEL_4K; l--) {
+		uint64_t s = pa & ~(size[l] - 1), e = s + size[l];
+		bool fits = false;
+
+		if (l == PG_LEVEL_1G && !boot_cpu_has(X86_FEATURE_PDPE1GB))
+			continue;
+		for (unsigned long i = 0; i < memblock.memory.cnt; i++) {
+			uint64_t rs = memblock.memory.regions[i].base;
+
+			fits |= rs <= s && e <= rs + memblock.memory.regions[i].size;
+		}
+		for (unsigned int k = 0; k < 2; k++)
+			fits &= !(s < edges[k] && edges[k] < e);
+		if (fits)
+			return l;
+	}
+	return PG_LEVEL_NONE;
+}
+
+/* Every RAM region probed at its first, middle and last page, and each
+ * GiB boundary inside RAM: the live leaf is the one the memory map says. */
 KTEST(direct_map, largest_pages_the_cpu_allows)
 {
-	enum pg_level level;
-	/* physical 1 GiB (or 2 MiB) is an aligned point inside RAM when there is enough */
-	uint64_t probe = memblock.memory.total_size > (2ULL << 30) ? (1ULL << 30) : (4ULL << 20);
+	int checked = 0;
 
-	KUNIT_EXPECT_TRUE(test, lookup_address(PAGE_OFFSET + probe, &level) != 0);
-	if (probe == (1ULL << 30))
-		KUNIT_EXPECT_EQ(test, level, boot_cpu_has(X86_FEATURE_PDPE1GB) ? PG_LEVEL_1G : PG_LEVEL_2M);
-	else
-		KUNIT_EXPECT_EQ(test, level, PG_LEVEL_2M);
+	for (unsigned long i = 0; i < memblock.memory.cnt; i++) {
+		uint64_t s = memblock.memory.regions[i].base;
+		uint64_t e = s + memblock.memory.regions[i].size;
+		uint64_t probes[] = { s, (s + (e - s) / 2) & PAGE_MASK, e - PAGE_SIZE,
+				      (s + PUD_SIZE - 1) & PUD_MASK };
+
+		for (unsigned int k = 0; k < sizeof(probes) / sizeof(probes[0]); k++) {
+			enum pg_level level, want = expected_level(probes[k]);
+
+			if (probes[k] >= e || want == PG_LEVEL_NONE)
+				continue;
+			KUNIT_EXPECT_TRUE(test, lookup_address(PAGE_OFFSET + probes[k], &level) != 0);
+			KUNIT_EXPECT_EQ(test, level, want);
+			checked++;
+		}
+	}
+	KUNIT_EXPECT_TRUE(test, checked >= 3);
 }
 
 KTEST(direct_map, cr3_is_swapper_and_shares_the_kernel_half)

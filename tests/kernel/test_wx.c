@@ -6,6 +6,7 @@
 #include "mm/init.h"
 #include "mm/memblock.h"
 #include "kernel/init.h"
+#include "mm/page.h"
 #include "mm/pgtable.h"
 
 static uint64_t leaf_of(const void *p, enum pg_level *level)
@@ -41,6 +42,23 @@ KTEST(wx, guard_page_and_image_tail_unmapped)
 KTEST(wx, no_wx_pages_in_kernel_half)
 {
 	KUNIT_EXPECT_EQ(test, ptdump_check_wx(), 0);
+}
+
+/* Text and rodata through the direct map: present, read-only, NX; a data
+ * page's alias stays writable. */
+KTEST(wx, image_alias_read_only_in_the_direct_map)
+{
+	enum pg_level level;
+	const void *probes[] = { _text, _etext - 1, __start_rodata, __end_rodata - 1 };
+
+	for (unsigned int i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
+		uint64_t alias = leaf_of(__va(__pa_symbol(probes[i])), &level);
+
+		KUNIT_EXPECT_TRUE(test, (alias & _PAGE_PRESENT) && !(alias & _PAGE_RW) &&
+				  (alias & _PAGE_NX));
+	}
+	KUNIT_EXPECT_TRUE(test, leaf_of(__va(__pa_symbol(_sdata)), &level) & _PAGE_RW);
+	KUNIT_EXPECT_EQ(test, ptdump_check_aliases(), 0);
 }
 
 KTEST(wx, cr4_pge_and_smep_smap_as_cpu_allows)
