@@ -102,6 +102,7 @@ int kill_task(int pid)
 		return -EPERM;          /* kernel threads are not killable */
 	flags = local_irq_save();       /* also called from the serial interrupt */
 	t->killed = true;
+	t->woken = true;        /* runs next, to die, even behind CPU hogs */
 	if (t->state == TASK_INTERRUPTIBLE) {
 		t->state = TASK_RUNNING;
 		t->wake_at = 0;

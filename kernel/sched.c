@@ -62,21 +62,31 @@ struct task_struct *find_task_by_pid(int pid)
 }
 
 /* The first runnable task after current in list order, wrapping round,
- * current itself last; NULL if none is runnable. */
+ * current itself last, preferring a task woken since it last ran (one
+ * that slept on input, a child or a timer) to one that used its slice:
+ * an interactive task then answers at once however many CPU-bound tasks
+ * there are, as a just-woken task preempts CPU hogs under Linux's CFS.
+ * NULL if none is runnable. */
 static struct task_struct *pick_next_task(void)
 {
-	struct task_struct *start = task_list, *t;  /* swapper/0 is on no list */
+	struct task_struct *start = task_list, *t, *first = 0;  /* swapper/0 is on no list */
 
 	for (t = task_list; t; t = t->next_task)
 		if (t == current)
 			start = current->next_task;
 	for (t = start; t; t = t->next_task)
-		if (t->state == TASK_RUNNING)
-			return t;
+		if (t->state == TASK_RUNNING && (t->woken || !first)) {
+			if (t->woken)
+				return t;
+			first = t;
+		}
 	for (t = task_list; t && t != start; t = t->next_task)
-		if (t->state == TASK_RUNNING)
-			return t;
-	return 0;
+		if (t->state == TASK_RUNNING && (t->woken || !first)) {
+			if (t->woken)
+				return t;
+			first = t;
+		}
+	return first;
 }
 
 /* Kernel threads keep whatever user half is loaded (they never touch it:
@@ -107,6 +117,7 @@ void schedule(void)
 	}
 	need_resched = false;
 	next->slice = TIMESLICE_TICKS;
+	next->woken = false;
 	if (next != current)
 		context_switch(current, next);
 	local_irq_restore(flags);
@@ -126,6 +137,7 @@ void sleep_on(const void *chan)
 static void wake_task(struct task_struct *t)
 {
 	t->state = TASK_RUNNING;
+	t->woken = true;
 	t->wake_at = 0;
 	need_resched = true;
 }

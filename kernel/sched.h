@@ -8,7 +8,9 @@
  *
  * Scheduling is round robin: the LAPIC timer (HZ ticks a second) asks for
  * a switch every timeslice, and the switch happens when the interrupted
- * code was in user mode, or when a task blocks. Kernel code is never
+ * code was in user mode, or when a task blocks. A task woken from a sleep
+ * goes before those that used their slice, so the shell stays responsive
+ * under CPU-bound load. Kernel code is never
  * preempted (Linux's CONFIG_PREEMPT_NONE), so the allocators need no
  * locks on one CPU. Single CPU: `current` is a plain pointer. */
 #ifndef KERNEL_SCHED_H
@@ -50,6 +52,7 @@ struct task_struct {
 	const void *wchan;      /* what it sleeps on (sleep_on) */
 	uint64_t wake_at;       /* jiffies to wake a timed sleep at; 0: none */
 	unsigned int slice;     /* ticks left of its timeslice */
+	bool woken;             /* woken from a sleep since it last ran: runs first */
 	bool killed;            /* `kill`: exits on its next way back to user mode */
 	int exit_code;          /* waitpid status word (kernel/uapi/wait.h) */
 	struct file *files[NR_OPEN_FILES];      /* fds 3.. (0-2 are the console) */

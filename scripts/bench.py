@@ -6,7 +6,8 @@ range of (a) wall time from starting QEMU to the `carta> ` prompt on serial,
 and (b) the kernel's own figure, "boot finished in N us" (TSC time from
 start_kernel, which includes the ~30 ms TSC calibration). First, the
 kernel's `bench vmalloc` table: cycles per vmalloc+vfree with 10, 1,000
-and 10,000 live areas."""
+and 10,000 live areas; then the shell's latency with 0, 50 and 200
+CPU-bound programs running. BENCH_ONLY=shell runs only the latter."""
 import os
 import re
 import statistics
@@ -38,8 +39,35 @@ def bench_vmalloc():
         print(vm.command("bench vmalloc", timeout=300).rstrip())
 
 
+def shell_latency(spinners, commands=10):
+    """Wall time from typing a short command to the next prompt, with
+    `spinners` CPU-bound user programs (spin) running in the background:
+    median [min-max] over `commands` runs, in ms."""
+    with qemu.Qemu(cmdline="", iso=qemu.iso_for(""), mem="512M", cpu="max") as vm:
+        vm.wait_prompt(60)
+        for _ in range(spinners):
+            vm.command("run spin &", timeout=600)
+        times = []
+        for _ in range(commands):
+            t0 = time.time()
+            vm.command("directmap", timeout=600)
+            times.append((time.time() - t0) * 1000)
+    return statistics.median(times), min(times), max(times)
+
+
+def bench_shell():
+    print("shell latency under load (ms from Enter to the next prompt, 10 commands: median [min-max])")
+    for n in (0, 50, 200):
+        med, lo, hi = shell_latency(n)
+        print(f"  {n:3d} spinners   {med:8.1f} [{lo:.1f}-{hi:.1f}]", flush=True)
+
+
 def main():
+    if os.environ.get("BENCH_ONLY") == "shell":
+        bench_shell()
+        return
     bench_vmalloc()
+    bench_shell()
     print(f"boot to prompt under TCG, {RUNS} runs each (median [min-max])")
     for cfg in CONFIGS:
         walls, kern = zip(*(one(cfg) for _ in range(RUNS)))
