@@ -68,9 +68,9 @@ static int cmd_run(int argc, char **argv)
 		console_printf("[%ld] %s\n", pid, argv[1]);
 		return 0;
 	}
-	console_fg_pid = pid;
+	serial_set_fg(pid);
 	pid = kernel_waitpid(pid, &status, 0);
-	console_fg_pid = 0;
+	serial_set_fg(0);
 	if (pid > 0)
 		report(argv[1], pid, status);
 	return 0;

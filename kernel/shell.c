@@ -173,6 +173,7 @@ void shell_run(void)
 		le.len = 0;
 		le.overflow = false;
 		reap_jobs();    /* background processes that ended: one line each */
+		serial_report_dropped();
 		echo(SHELL_PROMPT);
 	}
 }
