@@ -33,6 +33,8 @@ static volatile unsigned int rx_head, rx_tail;
 static bool rx_throttled;               /* receive interrupt off: ring full */
 static unsigned int rx_dropped;         /* since the last report */
 static int console_fg_pid;              /* the process Ctrl-C kills; 0: none */
+static bool isig;                       /* the shell runs a line: Ctrl-C signals */
+static bool intr_pending;               /* a Ctrl-C no program has taken yet */
 static const char rx_wait;              /* the channel readers sleep on */
 
 static void serial_putc(char c)
@@ -66,6 +68,18 @@ void __init serial_init(void)
 	register_console(&serial_console);
 }
 
+/* Ctrl-C as a signal (ISIG): it kills the foreground process or, before
+ * `run` has one, waits for it (intr_pending); and it discards the
+ * type-ahead, as a terminal does without NOFLSH. Interrupts off. */
+static void isig_ctrl_c(void)
+{
+	rx_tail = rx_head;
+	if (console_fg_pid)
+		kill_task(console_fg_pid);
+	else
+		intr_pending = true;
+}
+
 /* Drains the UART FIFO into the ring. Interrupts off (it is the IRQ 4
  * handler, and serial_set_fg calls it). A full ring is handled two ways:
  *
@@ -90,11 +104,8 @@ static void serial_interrupt(struct pt_regs *regs)
 			break;
 		}
 		c = inb(COM1);
-		/* Ctrl-C kills the foreground process and discards the
-		 * type-ahead, as a terminal's ISIG does without NOFLSH */
-		if (c == KEY_CTRL_C && console_fg_pid) {
-			kill_task(console_fg_pid);
-			rx_tail = rx_head;
+		if (c == KEY_CTRL_C && (isig || console_fg_pid)) {
+			isig_ctrl_c();
 			continue;
 		}
 		if (full) {
@@ -123,6 +134,28 @@ void serial_set_fg(int pid)
 	console_fg_pid = pid;
 	if (pid && rx_throttled)
 		rx_unthrottle();        /* a Ctrl-C may wait behind the full ring */
+	if (pid && intr_pending) {
+		intr_pending = false;   /* typed before the program existed */
+		kill_task(pid);
+	}
+	local_irq_restore(flags);
+}
+
+void serial_set_isig(bool on)
+{
+	unsigned long flags = local_irq_save();
+
+	isig = on;
+	intr_pending = false;
+	/* A Ctrl-C already in the type-ahead was typed after the line that is
+	 * about to run: it counts as typed now, taking all before it along. */
+	for (unsigned int i = rx_head; on && i != rx_tail; i--) {
+		if (rx_buf[(i - 1) % RX_BUF] == KEY_CTRL_C) {
+			rx_tail = i;
+			intr_pending = true;
+			break;
+		}
+	}
 	local_irq_restore(flags);
 }
 

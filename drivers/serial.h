@@ -7,11 +7,20 @@
 #ifndef DRIVERS_SERIAL_H
 #define DRIVERS_SERIAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 void serial_init(void);          /* port set-up and console registration */
 void serial_enable_rx_irq(void); /* after the IDT and PIC are ready */
 int  serial_getc(void);          /* sleeps until a byte arrives */
+/* Ctrl-C, as a terminal's ISIG (docs/console.md). The shell turns ISIG on
+ * when it has read a line and starts running it, off when it goes back to
+ * reading. Off, Ctrl-C is a byte for the line editor. On, it discards the
+ * type-ahead and kills the foreground process; if there is none yet, it
+ * is remembered, and serial_set_fg kills the process `run` starts. A
+ * Ctrl-C already in the type-ahead when ISIG goes on counts the same.
+ * Turning ISIG off forgets a Ctrl-C no program took. */
+void serial_set_isig(bool on);
 /* Sets the process Ctrl-C kills (the shell's foreground job); 0: none. */
 void serial_set_fg(int pid);
 /* Up to n bytes, sleeping until at least one came: the count, or -EINTR

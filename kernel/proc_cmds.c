@@ -1,6 +1,7 @@
 /* Processes from the shell: run, ps, kill, vmas (like /proc/PID/maps).
  * The shell is task 1; what it runs are its children. A foreground run
- * waits (Ctrl-C kills the child); `&` leaves it running and the prompt
+ * waits (Ctrl-C kills the child, even a Ctrl-C typed before the child
+ * existed: drivers/serial.h); `&` leaves it running and the prompt
  * reports it when it ends. */
 #include "kernel/errno.h"
 #include "kernel/exec.h"

@@ -164,6 +164,7 @@ void shell_run(void)
 	for (;;) {
 		if (!editor_feed(&le, (char)serial_getc()))
 			continue;
+		serial_set_isig(true);  /* Ctrl-C now interrupts what the line starts */
 		le.buf[le.len] = '\0';
 		if (le.overflow)
 			console_printf("line too long (max %d characters), ignored\n",
@@ -173,6 +174,7 @@ void shell_run(void)
 		le.len = 0;
 		le.overflow = false;
 		reap_jobs();    /* background processes that ended: one line each */
+		serial_set_isig(false); /* Ctrl-C edits the line again */
 		serial_report_dropped();
 		echo(SHELL_PROMPT);
 	}

@@ -30,3 +30,29 @@ def test_type_ahead_overflow_keeps_ctrl_c():
     # the 1 KiB ring took 1,024 of the 1,100; the report counts the rest
     m = re.search(r"ttyS0: receive ring full, (\d+) input bytes dropped", dmesg)
     assert m and m.group(1) == "76", dmesg
+
+
+def test_ctrl_c_in_the_same_burst_as_the_line():
+    with Qemu() as vm:
+        vm.wait_prompt()
+        for i in range(5):
+            start = len(vm.out)
+            # one write, or two a moment apart: either way before `run` has a child
+            vm.send("run spin\r\x03" if i % 2 == 0 else "run spin\r")
+            if i % 2:
+                vm.send("\x03")
+            vm.wait_for(KILLED, 10, start)
+            vm.wait_for(r"^carta> ", 10, start)
+        # what is typed after the Ctrl-C survives it; what came before is flushed
+        start = len(vm.out)
+        vm.send("run spin\rhelp\r\x03cpuinfo\r")
+        vm.wait_for(KILLED, 10, start)
+        vm.wait_for(r"^flags\t\t: ", 10, start)
+        vm.wait_for(r"^carta> ", 10, vm.wait_for(r"^flags", 10, start).end())
+        assert "list the commands" not in vm.out[start:], vm.out[start:]
+        # a Ctrl-C that reaches no program is forgotten at the prompt
+        vm.send("help\r\x03")
+        vm.wait_for(r"list the commands", 10, start)
+        out = vm.command("run hello")
+        assert "killed" not in out, out
+        assert not re.search(r"^\s*\d+\s+1 . spin", vm.command("ps"), re.M)
