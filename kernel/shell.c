@@ -84,29 +84,39 @@ static void echo(const char *s)
 }
 
 /* Escape sequences from terminals (ECMA-48): ESC [ params final, where
- * the final byte is 0x40-0x7e (arrows: ESC [ A; Delete: ESC [ 3 ~), or
- * ESC O x. None edits the line; all are swallowed whole. Returns true if
- * c was consumed as part of one. */
+ * the parameter and intermediate bytes are 0x20-0x3f and the final byte
+ * 0x40-0x7e (arrows: ESC [ A; Delete: ESC [ 3 ~), or ESC O x. None edits
+ * the line; all are swallowed whole. A control character (Enter, Tab,
+ * Backspace...) or a non-ASCII byte cannot be part of one: it ends the
+ * sequence and counts as itself (ECMA-48 5.5: C0 controls inside a control
+ * sequence are executed), so ESC [ Enter still runs the line; another ESC
+ * starts a new sequence. Returns true if c was consumed as part of one. */
 static bool editor_escape(struct line_editor *le, char c)
 {
-	switch (le->esc) {
-	case ESC_NONE:
-		if (c != KEY_ESC)
-			return false;
+	unsigned char u = (unsigned char)c;
+
+	if (c == KEY_ESC) {
 		le->esc = ESC_SEEN;
 		return true;
+	}
+	if (le->esc == ESC_NONE)
+		return false;
+	if (u < 0x20 || u > 0x7e) {
+		le->esc = ESC_NONE;     /* cut short: c is an ordinary key */
+		return false;
+	}
+	switch (le->esc) {
 	case ESC_SEEN:
 		le->esc = c == '[' ? ESC_CSI : c == 'O' ? ESC_SS3 : ESC_NONE;
 		return le->esc != ESC_NONE;     /* ESC then a plain key: the key counts */
 	case ESC_CSI:
-		if (c >= 0x40 && c <= 0x7e)
-			le->esc = ESC_NONE;
+		if (u >= 0x40)
+			le->esc = ESC_NONE;     /* the final byte */
 		return true;
-	case ESC_SS3:
+	default:                        /* ESC_SS3: one byte ends it */
 		le->esc = ESC_NONE;
 		return true;
 	}
-	return false;
 }
 
 static void editor_insert(struct line_editor *le, char c)

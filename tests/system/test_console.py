@@ -56,3 +56,17 @@ def test_ctrl_c_in_the_same_burst_as_the_line():
         out = vm.command("run hello")
         assert "killed" not in out, out
         assert not re.search(r"^\s*\d+\s+1 . spin", vm.command("ps"), re.M)
+
+
+def test_escape_sequence_cut_short_by_enter():
+    with Qemu() as vm:
+        vm.wait_prompt()
+        # ESC [ then Enter: the Enter ends the sequence and runs the line
+        assert "list the commands" in vm.command("help\x1b[", timeout=5)
+        # ESC O then Enter, and ESC [ 1 ; then Enter: the same
+        assert "list the commands" in vm.command("help\x1bO", timeout=5)
+        assert "list the commands" in vm.command("help\x1b[1;", timeout=5)
+        # nothing is left of the sequence to eat the next line's first letter
+        assert "BIOS-e820" in vm.command("memmap", timeout=5)
+        # a Tab inside a sequence is a separator, as anywhere else
+        assert vm.command("crash\x1b[\tsideways", timeout=5).strip().startswith("usage: crash")
