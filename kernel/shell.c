@@ -1,7 +1,11 @@
 /* The serial shell: a line editor and the command dispatcher
- * (kernel/shell.h). Input is untrusted bytes: anything that is not
- * printable ASCII or a known editing key is dropped; an over-long line is
- * refused whole rather than run truncated. */
+ * (kernel/shell.h, docs/console.md). Input is untrusted bytes: anything
+ * that is not printable ASCII or a known editing key is dropped. An
+ * over-long line is refused whole rather than run truncated; but what the
+ * screen shows is the line: every character typed is echoed, even past
+ * the buffer, and Backspace erases them one by one, so once the line on
+ * the screen fits in SHELL_LINE_MAX - 1 characters again it runs. */
+#include <limits.h>
 #include <stdbool.h>
 #include "kernel/shell.h"
 #include "kernel/printk.h"
@@ -20,8 +24,8 @@ enum esc_state { ESC_NONE, ESC_SEEN, ESC_CSI, ESC_SS3 };
 
 struct line_editor {
 	char buf[SHELL_LINE_MAX];
-	int len;
-	bool overflow;          /* more was typed than fits */
+	int len;                /* characters on the line as echoed; only the
+				 * first SHELL_LINE_MAX - 1 are kept in buf */
 	enum esc_state esc;     /* inside an escape sequence (arrow keys, Delete...) */
 	char last;
 };
@@ -125,11 +129,11 @@ static void editor_insert(struct line_editor *le, char c)
 		c = ' ';                /* a separator, like the argument splitter's */
 	if (c < 0x20 || c > 0x7e)
 		return;                 /* not printable ASCII: dropped */
-	if (le->len >= SHELL_LINE_MAX - 1) {
-		le->overflow = true;
-		return;
-	}
-	le->buf[le->len++] = c;
+	if (le->len == INT_MAX)
+		return;                 /* not even counted: not echoed either */
+	if (le->len < SHELL_LINE_MAX - 1)
+		le->buf[le->len] = c;
+	le->len++;
 	console_write(&c, 1);
 }
 
@@ -150,7 +154,7 @@ static bool editor_feed(struct line_editor *le, char c)
 		return true;
 	case KEY_BS:
 	case KEY_DEL:
-		if (le->len > 0 && !le->overflow) {
+		if (le->len > 0) {
 			le->len--;
 			echo("\b \b");
 		}
@@ -158,7 +162,6 @@ static bool editor_feed(struct line_editor *le, char c)
 	case KEY_CTRL_C:
 	case KEY_CTRL_U:
 		le->len = 0;
-		le->overflow = false;
 		echo("^C\n" SHELL_PROMPT);
 		return false;
 	}
@@ -175,14 +178,14 @@ void shell_run(void)
 		if (!editor_feed(&le, (char)serial_getc()))
 			continue;
 		serial_set_isig(true);  /* Ctrl-C now interrupts what the line starts */
-		le.buf[le.len] = '\0';
-		if (le.overflow)
+		if (le.len > SHELL_LINE_MAX - 1) {
 			console_printf("line too long (max %d characters), ignored\n",
 				       SHELL_LINE_MAX - 1);
-		else
+		} else {
+			le.buf[le.len] = '\0';
 			shell_exec(le.buf);
+		}
 		le.len = 0;
-		le.overflow = false;
 		reap_jobs();    /* background processes that ended: one line each */
 		serial_set_isig(false); /* Ctrl-C edits the line again */
 		serial_report_dropped();

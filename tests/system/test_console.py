@@ -70,3 +70,21 @@ def test_escape_sequence_cut_short_by_enter():
         assert "BIOS-e820" in vm.command("memmap", timeout=5)
         # a Tab inside a sequence is a separator, as anywhere else
         assert vm.command("crash\x1b[\tsideways", timeout=5).strip().startswith("usage: crash")
+
+
+def test_backspace_out_of_an_overlong_line():
+    with Qemu() as vm:
+        vm.wait_prompt()
+        start = len(vm.out)
+        out = vm.command("help" + "x" * 300 + "\x7f" * 300)
+        assert "list the commands" in out, out
+        # the echo showed every character typed and erased each one
+        echo = vm.out[start:].split("\n", 1)[0]
+        assert echo == "help" + "x" * 300 + "\b \b" * 300, repr(echo[:80])
+        # still too long after some backspaces: refused whole
+        out = vm.command("help" + "x" * 300 + "\x7f" * 40)
+        assert "line too long (max 255 characters), ignored" in out, out
+        # exactly 255 characters fit; 256 do not
+        assert "list the commands" in vm.command("help" + " " * 251)
+        assert "line too long" in vm.command("help" + " " * 252)
+        assert "list the commands" in vm.command("help" + " " * 252 + "\x7f")
