@@ -1,10 +1,10 @@
 /* The serial shell: a line editor and the command dispatcher
  * (kernel/shell.h, docs/console.md). Input is untrusted bytes: anything
  * that is not printable ASCII or a known editing key is dropped. An
- * over-long line is refused whole rather than run truncated; but what the
- * screen shows is the line: every character typed is echoed, even past
- * the buffer, and Backspace erases them one by one, so once the line on
- * the screen fits in SHELL_LINE_MAX - 1 characters again it runs. */
+ * over-long line is refused whole rather than run truncated. The editor
+ * counts every character typed, keeps the first SHELL_LINE_MAX - 1 and
+ * echoes them all, so the screen shows the line it judges: Backspace
+ * erases from the end of it, and once it fits again it runs. */
 #include <limits.h>
 #include <stdbool.h>
 #include "kernel/shell.h"
@@ -92,9 +92,10 @@ static void echo(const char *s)
  * 0x40-0x7e (arrows: ESC [ A; Delete: ESC [ 3 ~), or ESC O x. None edits
  * the line; all are swallowed whole. A control character (Enter, Tab,
  * Backspace...) or a non-ASCII byte cannot be part of one: it ends the
- * sequence and counts as itself (ECMA-48 5.5: C0 controls inside a control
- * sequence are executed), so ESC [ Enter still runs the line; another ESC
- * starts a new sequence. Returns true if c was consumed as part of one. */
+ * sequence and counts as itself, so ESC [ Enter still runs the line. (A
+ * VT100 executes such a control and carries on with the sequence; ending
+ * it keeps a cut-short one from eating the next line's first letter.)
+ * Another ESC starts a new sequence. Returns true if c was consumed. */
 static bool editor_escape(struct line_editor *le, char c)
 {
 	unsigned char u = (unsigned char)c;
