@@ -80,8 +80,9 @@ static void isig_ctrl_c(void)
 		intr_pending = true;
 }
 
-/* Drains the UART FIFO into the ring. Interrupts off (it is the IRQ 4
- * handler, and serial_set_fg calls it). A full ring is handled two ways:
+/* Drains the UART FIFO into the ring. Interrupts off: it is the IRQ 4
+ * handler, also called directly by rx_unthrottle. A full ring is handled
+ * two ways:
  *
  * - no foreground program: the shell is reading, or soon will, and makes
  *   room. The receive interrupt goes off and bytes wait in the UART (and,
