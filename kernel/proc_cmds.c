@@ -1,6 +1,7 @@
 /* Processes from the shell: run, ps, kill, vmas (like /proc/PID/maps).
  * The shell is task 1; what it runs are its children. A foreground run
- * waits (Ctrl-C kills the child); `&` leaves it running and the prompt
+ * waits (Ctrl-C kills the child, even a Ctrl-C typed before the child
+ * existed: drivers/serial.h); `&` leaves it running and the prompt
  * reports it when it ends. */
 #include "kernel/errno.h"
 #include "kernel/exec.h"
@@ -68,9 +69,9 @@ static int cmd_run(int argc, char **argv)
 		console_printf("[%ld] %s\n", pid, argv[1]);
 		return 0;
 	}
-	console_fg_pid = pid;
+	serial_set_fg(pid);
 	pid = kernel_waitpid(pid, &status, 0);
-	console_fg_pid = 0;
+	serial_set_fg(0);
 	if (pid > 0)
 		report(argv[1], pid, status);
 	return 0;

@@ -1,7 +1,11 @@
 /* The serial shell: a line editor and the command dispatcher
- * (kernel/shell.h). Input is untrusted bytes: anything that is not
- * printable ASCII or a known editing key is dropped; an over-long line is
- * refused whole rather than run truncated. */
+ * (kernel/shell.h, docs/console.md). Input is untrusted bytes: anything
+ * that is not printable ASCII or a known editing key is dropped. An
+ * over-long line is refused whole rather than run truncated. The editor
+ * counts every character typed, keeps the first SHELL_LINE_MAX - 1 and
+ * echoes them all, so the screen shows the line it judges: Backspace
+ * erases from the end of it, and once it fits again it runs. */
+#include <limits.h>
 #include <stdbool.h>
 #include "kernel/shell.h"
 #include "kernel/printk.h"
@@ -20,8 +24,8 @@ enum esc_state { ESC_NONE, ESC_SEEN, ESC_CSI, ESC_SS3 };
 
 struct line_editor {
 	char buf[SHELL_LINE_MAX];
-	int len;
-	bool overflow;          /* more was typed than fits */
+	int len;                /* characters on the line as echoed; only the
+				 * first SHELL_LINE_MAX - 1 are kept in buf */
 	enum esc_state esc;     /* inside an escape sequence (arrow keys, Delete...) */
 	char last;
 };
@@ -84,29 +88,40 @@ static void echo(const char *s)
 }
 
 /* Escape sequences from terminals (ECMA-48): ESC [ params final, where
- * the final byte is 0x40-0x7e (arrows: ESC [ A; Delete: ESC [ 3 ~), or
- * ESC O x. None edits the line; all are swallowed whole. Returns true if
- * c was consumed as part of one. */
+ * the parameter and intermediate bytes are 0x20-0x3f and the final byte
+ * 0x40-0x7e (arrows: ESC [ A; Delete: ESC [ 3 ~), or ESC O x. None edits
+ * the line; all are swallowed whole. A control character (Enter, Tab,
+ * Backspace...) or a non-ASCII byte cannot be part of one: it ends the
+ * sequence and counts as itself, so ESC [ Enter still runs the line. (A
+ * VT100 executes such a control and carries on with the sequence; ending
+ * it keeps a cut-short one from eating the next line's first letter.)
+ * Another ESC starts a new sequence. Returns true if c was consumed. */
 static bool editor_escape(struct line_editor *le, char c)
 {
-	switch (le->esc) {
-	case ESC_NONE:
-		if (c != KEY_ESC)
-			return false;
+	unsigned char u = (unsigned char)c;
+
+	if (c == KEY_ESC) {
 		le->esc = ESC_SEEN;
 		return true;
+	}
+	if (le->esc == ESC_NONE)
+		return false;
+	if (u < 0x20 || u > 0x7e) {
+		le->esc = ESC_NONE;     /* cut short: c is an ordinary key */
+		return false;
+	}
+	switch (le->esc) {
 	case ESC_SEEN:
 		le->esc = c == '[' ? ESC_CSI : c == 'O' ? ESC_SS3 : ESC_NONE;
 		return le->esc != ESC_NONE;     /* ESC then a plain key: the key counts */
 	case ESC_CSI:
-		if (c >= 0x40 && c <= 0x7e)
-			le->esc = ESC_NONE;
+		if (u >= 0x40)
+			le->esc = ESC_NONE;     /* the final byte */
 		return true;
-	case ESC_SS3:
+	default:                        /* ESC_SS3: one byte ends it */
 		le->esc = ESC_NONE;
 		return true;
 	}
-	return false;
 }
 
 static void editor_insert(struct line_editor *le, char c)
@@ -115,11 +130,11 @@ static void editor_insert(struct line_editor *le, char c)
 		c = ' ';                /* a separator, like the argument splitter's */
 	if (c < 0x20 || c > 0x7e)
 		return;                 /* not printable ASCII: dropped */
-	if (le->len >= SHELL_LINE_MAX - 1) {
-		le->overflow = true;
-		return;
-	}
-	le->buf[le->len++] = c;
+	if (le->len == INT_MAX)
+		return;                 /* not even counted: not echoed either */
+	if (le->len < SHELL_LINE_MAX - 1)
+		le->buf[le->len] = c;
+	le->len++;
 	console_write(&c, 1);
 }
 
@@ -140,7 +155,7 @@ static bool editor_feed(struct line_editor *le, char c)
 		return true;
 	case KEY_BS:
 	case KEY_DEL:
-		if (le->len > 0 && !le->overflow) {
+		if (le->len > 0) {
 			le->len--;
 			echo("\b \b");
 		}
@@ -148,7 +163,6 @@ static bool editor_feed(struct line_editor *le, char c)
 	case KEY_CTRL_C:
 	case KEY_CTRL_U:
 		le->len = 0;
-		le->overflow = false;
 		echo("^C\n" SHELL_PROMPT);
 		return false;
 	}
@@ -164,15 +178,18 @@ void shell_run(void)
 	for (;;) {
 		if (!editor_feed(&le, (char)serial_getc()))
 			continue;
-		le.buf[le.len] = '\0';
-		if (le.overflow)
+		serial_set_isig(true);  /* Ctrl-C now interrupts what the line starts */
+		if (le.len > SHELL_LINE_MAX - 1) {
 			console_printf("line too long (max %d characters), ignored\n",
 				       SHELL_LINE_MAX - 1);
-		else
+		} else {
+			le.buf[le.len] = '\0';
 			shell_exec(le.buf);
+		}
 		le.len = 0;
-		le.overflow = false;
 		reap_jobs();    /* background processes that ended: one line each */
+		serial_set_isig(false); /* Ctrl-C edits the line again */
+		serial_report_dropped();
 		echo(SHELL_PROMPT);
 	}
 }
