@@ -1,14 +1,15 @@
-/* How tasks end: exit, death by fault or kill, and waitpid
+/* How tasks end: exit, death by fault, kill or oops, and waitpid
  * (kernel/exit.h). A dead process frees everything at once, in its own
  * context (files, then the whole mm, CR3 back on the kernel's table)
  * and stays a zombie, holding only its task_struct and kernel stack,
- * until its parent collects the status. A kernel thread has no parent:
- * the next task to run frees its stack and task_struct (kernel/sched.c),
- * since nothing can free the stack it runs on. */
+ * until its parent collects the status. A kernel thread (the shell) has
+ * no parent: the next task to run frees its stack and task_struct
+ * (kernel/sched.c), since nothing can free the stack it runs on. */
 #include "kernel/exit.h"
 #include "kernel/errno.h"
 #include "kernel/fs.h"
 #include "kernel/panic.h"
+#include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/uaccess.h"
 #include "kernel/uapi/wait.h"
@@ -54,6 +55,41 @@ void do_exit(int status)
 		mmput(mm);      /* CR3 back on the kernel's table first */
 	}
 	exit_notify(tsk, status);
+}
+
+/* The shell dies: a new one (a new pid) becomes the child reaper before
+ * the old one exits, so its children (background jobs: it runs only
+ * when no foreground job does) are the new shell's to reap. */
+static void respawn_child_reaper(struct task_struct *tsk, int status)
+{
+	struct task_struct *t = kernel_thread(tsk->comm, tsk->threadfn);
+
+	if (!t)
+		panic("Attempted to kill init! exitcode=0x%08x (no memory for a new %s)",
+		      status, tsk->comm);
+	pr_notice("note: %s[%d] killed by oops; starting %s[%d]\n", tsk->comm, tsk->pid, t->comm,
+		  t->pid);
+	child_reaper = t;
+}
+
+void make_task_dead(int signr)
+{
+	struct task_struct *tsk = current;
+
+	if (tsk == &init_task)
+		panic("Attempted to kill the idle task!");
+	/* An oops while the task was already dying: its exit is half done
+	 * and cannot be trusted to finish. Leave what it holds (Linux's
+	 * answer too); it only goes off the CPU. */
+	if (tsk->flags & PF_EXITING) {
+		pr_alert("Fixing recursive fault but reboot is needed!\n");
+		exit_notify(tsk, signr);
+	}
+	tsk->flags |= PF_EXITING;
+	local_irq_enable();     /* oops_begin turned them off; the fault had them on */
+	if (tsk == child_reaper)
+		respawn_child_reaper(tsk, signr);
+	do_exit(signr);         /* Linux's status for an oops: killed by signr */
 }
 
 long kernel_waitpid(int pid, int *status, int options)

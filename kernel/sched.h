@@ -3,9 +3,10 @@
  * A task is a kernel stack plus, for a process, an address space (mm).
  * The shell is task 1, a kernel thread (mm NULL: it runs on whatever user
  * half the last process left in CR3, and never touches it), and the
- * child reaper: orphans become its children. Processes
- * run in ring 3 and enter the kernel by syscall, interrupt or fault, on
- * their own kernel stack (TSS.RSP0).
+ * child reaper: orphans become its children. An oops kills it like any
+ * task, and a new shell (a new pid) takes its place (kernel/exit.c).
+ * Processes run in ring 3 and enter the kernel by syscall, interrupt or
+ * fault, on their own kernel stack (TSS.RSP0).
  *
  * Scheduling is round robin: the LAPIC timer (HZ ticks a second) asks for
  * a switch every timeslice, and the switch happens when the interrupted
@@ -131,6 +132,10 @@ extern unsigned long cpu_current_top_of_stack;
  * thread leaves no zombie: it is freed by the next task to run. Panics
  * for swapper/0 and for the child reaper. */
 void do_exit(int status) __attribute__((noreturn));
+/* After an oops that kills current (kernel/panic.c), on a fresh stack:
+ * do_exit with the signal's status; the shell is replaced by a new one
+ * first. Panics where Linux's make_task_dead does. */
+void make_task_dead(int signr) __attribute__((noreturn));
 
 /* --- kernel/switch.asm --- */
 /* Saves prev's callee-saved registers and RSP, loads next's. */
