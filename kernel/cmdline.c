@@ -3,6 +3,7 @@
 #include "kernel/string.h"
 #ifndef HOST_TEST
 #include "kernel/init.h"
+#include "kernel/panic.h"
 #include "kernel/printk.h"
 #endif
 
@@ -65,7 +66,8 @@ bool cmdline_parse_int(const char *s, long min, long max, long *out)
 }
 
 #ifndef HOST_TEST
-static const char *const known_keys[] = { "loglevel", "test", "testmode", "memblock" };
+static const char *const known_keys[] = { "loglevel", "test", "testmode", "memblock",
+					   "panic_on_oops" };
 
 /* Warns about each word that is no key we know (a typo would otherwise
  * silently change nothing). */
@@ -99,8 +101,18 @@ void __init parse_early_params(const char *cmdline)
 		else
 			pr_warn("loglevel=%s: not a number in 0..8; keeping %d\n", v, console_loglevel);
 	}
+	if (cmdline_find(cmdline, "panic_on_oops", v, sizeof(v))) {
+		if (!v[0])
+			panic_on_oops = 1;
+		else if (cmdline_parse_int(v, 0, 1, &level))
+			panic_on_oops = (int)level;
+		else
+			pr_warn("panic_on_oops=%s: not 0 or 1; keeping %d\n", v, panic_on_oops);
+	}
 	run_selftests = cmdline_find(cmdline, "test", NULL, 0);
 	test_mode = run_selftests || cmdline_find(cmdline, "testmode", NULL, 0);
+	if (test_mode)
+		panic_on_oops = 1;      /* a test sees an oops as QEMU's exit status */
 	warn_unknown_keys(cmdline);
 }
 #endif

@@ -4,7 +4,10 @@
  *   test         run the in-kernel selftests at boot, then exit QEMU with
  *                their result (kernel/power.h); implies test mode
  *   testmode     stay in the shell, but a panic or oops exits QEMU with
- *                QEMU_EXIT_PANIC instead of halting (system tests use it)
+ *                QEMU_EXIT_PANIC instead of halting (system tests use it);
+ *                implies panic_on_oops
+ *   panic_on_oops[=0|1]  an oops panics (halts) instead of killing the
+ *                task that caused it (Linux's; kernel/panic.c)
  *   memblock=debug  print memblock's regions at boot
  * Unknown keys are reported once at boot and otherwise ignored. */
 #ifndef KERNEL_CMDLINE_H

@@ -1,9 +1,13 @@
-/* `crash KIND`: fault on purpose, to see each oops the kernel prints. */
+/* `crash KIND`: fault on purpose, to see each oops the kernel prints.
+ * Each kills the shell, and a new one starts (kernel/exit.c), except
+ * `stack`, which panics (kernel/traps.c), as does every oops with
+ * panic_on_oops or in test mode. */
 #include <stdint.h>
 #include "kernel/shell.h"
 #include "kernel/string.h"
 #include "kernel/printk.h"
 #include "mm/page.h"
+#include "kernel/panic.h"
 
 /* Between the direct map and vmalloc: Linux's "unused hole", never mapped
  * (Documentation/arch/x86/x86_64/mm.rst), so a fault here is always
@@ -55,7 +59,24 @@ static void crash_nx(void)
 	((void (*)(void))crash_data_code)();
 }
 
-/* Recurses until the boot stack runs into its guard page. The depth
+/* Bit 63 set, bits 62-47 clear: not canonical, so the access raises
+ * #GP instead of a page fault (SDM Vol. 3A 3.3.7.1). */
+static void crash_gp(void)
+{
+	volatile unsigned long *p = (volatile unsigned long *)0x8000000000000000UL;
+
+	pr_info("crash: reading non-canonical %#lx\n", (unsigned long)p);
+	(void)*p;
+}
+
+/* BUG(): the kernel's own check fails. */
+static void crash_bug(void)
+{
+	pr_info("crash: BUG()\n");
+	BUG();
+}
+
+/* Recurses until the stack runs into its guard page. The depth
  * check only keeps the compiler from calling this infinite recursion. */
 static __attribute__((noinline)) int crash_recurse(int depth)
 {
@@ -83,6 +104,8 @@ static const struct {
 	{ "alias", crash_alias },
 	{ "nx", crash_nx },
 	{ "stack", crash_stack },
+	{ "gp", crash_gp },
+	{ "bug", crash_bug },
 };
 
 static int cmd_crash(int argc, char **argv)
@@ -96,4 +119,5 @@ static int cmd_crash(int argc, char **argv)
 		}
 	return -1;
 }
-DEFINE_SHELL_CMD(crash, "crash null|pf|wp|alias|nx|stack", "fault on purpose to see the oops", cmd_crash);
+DEFINE_SHELL_CMD(crash, "crash null|pf|wp|alias|nx|stack|gp|bug", "fault on purpose to see the oops",
+		 cmd_crash);

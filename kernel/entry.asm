@@ -6,7 +6,8 @@
 ; do_trap(regs).
 %include "kernel/calling.inc"
 global idt_stubs, asm_common_interrupt, entry_SYSCALL_64, restore_regs_and_iret
-extern do_trap, do_syscall_64, cpu_current_top_of_stack
+global rewind_stack_and_make_dead
+extern do_trap, do_syscall_64, cpu_current_top_of_stack, make_task_dead
 
 %define __USER_DS 0x23          ; kernel/gdt.h
 %define __USER_CS 0x2b
@@ -81,6 +82,19 @@ entry_SYSCALL_64:
 	mov r11, [rsp + 32]             ; flags
 	mov rsp, [rsp + 40]             ; the user's stack; no interrupt can come now
 	o64 sysret                      ; RIP = RCX, RFLAGS = R11, CS/SS = STAR[63:48] + 16/8
+
+; void rewind_stack_and_make_dead(int signr): an oops that kills the task
+; never returns to the frames below it, and they may have used up the
+; stack. Start over at the top of current's stack, leaving the pt_regs an
+; entry from user mode keeps there (Linux's, in entry_64.S). RSP is then
+; 16-byte aligned (the top is a page boundary, PTREGS_SIZE a multiple of
+; 16), as the call wants; RBP 0 ends backtraces.
+rewind_stack_and_make_dead:
+	mov rax, [rel cpu_current_top_of_stack]
+	lea rsp, [rax - PTREGS_SIZE]
+	xor ebp, ebp
+	call make_task_dead             ; signr still in edi
+	ud2
 
 section .bss
 rsp_scratch: resq 1

@@ -9,6 +9,7 @@
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/sections.h"
+#include "kernel/string.h"
 #include "kernel/vsprintf.h"
 #include "kernel/x86.h"
 #include "mm/slab.h"
@@ -19,6 +20,7 @@ _Static_assert(offsetof(struct task_struct, thread.sp) == 40,
 
 struct task_struct init_task = { .pid = 0, .comm = "swapper/0", .stack = boot_stack_bottom };
 struct task_struct *current = &init_task;
+struct task_struct *child_reaper;
 static int last_pid;
 
 void *alloc_thread_stack(void)
@@ -57,6 +59,26 @@ void release_task(struct task_struct *t)
 	kfree(t);
 }
 
+/* Its first switch pops six zeroed callee-saved registers but RBX = fn
+ * (RBP 0 ends every backtrace) and returns to ret_from_kernel_thread,
+ * with RSP 16-byte aligned for the call there (SysV ABI). */
+struct task_struct *kernel_thread(const char *comm, void (*fn)(void))
+{
+	struct task_struct *t = alloc_task(comm);
+	unsigned long *frame;
+
+	if (!t)
+		return 0;
+	t->threadfn = fn;
+	frame = (unsigned long *)(task_stack_top(t) - 16) - 7;
+	memset(frame, 0, 6 * sizeof(*frame));   /* r15 r14 r13 r12 rbx rbp */
+	frame[4] = (unsigned long)fn;
+	frame[6] = (unsigned long)ret_from_kernel_thread;
+	t->thread.sp = (unsigned long)frame;
+	sched_add_task(t);
+	return t;
+}
+
 void start_first_task(const char *comm, void (*fn)(void))
 {
 	struct task_struct *first = alloc_task(comm);
@@ -64,6 +86,8 @@ void start_first_task(const char *comm, void (*fn)(void))
 
 	if (!first)
 		panic("start_first_task: no memory for a task");
+	first->threadfn = fn;
+	child_reaper = first;
 	top = task_stack_top(first);
 	pr_info("%s[%d]: kernel stack 0x%lx-0x%lx, guard page 0x%lx\n", first->comm, first->pid,
 		(unsigned long)first->stack, top - 1, (unsigned long)first->stack - PAGE_SIZE);

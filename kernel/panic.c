@@ -1,6 +1,11 @@
-/* panic and the oops path (kernel/panic.h). In test mode (cmdline `test` or
- * `testmode`) the end of an oops or panic exits QEMU with QEMU_EXIT_PANIC,
- * so a test harness sees a crash as a result instead of a hang. */
+/* panic and the oops path (kernel/panic.h), Linux's policy: an oops
+ * kills the task that caused it and the kernel carries on, unless it
+ * happened where no single task can be blamed (an interrupt handler, the
+ * double-fault or NMI stack), in swapper/0, or with interrupts off, or
+ * unless `panic_on_oops` asks for a panic. In test mode (cmdline `test`
+ * or `testmode`, which set panic_on_oops) the end of an oops or panic
+ * exits QEMU with QEMU_EXIT_PANIC, so a test harness sees a crash as a
+ * result instead of a hang. */
 #include <stdarg.h>
 #include "kernel/panic.h"
 #include "kernel/printk.h"
@@ -11,10 +16,20 @@
 #include "kernel/cmdline.h"
 #include "kernel/power.h"
 #include "kernel/sched.h"
+#include "kernel/uapi/wait.h"
 #include "kernel/x86.h"
 
-static int die_counter;
+/* Linux's kernel.oops_limit default: past it an oops panics, so a
+ * crash loop (a shell that oopses as it starts) ends instead of spinning. */
+#define OOPS_LIMIT 10000
+
+int panic_on_oops;
+static int die_counter;         /* oopses so far: the [#N] */
+static int die_nest_count;      /* oops reports under way: > 1 is an oops inside one */
 static int in_panic;
+
+/* entry.asm: RSP to the top of current's stack, then make_task_dead */
+void rewind_stack_and_make_dead(int signr) __attribute__((noreturn));
 
 void panic(const char *fmt, ...)
 {
@@ -38,24 +53,51 @@ void panic(const char *fmt, ...)
 int oops_begin(void)
 {
 	local_irq_disable();
-	if (die_counter > 2)    /* an oops inside the oops printer */
+	if (die_nest_count++ > 1) {     /* an oops inside the report of an oops inside one */
+		if (kernel_test_mode())
+			qemu_exit(QEMU_EXIT_PANIC);
 		machine_halt();
+	}
 	return ++die_counter;
 }
 
-void oops_end(const struct pt_regs *regs)
+/* The end of every report, then the verdict. The fault's frames are
+ * dead, and the stack may be nearly used up (or the oops nested inside
+ * a report): the task is killed from a fresh start at the top of its
+ * stack, as Linux's rewind_stack_and_make_dead does. */
+static void __attribute__((noreturn)) oops_exit(bool irqs_were_on, int signr)
 {
-	show_regs(regs);
 	pr_emerg("---[ end trace %016x ]---\n", 0);
-	panic("Fatal exception");
+	if (--die_nest_count)
+		panic("Fatal exception");       /* the first report never ended */
+	if (in_interrupt())
+		panic("Fatal exception in interrupt");
+	if (panic_on_oops)
+		panic("Fatal exception");
+	/* On one CPU, interrupts off is the kernel's only lock: it guards
+	 * what interrupt handlers share (the task list, sleepers, the serial
+	 * ring), likely half updated now, and the scheduler that would
+	 * switch away from the dead task needs the task list whole. */
+	if (!irqs_were_on)
+		panic("Fatal exception with interrupts disabled");
+	if (die_counter >= OOPS_LIMIT)
+		panic("Oopsed too often (kernel.oops_limit is %d)", OOPS_LIMIT);
+	rewind_stack_and_make_dead(signr);
 }
 
+void oops_end(const struct pt_regs *regs, int signr)
+{
+	show_regs(regs);
+	oops_exit(regs->flags & X86_EFLAGS_IF, signr);
+}
+
+/* Linux's die: a fault the kernel cannot handle kills with SIGSEGV. */
 void die(const char *str, struct pt_regs *regs, unsigned long err)
 {
 	int n = oops_begin();
 
 	pr_emerg("%s: %04lx [#%d] NOPTI\n", str, err, n);
-	oops_end(regs);
+	oops_end(regs, SIGSEGV);
 }
 
 void show_regs(const struct pt_regs *r)
@@ -82,12 +124,17 @@ void __warn(const char *file, int line, const char *cond)
 	dump_stack();
 }
 
+/* Linux's BUG is a ud2 that ends in die(); here the same report and
+ * verdict from C, with the caller's interrupt state. */
 void __bug(const char *file, int line, const char *cond)
 {
-	local_irq_disable();
+	unsigned long flags = local_irq_save();
+	int n;
+
 	pr_emerg("kernel BUG at %s:%d! (%s)\n", file, line, cond);
-	oops_begin();
-	pr_emerg("invalid opcode: 0000 [#%d] NOPTI\n", die_counter);
+	n = oops_begin();
+	pr_emerg("invalid opcode: 0000 [#%d] NOPTI\n", n);
+	pr_emerg("CPU: 0 PID: %d Comm: %s\n", current->pid, current->comm);
 	dump_stack();
-	panic("BUG");
+	oops_exit(flags & X86_EFLAGS_IF, SIGSEGV);
 }

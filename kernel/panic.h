@@ -1,5 +1,6 @@
 /* panic, oops bookkeeping, BUG_ON/WARN_ON (Linux's include/asm-generic/bug.h
- * meanings: WARN prints and continues; BUG and panic stop the kernel). */
+ * meanings: WARN prints and continues; BUG is an oops; panic stops the
+ * kernel). */
 #ifndef KERNEL_PANIC_H
 #define KERNEL_PANIC_H
 
@@ -7,9 +8,16 @@ struct pt_regs;
 
 void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 
-/* Starts an oops report; returns its number ([#N]). */
+/* Set by `panic_on_oops` (and by test mode): every oops ends in panic. */
+extern int panic_on_oops;
+
+/* Starts an oops report, interrupts off; returns its number ([#N]). */
 int  oops_begin(void);
-void oops_end(const struct pt_regs *regs) __attribute__((noreturn));
+/* Ends it: the registers and backtrace, then a panic (in an interrupt,
+ * with interrupts off at the fault, in swapper/0, with panic_on_oops) or
+ * current killed with signal signr's status (kernel/exit.c,
+ * make_task_dead). */
+void oops_end(const struct pt_regs *regs, int signr) __attribute__((noreturn));
 
 void __warn(const char *file, int line, const char *cond);
 void __bug(const char *file, int line, const char *cond) __attribute__((noreturn));

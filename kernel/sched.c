@@ -93,7 +93,7 @@ static struct task_struct *pick_next_task(void)
  * Linux's lazy TLB); a process gets its own PGD. Only a CR3 write flushes
  * the user half's TLB entries: the kernel's are global (CR4.PGE, SDM Vol. 3A
  * 4.10.2.4) and survive it. */
-static void context_switch(struct task_struct *prev, struct task_struct *next)
+static struct task_struct *context_switch(struct task_struct *prev, struct task_struct *next)
 {
 	if (next->mm && read_cr3() != virt_to_phys(next->mm->pgd)) {
 		write_cr3(virt_to_phys(next->mm->pgd));
@@ -103,7 +103,23 @@ static void context_switch(struct task_struct *prev, struct task_struct *next)
 	cpu_current_top_of_stack = task_stack_top(next);
 	current = next;
 	nr_context_switches++;
-	__switch_to_asm(prev, next);
+	/* returns, much later, when a switch brings prev back: with the task
+	 * that switch came from */
+	return __switch_to_asm(prev, next);
+}
+
+/* A kernel thread that ended (do_exit) switched away for the last time:
+ * its stack can go now that nothing runs on it (Linux's
+ * finish_task_switch). Interrupts are off. */
+static void finish_task_switch(struct task_struct *prev)
+{
+	if (prev->state == EXIT_DEAD)
+		release_task(prev);
+}
+
+void schedule_tail(struct task_struct *prev)
+{
+	finish_task_switch(prev);
 }
 
 void schedule(void)
@@ -119,7 +135,7 @@ void schedule(void)
 	next->slice = TIMESLICE_TICKS;
 	next->woken = false;
 	if (next != current)
-		context_switch(current, next);
+		finish_task_switch(context_switch(current, next));
 	local_irq_restore(flags);
 }
 

@@ -2,9 +2,11 @@
  *
  * A task is a kernel stack plus, for a process, an address space (mm).
  * The shell is task 1, a kernel thread (mm NULL: it runs on whatever user
- * half the last process left in CR3, and never touches it). Processes
- * run in ring 3 and enter the kernel by syscall, interrupt or fault, on
- * their own kernel stack (TSS.RSP0).
+ * half the last process left in CR3, and never touches it), and the
+ * child reaper: orphans become its children. An oops kills it like any
+ * task, and a new shell (a new pid) takes its place (kernel/exit.c).
+ * Processes run in ring 3 and enter the kernel by syscall, interrupt or
+ * fault, on their own kernel stack (TSS.RSP0).
  *
  * Scheduling is round robin: the LAPIC timer (HZ ticks a second) asks for
  * a switch every timeslice, and the switch happens when the interrupted
@@ -30,7 +32,12 @@ enum task_state {
 	TASK_RUNNING,           /* R: running or runnable */
 	TASK_INTERRUPTIBLE,     /* S: asleep on a channel or a timeout */
 	EXIT_ZOMBIE,            /* Z: exited, waiting for its parent's waitpid */
+	EXIT_DEAD,              /* a kernel thread that ended: off the task list, its
+				   stack freed by the next task to run (finish_task_switch) */
 };
+
+/* task_struct.flags (Linux's PF_ names) */
+#define PF_EXITING 0x4          /* in do_exit or make_task_dead: an oops now is recursive */
 
 struct mm_struct;
 struct file;
@@ -45,6 +52,7 @@ struct task_struct {
 	char comm[TASK_COMM_LEN];
 	void *stack;            /* lowest byte of the THREAD_SIZE kernel stack */
 	enum task_state state;
+	unsigned int flags;     /* PF_* */
 	struct thread_struct thread;
 	struct mm_struct *mm;   /* NULL for kernel threads */
 	struct task_struct *parent;
@@ -56,11 +64,14 @@ struct task_struct {
 	bool killed;            /* `kill`: exits on its next way back to user mode */
 	int exit_code;          /* waitpid status word (kernel/uapi/wait.h) */
 	struct file *files[NR_OPEN_FILES];      /* fds 3.. (0-2 are the console) */
+	void (*threadfn)(void); /* a kernel thread's function; NULL for a process */
 };
 
 /* PID 0, "swapper/0": start_kernel on the boot stack (boot/head.asm). */
 extern struct task_struct init_task;
 extern struct task_struct *current;
+/* Who adopts orphans: the shell (kernel/fork.c) */
+extern struct task_struct *child_reaper;
 extern volatile uint64_t jiffies;
 
 /* A THREAD_SIZE stack from the vmalloc range with an unmapped guard page
@@ -71,8 +82,14 @@ void *alloc_thread_stack(void);
 void free_thread_stack(void *stack);
 
 /* Makes a task `comm` with a new stack, switches to that stack and runs
- * fn there; the boot stack is left for good. Panics without memory. */
+ * fn there; the boot stack is left for good. Panics without memory. The
+ * task is the child reaper. */
 void start_first_task(const char *comm, void (*fn)(void)) __attribute__((noreturn));
+
+/* A runnable kernel thread `comm` that runs fn with interrupts on, from
+ * its first switch; if fn returns, the thread exits (do_exit(0)). NULL
+ * without memory. */
+struct task_struct *kernel_thread(const char *comm, void (*fn)(void));
 
 /* A task named comm with a stack and the next pid, not yet runnable;
  * NULL without memory. release_task takes it off the list and frees it. */
@@ -98,6 +115,9 @@ void wake_up(const void *chan);
 uint64_t schedule_timeout(uint64_t ticks);
 /* The timer interrupt's part: time, sleepers, timeslices. */
 void scheduler_tick(void);
+/* What a task does first after a switch brings it in, with prev the task
+ * switched from: frees prev if it was a kernel thread that ended. */
+void schedule_tail(struct task_struct *prev);
 /* On the way back to user mode: switch if the timeslice ran out, exit if
  * killed. */
 void exit_to_user_mode(struct pt_regs *regs);
@@ -111,8 +131,14 @@ extern unsigned long cpu_current_top_of_stack;
 
 /* --- kernel/exit.c --- */
 /* Ends current: frees its address space and files, leaves a zombie with
- * status (kernel/uapi/wait.h) for the parent, wakes the parent. */
+ * status (kernel/uapi/wait.h) for the parent, wakes the parent. A kernel
+ * thread leaves no zombie: it is freed by the next task to run. Panics
+ * for swapper/0 and for the child reaper. */
 void do_exit(int status) __attribute__((noreturn));
+/* After an oops that kills current (kernel/panic.c), on a fresh stack:
+ * do_exit with the signal's status; the shell is replaced by a new one
+ * first. Panics where Linux's make_task_dead does. */
+void make_task_dead(int signr) __attribute__((noreturn));
 
 /* --- kernel/switch.asm --- */
 /* Saves prev's callee-saved registers and RSP, loads next's. */
@@ -120,5 +146,7 @@ struct task_struct *__switch_to_asm(struct task_struct *prev, struct task_struct
 /* Where a new process's first switch lands: pops its user frame (a
  * struct pt_regs at the top of its stack) with IRETQ. */
 void ret_from_fork(void);
+/* Where a new kernel thread's first switch lands: calls its function. */
+void ret_from_kernel_thread(void);
 
 #endif

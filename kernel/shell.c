@@ -174,6 +174,7 @@ void shell_run(void)
 {
 	static struct line_editor le;
 
+	le = (struct line_editor){ 0 };  /* a new shell after an oops: not the dead one's line */
 	echo(SHELL_PROMPT);
 	for (;;) {
 		if (!editor_feed(&le, (char)serial_getc()))

@@ -1,6 +1,6 @@
-; The context switch and a new process's first return to user mode.
-global __switch_to_asm, ret_from_fork
-extern exit_to_user_mode, restore_regs_and_iret
+; The context switch, and where a new task's first switch lands.
+global __switch_to_asm, ret_from_fork, ret_from_kernel_thread
+extern exit_to_user_mode, restore_regs_and_iret, schedule_tail, do_exit
 
 %define TASK_THREAD_SP 40       ; offsetof(struct task_struct, thread.sp), checked in kernel/fork.c
 
@@ -29,12 +29,28 @@ __switch_to_asm:
 	mov rax, rdi
 	ret
 
-; A new process's stack (kernel/fork.c) holds six zeroed callee-saved
+; A new process's stack (kernel/exec.c) holds six zeroed callee-saved
 ; slots, this address, then a struct pt_regs describing ring 3 at its
-; entry point. Leaving through exit_to_user_mode gives a `kill` that came
-; before the first run its chance; then IRETQ loads CS, SS, RIP, RSP and
-; RFLAGS (IF set) from the frame (SDM Vol. 3A 6.14.3).
+; entry point. schedule_tail gets the task switched from (RAX, as
+; __switch_to_asm returns it), which schedule() would otherwise have seen.
+; Leaving through exit_to_user_mode gives a `kill` that came before the
+; first run its chance; then IRETQ loads CS, SS, RIP, RSP and RFLAGS (IF
+; set) from the frame (SDM Vol. 3A 6.14.3).
 ret_from_fork:
+	mov rdi, rax
+	call schedule_tail
 	mov rdi, rsp
 	call exit_to_user_mode
 	jmp restore_regs_and_iret
+
+; A new kernel thread's stack (kernel/fork.c): its function in RBX. The
+; switch came from schedule(), interrupts off; the thread runs with them
+; on. A function that returns ends the thread.
+ret_from_kernel_thread:
+	mov rdi, rax
+	call schedule_tail
+	sti
+	call rbx
+	xor edi, edi
+	call do_exit
+	ud2

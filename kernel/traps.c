@@ -16,6 +16,8 @@
 
 #define NR_VECTORS 256
 
+_Static_assert(sizeof(struct pt_regs) == 22 * 8, "PTREGS_SIZE in kernel/calling.inc");
+
 /* SDM Vol. 3A Figure 6-8: 64-bit interrupt gate. */
 struct idt_gate {
 	uint16_t offset_low;
@@ -33,6 +35,7 @@ extern const uint64_t idt_stubs[NR_VECTORS];
 static struct idt_gate idt_table[256] __attribute__((aligned(16)));
 static irq_handler_t irq_handlers[NR_PIC_IRQS];
 unsigned long int3_count;
+unsigned int irq_count;
 
 static const char *const exception_names[NR_EXCEPTION_VECTORS] = {
 	"divide error", "debug", "nmi", "int3", "overflow", "bounds",
@@ -111,6 +114,7 @@ static void handle_stack_overflow(struct pt_regs *regs)
 {
 	unsigned long lo = (unsigned long)current->stack, guard = lo - PAGE_SIZE;
 	unsigned long cr2 = read_cr2(), hit;
+	int n;
 
 	/* a big frame may skip the guard page into the page below it: the
 	 * guard after the area below, or free space, never mapped either */
@@ -120,13 +124,13 @@ static void handle_stack_overflow(struct pt_regs *regs)
 		hit = regs->sp;
 	else
 		return;
-	oops_begin();
+	n = oops_begin();
 	pr_emerg("BUG: stack guard page was hit at 0x%lx (stack is 0x%lx..0x%lx)\n", hit, lo,
 		 lo + THREAD_SIZE - 1);
-	pr_emerg("kernel stack overflow (double-fault): %04lx [#1] NOPTI\n", regs->error_code);
+	pr_emerg("kernel stack overflow (double-fault): %04lx [#%d] NOPTI\n", regs->error_code, n);
 	pr_emerg("task: %s[%d], guard page 0x%lx-0x%lx\n", current->comm, current->pid, guard,
 		 guard + PAGE_SIZE - 1);
-	oops_end(regs);
+	oops_end(regs, SIGSEGV);
 }
 
 /* Linux's signal for each exception a user program can cause. */
@@ -162,11 +166,15 @@ static void dispatch(struct pt_regs *regs)
 	unsigned long v = regs->vector;
 
 	if (v >= IRQ0_VECTOR && v < IRQ0_VECTOR + NR_PIC_IRQS) {
+		irq_enter();
 		do_irq(regs);
+		irq_exit();
 		return;
 	}
 	if (v == LOCAL_TIMER_VECTOR) {
+		irq_enter();
 		apic_timer_interrupt();
+		irq_exit();
 		return;
 	}
 	if (v == SPURIOUS_APIC_VECTOR)
@@ -182,6 +190,11 @@ static void dispatch(struct pt_regs *regs)
 		}
 		break;
 	case X86_TRAP_DF:
+		/* An abort: the interrupted program cannot be resumed (SDM
+		 * Vol. 3A 6.15, interrupt 8), and the #DF may have struck
+		 * while an interrupt was being delivered, whose handler and
+		 * EOI never come. Like Linux (NMI context) it panics. */
+		nmi_enter();
 		handle_stack_overflow(regs);
 		die("double fault", regs, regs->error_code);
 	case X86_TRAP_GP:
@@ -191,6 +204,8 @@ static void dispatch(struct pt_regs *regs)
 	}
 	if (user_mode(regs))
 		do_user_trap(regs, v);
+	if (v == X86_TRAP_NMI || v == X86_TRAP_MC)
+		nmi_enter();    /* they strike anywhere: no task to blame (Linux's NMI context) */
 	die(v < NR_EXCEPTION_VECTORS && exception_names[v] ? exception_names[v]
 	    : "reserved exception", regs, regs->error_code);
 }

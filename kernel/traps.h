@@ -31,8 +31,19 @@ void idt_init(void);
 int  request_irq(unsigned int irq, irq_handler_t handler);
 void do_trap(struct pt_regs *regs);
 
-/* Prints the oops for an unhandled exception and panics (never returns). */
+/* Prints the oops for an unhandled exception; then kernel/panic.h's
+ * oops_end with SIGSEGV (never returns). */
 void die(const char *str, struct pt_regs *regs, unsigned long err) __attribute__((noreturn));
+
+/* Interrupt context, Linux's in_interrupt(): the depth of hardware
+ * interrupt handlers (irq_enter) and NMI-like exceptions on an IST stack
+ * (nmi_enter: NMI, #DF, #MC) running now. Code there is no task's: an
+ * oops in it cannot be ended by killing current. */
+extern unsigned int irq_count;
+static inline void irq_enter(void) { irq_count++; }
+static inline void irq_exit(void)  { irq_count--; }
+static inline void nmi_enter(void) { irq_count++; }
+static inline int in_interrupt(void) { return irq_count != 0; }
 void show_regs(const struct pt_regs *regs);
 
 /* Counted #BP traps (int3) that returned: the selftests check the IDT

@@ -3,7 +3,8 @@
  * served if a VMA covers it with the right permission (demand-zero);
  * otherwise a user program dies with Linux's segfault line, a user access
  * from the kernel resumes at its exception-table fixup (-EFAULT), and
- * anything else is a kernel bug: Linux's oops with the table walk. */
+ * anything else is a kernel bug: Linux's oops with the table walk, which
+ * kills the task (kernel/panic.c says when it panics instead). */
 #include "mm/fault.h"
 #include "mm/pgtable.h"
 #include "kernel/traps.h"
@@ -118,5 +119,5 @@ void do_page_fault(struct pt_regs *regs, unsigned long error_code)
 	n = oops_begin();
 	show_fault_oops(regs, error_code, address);
 	pr_emerg("Oops: %04lx [#%d] NOPTI\n", error_code, n);
-	oops_end(regs);
+	oops_end(regs, SIGKILL);        /* Linux's page_fault_oops: SIGKILL */
 }

@@ -2,8 +2,9 @@
 CPU reports, the table walk, a named backtrace, and (testmode) exits QEMU
 with the panic code."""
 import re
+import time
 
-from qemu import Qemu, EXIT_PANIC
+from qemu import Qemu, EXIT_PANIC, PROMPT
 
 
 def crash(kind):
@@ -97,3 +98,100 @@ def test_stack_overflow_hits_guard_page():
     assert f"task: shell[1], guard page 0x{guard:x}-0x{guard + 4095:x}" in out, out
     assert re.search(r"RIP: 0008:crash_recurse\+0x", out), out
     assert "crash_recurse+0x" in out[out.index("Call Trace:"):]
+
+
+# Without testmode an oops kills the task that caused it and the kernel
+# carries on (Linux's oops_end/make_task_dead). The shell is a kernel
+# thread: it cannot go back to where it faulted, so a new one starts.
+NEW_SHELL = r"note: shell\[(\d+)\] killed by oops; starting shell\[(\d+)\]"
+
+
+def meminfo(vm):
+    out = vm.command("meminfo")
+    return {k: int(v) for k, v in re.findall(r"^(\w+):\s+(\d+) kB", out, re.M)}
+
+
+def oops_then_prompt(vm, kind, n, pid):
+    """Types `crash kind` into shell[pid]; checks oops [#n] and the new
+    shell's line and prompt; returns the new shell's pid."""
+    start = len(vm.out)
+    vm.send(f"crash {kind}\r")
+    vm.wait_for(r"(Oops|general protection fault|invalid opcode): [0-9a-f]{4} \[#%d\] NOPTI" % n,
+                20, start)
+    m = vm.wait_for(NEW_SHELL, 20, start)
+    vm.wait_for(r"^" + re.escape(PROMPT), 20, m.end())
+    out = vm.out[start:]
+    assert f"CPU: 0 PID: {pid} Comm: shell" in out, out
+    assert "---[ end trace 0000000000000000 ]---" in out, out
+    assert "Kernel panic" not in out, out
+    assert int(m.group(1)) == pid and int(m.group(2)) > pid, m.group(0)
+    return int(m.group(2))
+
+
+def test_oops_kills_the_shell_and_a_new_shell_answers():
+    with Qemu(cmdline="") as vm:
+        vm.wait_prompt()
+        new = oops_then_prompt(vm, "pf", 1, 1)
+        help_out = vm.command("help")
+        ps = vm.command("ps")
+    assert "crash null|pf|wp|nx|stack" in help_out, help_out
+    assert re.search(r"^ +%d +0 R shell " % new, ps, re.M), ps
+    assert not re.search(r"^ +1 ", ps, re.M), ps         # the old shell is gone
+
+
+def test_oops_again_and_again_adopts_orphans_and_leaks_nothing():
+    with Qemu(cmdline="") as vm:
+        vm.wait_prompt()
+        spin = int(re.search(r"\[(\d+)\] spin", vm.command("run spin &")).group(1))
+        shell = oops_then_prompt(vm, "pf", 1, 1)
+        # the dead shell's child now belongs to the new shell, which reaps it
+        ps = vm.command("ps")
+        assert re.search(r"^ +%d +%d R spin " % (spin, shell), ps, re.M), ps
+        vm.command(f"kill {spin}")
+        for _ in range(100):    # it dies at its next tick; a prompt reports it
+            if re.search(r"\[%d\] done, status 0x9" % spin, vm.command("")):
+                break
+        else:
+            raise AssertionError(f"spin[{spin}] not reaped: {vm.out[-1000:]}")
+        before, areas = meminfo(vm), vm.command("vmallocinfo").count("alloc_task")
+        for n, kind in enumerate(("null", "wp", "nx", "gp", "bug", "pf"), start=2):
+            shell = oops_then_prompt(vm, kind, n, shell)
+        after, vmi = meminfo(vm), vm.command("vmallocinfo")
+        ps = vm.command("ps")
+        hello = vm.command("run hello")
+    assert areas == 1, areas                            # the shell's stack only
+    assert vmi.count("alloc_task") == 1, vmi           # every dead stack freed
+    assert (after["MemFree"], after["Slab"]) == (before["MemFree"], before["Slab"]), \
+        (before, after)
+    assert re.findall(r"^ +(\d+) +\d+ \w ", ps, re.M) == [str(shell)], ps
+    assert "hello from pid" in hello, hello
+
+
+def test_panic_on_oops_halts():
+    with Qemu(cmdline="panic_on_oops") as vm:
+        vm.wait_prompt()
+        start = len(vm.out)
+        vm.send("crash pf\r")
+        vm.wait_for(r"Kernel panic - not syncing: Fatal exception$", 20, start)
+        time.sleep(2)
+        vm.send("help\r")
+        time.sleep(3)
+        out, running = vm.out, vm.proc.poll() is None
+    assert "Unknown kernel command line parameters" not in out, out
+    assert PROMPT not in out[start:], out[start:]      # halted: no new shell
+    assert running, "QEMU exited: a halt without testmode must not"
+
+
+def test_stack_overflow_panics_in_interrupt_context():
+    # The #DF runs on its IST stack, as Linux's does in NMI context: an oops
+    # there cannot kill one task, so it panics even without testmode.
+    with Qemu(cmdline="") as vm:
+        vm.wait_prompt()
+        start = len(vm.out)
+        vm.send("crash stack\r")
+        vm.wait_for(r"Kernel panic - not syncing: Fatal exception in interrupt$", 20, start)
+        time.sleep(3)
+        out, running = vm.out[start:], vm.proc.poll() is None
+    assert "kernel stack overflow (double-fault)" in out, out
+    assert PROMPT not in out, out
+    assert running, "QEMU exited (a triple fault resets, and -no-reboot exits)"

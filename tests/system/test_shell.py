@@ -10,8 +10,8 @@ def test_unknown_command_and_usage():
         vm.wait_prompt()
         assert vm.command("frobnicate now").strip() == "unknown command: frobnicate (try help)"
         assert vm.command("memmap extra").strip() == "usage: memmap"
-        assert vm.command("crash").strip() == "usage: crash null|pf|wp|alias|nx|stack"
-        assert vm.command("crash sideways").strip() == "usage: crash null|pf|wp|alias|nx|stack"
+        assert vm.command("crash").strip() == "usage: crash null|pf|wp|alias|nx|stack|gp|bug"
+        assert vm.command("crash sideways").strip() == "usage: crash null|pf|wp|alias|nx|stack|gp|bug"
         assert vm.command("poweroff now").strip() == "usage: poweroff"
         assert vm.command("   ").strip() == ""
 
