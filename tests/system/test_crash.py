@@ -134,7 +134,7 @@ def test_oops_kills_the_shell_and_a_new_shell_answers():
         new = oops_then_prompt(vm, "pf", 1, 1)
         help_out = vm.command("help")
         ps = vm.command("ps")
-    assert "crash null|pf|wp|nx|stack" in help_out, help_out
+    assert "crash null|pf|wp|alias|nx|stack" in help_out, help_out
     assert re.search(r"^ +%d +0 R shell " % new, ps, re.M), ps
     assert not re.search(r"^ +1 ", ps, re.M), ps         # the old shell is gone
 
