@@ -9,6 +9,7 @@ CC := $(CROSS_COMPILE)gcc
 endif
 LD      := $(CROSS_COMPILE)ld
 NM      := $(CROSS_COMPILE)nm
+OBJCOPY := $(CROSS_COMPILE)objcopy
 NASM    ?= nasm
 PYTHON  ?= python3
 HOSTCC  ?= gcc
@@ -48,9 +49,13 @@ $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
+# nasm names a macro's local labels (%%no) ..@N.no and keeps them in the
+# symbol table, where gdb would show them as frames: they go (a jump to one
+# is resolved by nasm itself, so no relocation needs the symbol).
 $(B)/obj/%.o: %.asm
 	@mkdir -p $(dir $@)
 	$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) -MP $< -o $@
+	$(OBJCOPY) --wildcard --strip-symbol='..@*' $@
 
 # Two links (kernel/kallsyms.h): the first, with an empty symbol table,
 # gives the addresses; the second embeds them. linker.ld puts .kallsyms

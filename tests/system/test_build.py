@@ -31,6 +31,15 @@ def test_header_in_first_32K_and_8_aligned():
     assert (magic + arch + length + csum) % (1 << 32) == 0
 
 
+def test_no_assembler_local_labels_in_the_symbol_table():
+    """nasm names a macro's %%labels ..@N.name; in the symbol table gdb and
+    nm would show them as functions (a frame "..@776.no" in a backtrace)."""
+    out = subprocess.run(["nm", KERNEL], capture_output=True, text=True, check=True).stdout
+    names = [l.split()[-1] for l in out.splitlines()]
+    assert len(names) > 100, names[:5]
+    assert not [n for n in names if n.startswith("..@")], [n for n in names if n.startswith("..@")][:5]
+
+
 def test_clang_builds_and_passes_its_selftests():
     if not shutil.which("clang"):
         return "SKIP clang not installed"
