@@ -289,14 +289,22 @@ int set_memory_x(unsigned long va, unsigned long npages);
 /* The top-level table CR3 points at now (SDM 3A 4.5: CR3[51:12]). */
 pgd_t *current_pgd(void);
 
-/* Prints the ranges of pgd at or above `from` (mm/ptdump.c). */
+/* --- printing the tables (mm/ptdump.c) ---------------------------------- */
+
+/* Prints the ranges of pgd at or above `from` (`ptdump`, `ptdump kernel`). */
 void ptdump_walk_pgd(pgd_t *pgd, unsigned long from);
+/* A process's user half, its kernel half's top-level slots against
+ * swapper_pg_dir's, then its kernel half (`ptdump user PID`). */
+void ptdump_walk_user(pgd_t *pgd);
+/* `translate VADDR`: va's indices, each level's entry through the current
+ * CR3, then the physical address or why the walk stopped. */
+void ptdump_translate(unsigned long va);
 
 /* The attribute words Linux's ptdump prints for an entry value. */
 const char *pgprot_str(uint64_t v, bool leaf_large, char *buf, unsigned int len);
 
 /* Prints Linux's walk line, "PGD 1234067 P4D 1234067 PUD ... PMD ... PTE ...",
- * stopping at the first entry that is absent or a leaf. */
+ * for the current CR3, stopping at the first entry that is absent or a leaf. */
 void dump_pagetable(unsigned long address);
 
 #endif
