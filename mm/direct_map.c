@@ -14,6 +14,7 @@
 #include "kernel/init.h"
 #include "mm/memblock.h"
 #include "mm/page.h"
+#include "mm/pagewalk.h"
 #include "mm/pgalloc.h"
 #include "mm/pgtable.h"
 #include "kernel/boot_info.h"
@@ -35,18 +36,15 @@ static phys_addr_t direct_map_pgt_alloc(void)
 	return memblock_phys_alloc_range(PAGE_SIZE, PAGE_SIZE, 0, mapped_end);
 }
 
-static __init void count_leaves(uint64_t start, uint64_t end)
+static int count_leaf(struct pxd e, unsigned long addr, unsigned long next, void *private)
 {
-	bool gb = boot_cpu_has(X86_FEATURE_PDPE1GB);
-
-	while (start < end) {
-		enum pg_level l = gb && !(start & (PUD_SIZE - 1)) && end - start >= PUD_SIZE ? PG_LEVEL_1G
-			: !(start & (PMD_SIZE - 1)) && end - start >= PMD_SIZE ? PG_LEVEL_2M : PG_LEVEL_4K;
-		uint64_t size = l == PG_LEVEL_1G ? PUD_SIZE : l == PG_LEVEL_2M ? PMD_SIZE : PAGE_SIZE;
-		update_page_count(l, 1);
-		start += size;
-	}
+	(void)addr, (void)next, (void)private;
+	if (pxd_leaf(e))
+		update_page_count(e.level, 1);
+	return 0;
 }
+
+static const struct mm_walk_ops count_leaf_ops = { .entry = count_leaf };
 
 /* Maps [start, end) (page-aligned RAM) in steps that end at 1 GiB
  * boundaries, advancing mapped_end after each. */
@@ -61,7 +59,9 @@ static __init void map_ram_range(pgd_t *pgd, uint64_t start, uint64_t end)
 				     boot_cpu_has(X86_FEATURE_PDPE1GB)))
 			panic("direct map: cannot map [mem 0x%016llx-0x%016llx]",
 			      (unsigned long long)start, (unsigned long long)step_end - 1);
-		count_leaves(start, step_end);
+		/* count what was mapped, read back from the tables */
+		walk_page_range(pgd, PAGE_OFFSET + start, PAGE_OFFSET + step_end,
+				&count_leaf_ops, 0);
 		/* memblock regions come in address order and gaps between them
 		 * are not RAM: all RAM below step_end is mapped now */
 		if (step_end > mapped_end) {

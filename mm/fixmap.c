@@ -1,6 +1,7 @@
 /* Writing fixmap PTEs (mm/fixmap.h) and the `fixmap` shell command. The
  * index/address logic above the HOST_TEST line is also host-tested. */
 #include "mm/fixmap.h"
+#include "mm/pagewalk.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
 #include "kernel/shell.h"
@@ -48,22 +49,13 @@ long virt_to_fix(unsigned long vaddr)
 #ifndef HOST_TEST     /* what follows touches the live page tables */
 pte_t *fixmap_pte(unsigned long idx)
 {
-	unsigned long va = __fix_to_virt(idx);
 	pgd_t *pgd = current_pgd();
-	p4d_t *p4d;
-	pud_t *pud;
-	pmd_t *pmd;
+	struct pxd e;
 
 	if (!pgd)
 		return 0;
-	p4d = p4d_offset(pgd_offset_pgd(pgd, va), va);
-	if (!p4d_present(*p4d) || !(pud = pud_offset(p4d, va)))
-		return 0;
-	if (!pud_present(*pud) || pud_leaf(*pud) || !(pmd = pmd_offset(pud, va)))
-		return 0;
-	if (!pmd_present(*pmd) || pmd_leaf(*pmd))
-		return 0;
-	return pte_offset_kernel(pmd, va);
+	e = pgtable_walk(pgd, __fix_to_virt(idx), PG_LEVEL_4K, 0);
+	return e.level == PG_LEVEL_4K ? e.pte : 0;     /* the PTE, present or not */
 }
 
 int __set_fixmap(enum fixed_addresses idx, uint64_t phys, pgprot_t prot)

@@ -23,7 +23,7 @@ extern pgd_t early_top_pgt[PTRS_PER_PGD];
 void __init zap_identity_mappings(void)
 {
 	for (int i = 0; i < KERNEL_PGD_BOUNDARY; i++)
-		early_top_pgt[i] = __pgd(0);
+		set_pgd(&early_top_pgt[i], __pgd(0));
 	/* A CR3 write flushes every non-global TLB entry (SDM Vol. 3A
 	 * 4.10.4.1); the identity map was never global, so this is enough. */
 	write_cr3(read_cr3());

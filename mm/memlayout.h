@@ -35,10 +35,17 @@
 #define __pa_symbol(x)      ((unsigned long)(x) - __START_KERNEL_map)
 #define __va_symbol(pa)     ((void *)((unsigned long)(pa) + __START_KERNEL_map))
 
-/* Bits 63..47 must copy bit 47 (SDM Vol. 1 3.3.7.1, canonical addressing). */
+/* Bits 63..47 must copy bit 47 (SDM Vol. 1 3.3.7.1, canonical addressing).
+ * canonical_address makes them so: 0x0000800000000000, just past the user
+ * half, becomes 0xffff800000000000, the start of the kernel half. */
+static inline unsigned long canonical_address(unsigned long va)
+{
+	return (unsigned long)((long)(va << 16) >> 16);
+}
+
 static inline int is_canonical(unsigned long va)
 {
-	return ((long)(va << 16) >> 16) == (long)va;
+	return canonical_address(va) == va;
 }
 
 static inline int is_kernel_half(unsigned long va)

@@ -1,6 +1,7 @@
 /* User page tables (mm/memory.h). */
 #include "mm/memory.h"
 #include "mm/mmap.h"
+#include "mm/pagewalk.h"
 #include "mm/pgalloc.h"
 #include "mm/page.h"
 #include "mm/page_alloc.h"
@@ -20,37 +21,20 @@ pgprot_t vm_get_page_prot(unsigned long vm_flags)
 	return __pgprot(v);
 }
 
-/* The table an entry points to; with alloc, a new one (counted) if the
- * entry is empty. NULL if none and none could be made. */
-static uint64_t *table_below(struct mm_struct *mm, uint64_t *entry, bool alloc)
+/* The PTE for addr in mm; with alloc, missing tables are made on the way
+ * (user table entries, counted in mm->nr_pgtables). NULL if there is no
+ * PTE table for addr and none could be made. */
+static pte_t *user_pte(struct mm_struct *mm, unsigned long addr, bool alloc)
 {
-	phys_addr_t pa;
+	struct pgtable_alloc user_tables = { _PAGE_TABLE, &mm->nr_pgtables };
+	struct pxd e = pgtable_walk(mm->pgd, addr, PG_LEVEL_4K, alloc ? &user_tables : 0);
 
-	if (!(*entry & _PAGE_PRESENT)) {
-		if (!alloc || !(pa = pgtable_alloc_page()))
-			return 0;
-		*(volatile uint64_t *)entry = pa | _PAGE_TABLE;
-		mm->nr_pgtables++;
-	}
-	return pgtable_phys_to_virt(*entry & PHYSICAL_PAGE_MASK);
-}
-
-static pte_t *walk(struct mm_struct *mm, unsigned long addr, bool alloc)
-{
-	static const unsigned int shift[] = { PGDIR_SHIFT, PUD_SHIFT, PMD_SHIFT, PAGE_SHIFT };
-	uint64_t *table = &mm->pgd->pgd;
-
-	for (int level = 0; level < 3; level++) {
-		table = table_below(mm, &table[(addr >> shift[level]) & 511], alloc);
-		if (!table)
-			return 0;
-	}
-	return (pte_t *)&table[pte_index(addr)];
+	return e.level == PG_LEVEL_4K ? e.pte : 0;
 }
 
 pte_t *user_pte_lookup(struct mm_struct *mm, unsigned long addr)
 {
-	return walk(mm, addr, false);
+	return user_pte(mm, addr, false);
 }
 
 /* A user TLB entry is cached only while this mm's PGD is in CR3 (a CR3
@@ -63,7 +47,7 @@ static void flush_user_page(struct mm_struct *mm, unsigned long addr)
 
 int install_page(struct vm_area_struct *vma, unsigned long addr, struct page *page)
 {
-	pte_t *pte = walk(vma->vm_mm, addr, true);
+	pte_t *pte = user_pte(vma->vm_mm, addr, true);
 
 	if (!pte)
 		return -ENOMEM;
@@ -93,30 +77,37 @@ int handle_mm_fault(struct vm_area_struct *vma, unsigned long addr)
 	return ret ? VM_FAULT_OOM : 0;
 }
 
-/* Clears the present PTEs in [start, end), skipping absent tables whole;
- * owned pages go back to the allocator unless pfnmap. */
+struct zap_details {
+	struct mm_struct *mm;
+	bool pfnmap;            /* the frames are not the mm's: do not free them */
+};
+
+static int zap_pte(struct pxd e, unsigned long addr, unsigned long next, void *private)
+{
+	const struct zap_details *z = private;
+
+	(void)next;
+	if (e.level != PG_LEVEL_4K || !pxd_present(e))
+		return 0;       /* a hole: no table, or no page */
+	if (!z->pfnmap) {
+		__free_pages(pfn_to_page(pte_pfn(*e.pte)), 0);
+		z->mm->rss--;
+		nr_user_pages--;
+	}
+	set_pte(e.pte, __pte(0));
+	flush_user_page(z->mm, addr);
+	return 0;
+}
+
+static const struct mm_walk_ops zap_ops = { .entry = zap_pte };
+
+/* Clears the present PTEs in [start, end); the walk skips absent tables
+ * whole. Owned pages go back to the allocator unless pfnmap. */
 static void zap_range(struct mm_struct *mm, unsigned long start, unsigned long end, bool pfnmap)
 {
-	unsigned long addr = start;
+	struct zap_details z = { mm, pfnmap };
 
-	while (addr < end) {
-		pte_t *pte = walk(mm, addr, false);
-
-		if (!pte) {     /* no PTE table here: go to the next 2 MiB */
-			addr = (addr & PMD_MASK) + PMD_SIZE;
-			continue;
-		}
-		if (pte_present(*pte)) {
-			if (!pfnmap) {
-				__free_pages(pfn_to_page(pte_pfn(*pte)), 0);
-				mm->rss--;
-				nr_user_pages--;
-			}
-			set_pte(pte, __pte(0));
-			flush_user_page(mm, addr);
-		}
-		addr += PAGE_SIZE;
-	}
+	walk_page_range(mm->pgd, start, end, &zap_ops, &z);
 }
 
 void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned long end)
@@ -137,7 +128,7 @@ int remap_pfn_range(struct vm_area_struct *vma, unsigned long addr, unsigned lon
 	if (!(vma->vm_flags & (VM_READ | VM_WRITE | VM_EXEC)))
 		return 0;       /* PROT_NONE: no PTE at all, so every access faults */
 	for (unsigned long off = 0; off < size; off += PAGE_SIZE) {
-		pte_t *pte = walk(vma->vm_mm, addr + off, true);
+		pte_t *pte = user_pte(vma->vm_mm, addr + off, true);
 
 		if (!pte) {
 			zap_range(vma->vm_mm, addr, addr + off, true);
@@ -149,48 +140,54 @@ int remap_pfn_range(struct vm_area_struct *vma, unsigned long addr, unsigned lon
 	return 0;
 }
 
-/* Frees the table at `table` (level 1 PUD .. 3 PTE) and all below it. */
-static void free_table(struct mm_struct *mm, uint64_t *table, int level)
+/* free_pgtables: once through a table, give its page back. */
+static int free_pgtable(struct pxd e, unsigned long addr, unsigned long next, void *private)
 {
-	for (int i = 0; level < 3 && i < 512; i++)
-		if (table[i] & _PAGE_PRESENT)
-			free_table(mm, pgtable_phys_to_virt(table[i] & PHYSICAL_PAGE_MASK), level + 1);
-	pgtable_free_page(virt_to_phys(table));
+	struct mm_struct *mm = private;
+
+	(void)addr, (void)next;
+	pgtable_free_page(pxd_table_phys(e));
+	set_pxd(e, 0);
 	mm->nr_pgtables--;
+	return 0;
 }
+
+static const struct mm_walk_ops free_pgtables_ops = { .post_table = free_pgtable };
 
 void free_pgtables(struct mm_struct *mm)
 {
-	for (int i = 0; i < KERNEL_PGD_BOUNDARY; i++)
-		if (pgd_present(mm->pgd[i])) {
-			free_table(mm, pgtable_phys_to_virt(pgd_table_phys(mm->pgd[i])), 1);
-			set_pgd(&mm->pgd[i], __pgd(0));
-		}
+	walk_page_range(mm->pgd, 0, USER_PGTABLES_END, &free_pgtables_ops, mm);
 }
 
-static unsigned long count_tables(uint64_t *table, int level, unsigned long *leaves)
+struct pgtables_count {
+	unsigned long tables, leaves;
+};
+
+static int count_leaf(struct pxd e, unsigned long addr, unsigned long next, void *private)
 {
-	unsigned long n = 1;
+	struct pgtables_count *c = private;
 
-	for (int i = 0; i < 512; i++) {
-		if (!(table[i] & _PAGE_PRESENT))
-			continue;
-		if (level == 3)
-			(*leaves)++;
-		else
-			n += count_tables(pgtable_phys_to_virt(table[i] & PHYSICAL_PAGE_MASK),
-					  level + 1, leaves);
-	}
-	return n;
+	(void)addr, (void)next;
+	c->leaves += e.level == PG_LEVEL_4K && pxd_present(e);
+	return 0;
 }
+
+static int count_table(struct pxd e, unsigned long addr, unsigned long next, void *private)
+{
+	struct pgtables_count *c = private;
+
+	(void)e, (void)addr, (void)next;
+	c->tables++;
+	return 0;
+}
+
+static const struct mm_walk_ops count_ops = { .entry = count_leaf, .post_table = count_table };
 
 unsigned long mm_walk_pgtables(struct mm_struct *mm, unsigned long *leaves)
 {
-	unsigned long n = 0;
+	struct pgtables_count c = { 0, 0 };
 
-	*leaves = 0;
-	for (int i = 0; i < KERNEL_PGD_BOUNDARY; i++)
-		if (pgd_present(mm->pgd[i]))
-			n += count_tables(pgtable_phys_to_virt(pgd_table_phys(mm->pgd[i])), 1, leaves);
-	return n;
+	walk_page_range(mm->pgd, 0, USER_PGTABLES_END, &count_ops, &c);
+	*leaves = c.leaves;
+	return c.tables;
 }

@@ -1,6 +1,6 @@
-/* How the kernel gets and reaches its page-table pages (mm/pgalloc.h), and
- * the live walk printer. Kernel only: the host tests of mm/pgtable.c bring
- * their own simulated physical memory instead. */
+/* How the kernel gets and reaches its page-table pages (mm/pgalloc.h).
+ * Kernel only: the host tests of mm/pgtable.c bring their own simulated
+ * physical memory instead. */
 #include "mm/pgalloc.h"
 #include "mm/page.h"
 #include "kernel/errno.h"
@@ -47,35 +47,6 @@ void pgtable_set_kernel_pgd(pgd_t *pgd)
 pgd_t *current_pgd(void)
 {
 	return pgtable_phys_to_virt(read_cr3() & PHYSICAL_PAGE_MASK);
-}
-
-void dump_pagetable(unsigned long address)
-{
-	pgd_t *pgd = current_pgd();
-	p4d_t *p4d;
-	pud_t *pud;
-	pmd_t *pmd;
-	pte_t *pte;
-
-	if (!pgd) {
-		printk(KERN_ALERT "PGD at CR3 %lx is not mapped\n", read_cr3());
-		return;
-	}
-	pgd = pgd_offset_pgd(pgd, address);
-	printk(KERN_ALERT "PGD %lx ", pgd_val(*pgd));
-	p4d = p4d_offset(pgd, address);
-	pr_cont("P4D %lx ", p4d_val(*p4d));
-	if (!p4d_present(*p4d) || !(pud = pud_offset(p4d, address)))
-		goto out;
-	pr_cont("PUD %lx ", pud_val(*pud));
-	if (!pud_present(*pud) || pud_leaf(*pud) || !(pmd = pmd_offset(pud, address)))
-		goto out;
-	pr_cont("PMD %lx ", pmd_val(*pmd));
-	if (!pmd_present(*pmd) || pmd_leaf(*pmd) || !(pte = pte_offset_kernel(pmd, address)))
-		goto out;
-	pr_cont("PTE %lx", pte_val(*pte));
-out:
-	pr_cont("\n");
 }
 
 /* Before memblock or the direct map, table pages come from a pool inside

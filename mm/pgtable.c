@@ -1,15 +1,15 @@
 /* The page-table core (mm/pgtable.h): map, unmap, split, look up and
- * change kernel mappings in any top-level table. Table pages are reached
- * only through pgtable_phys_to_virt and got only from pgtable_alloc_page
+ * change kernel mappings in any top-level table, all through the one
+ * walker (mm/pagewalk.h). Table pages come only from pgtable_alloc_page
  * (mm/pgalloc.h), so this file runs unchanged in the host tests against a
  * simulated physical memory. */
 #include "mm/pgtable.h"
+#include "mm/pagewalk.h"
 #include "mm/pgalloc.h"
 #include "mm/tlb.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
 #include "kernel/vsprintf.h"
-
 /* Linux ptdump's attribute words: USR, ro/RW, PWT, PCD, PSE, GLB, NX/x. */
 const char *pgprot_str(uint64_t v, bool leaf_large, char *buf, unsigned int len)
 {
@@ -21,10 +21,9 @@ const char *pgprot_str(uint64_t v, bool leaf_large, char *buf, unsigned int len)
 	return buf;
 }
 
-static unsigned long level_size(enum pg_level level)
-{
-	return level == PG_LEVEL_1G ? PUD_SIZE : level == PG_LEVEL_2M ? PMD_SIZE : PAGE_SIZE;
-}
+/* A kernel table entry: present and writable; the leaves decide the
+ * rights (an upper entry's R/W and U/S only limit them, SDM Vol. 3A 4.6). */
+static const struct pgtable_alloc kernel_tables = { _KERNPG_TABLE, 0 };
 
 /* A large leaf's attributes for the level below: a 2 MiB or 1 GiB leaf
  * keeps PAT in bit 12, a 4 KiB one in bit 7, where PSE sits in the large
@@ -49,74 +48,16 @@ static uint64_t prot_for_large(uint64_t prot)
 	return prot | _PAGE_PSE;
 }
 
-/* The entry values point at a table page; NULL if it cannot be reached. */
-static uint64_t *entry_table(uint64_t entry)
-{
-	return pgtable_phys_to_virt(entry & PHYSICAL_PAGE_MASK);
-}
-
-/* Allocate-if-none: makes *e point at a new, empty table (a kernel table
- * entry: present, writable; permissions are decided in the leaves).
- * Returns the table, or NULL if allocation failed or *e is a leaf. */
-static uint64_t *table_alloc(uint64_t *e)
-{
-	if (!*e) {
-		phys_addr_t pa = pgtable_alloc_page();
-		if (!pa)
-			return 0;
-		*(volatile uint64_t *)e = pa | _KERNPG_TABLE;
-	}
-	if ((*e & _PAGE_PSE) || !(*e & _PAGE_PRESENT))
-		return 0;
-	return entry_table(*e);
-}
-
-/*
- *   63    48 47   39 38   30 29   21 20   12 11      0
- *  | sign   |  PGD  |  PUD  |  PMD  |  PTE  |  offset  |
- *
- * walk_entry returns the entry for va at `level` (PG_LEVEL_1G: the PUD
- * entry, _2M: PMD, _4K: PTE), allocating missing tables on the way if
- * alloc; NULL if a table is missing (and !alloc), cannot be allocated, or
- * a large leaf sits above the level asked for. The one walker that map,
- * split and lookup share.
- */
-static uint64_t *walk_entry(pgd_t *pgd, unsigned long va, enum pg_level level, bool alloc)
-{
-	uint64_t *e = &p4d_offset(pgd_offset_pgd(pgd, va), va)->pgd.pgd;
-	static const unsigned int shift[] = { [PG_LEVEL_1G] = PUD_SHIFT,
-					      [PG_LEVEL_2M] = PMD_SHIFT,
-					      [PG_LEVEL_4K] = PAGE_SHIFT };
-
-	for (enum pg_level l = PG_LEVEL_1G; l >= level; l--) {
-		uint64_t *table = alloc ? table_alloc(e) : 0;
-
-		if (!alloc) {
-			if (!(*e & _PAGE_PRESENT) || (*e & _PAGE_PSE))
-				return 0;
-			table = entry_table(*e);
-		}
-		if (!table)
-			return 0;
-		e = table + ((va >> shift[l]) & 511);
-	}
-	return e;
-}
-
 pte_t *lookup_address_in_pgd(pgd_t *pgd, unsigned long va, enum pg_level *level)
 {
-	for (enum pg_level l = PG_LEVEL_1G; l >= PG_LEVEL_4K; l--) {
-		uint64_t *e = walk_entry(pgd, va, l, false);
+	struct pxd e = pgtable_walk(pgd, va, PG_LEVEL_4K, 0);
 
-		if (!e || !(*e & _PAGE_PRESENT))
-			break;
-		if (l == PG_LEVEL_4K || (*e & _PAGE_PSE)) {
-			*level = l;
-			return (pte_t *)e;
-		}
+	if (!pxd_leaf(e)) {
+		*level = PG_LEVEL_NONE;
+		return 0;
 	}
-	*level = PG_LEVEL_NONE;
-	return 0;
+	*level = e.level;
+	return e.ptr;           /* a large leaf too, as Linux returns it */
 }
 
 /* Maps one leaf at va, the largest that fits; *step gets its size. */
@@ -124,19 +65,17 @@ static int map_one(pgd_t *pgd, unsigned long va, uint64_t pa, unsigned long left
 		   uint64_t prot, bool allow_1g, unsigned long *step)
 {
 	for (enum pg_level l = PG_LEVEL_1G; l >= PG_LEVEL_4K; l--) {
-		unsigned long size = level_size(l);
-		uint64_t *e;
+		unsigned long size = page_level_size(l);
+		struct pxd e;
 
 		if ((l == PG_LEVEL_1G && !allow_1g) || ((va | pa) & (size - 1)) || left < size)
 			continue;
-		e = walk_entry(pgd, va, l, true);
-		if (!e) {
-			enum pg_level have;
-			return lookup_address_in_pgd(pgd, va, &have) ? -EBUSY : -ENOMEM;
-		}
-		if (*e)
+		e = pgtable_walk(pgd, va, l, &kernel_tables);
+		if (e.level != l)       /* stopped above: at a leaf, or out of table pages */
+			return pxd_leaf(e) ? -EBUSY : -ENOMEM;
+		if (!pxd_none(e))
 			return -EBUSY;
-		*(volatile uint64_t *)e = pa | (l == PG_LEVEL_4K ? prot : prot_for_large(prot));
+		set_pxd(e, pa | (l == PG_LEVEL_4K ? prot : prot_for_large(prot)));
 		*step = size;
 		return 0;
 	}
@@ -200,27 +139,41 @@ static void split_page_count(unsigned long va, enum pg_level level)
 	direct_pages_count[level - 1] += PTRS_PER_PTE;
 }
 
+/* Fills a new table of `level` entries with 512 leaves mapping from base
+ * on, before it is linked: the CPU never sees it half done. */
+static void fill_leaf_table(void *table, enum pg_level level, uint64_t base, uint64_t attrs)
+{
+	for (unsigned long i = 0; i < PTRS_PER_PTE; i++) {
+		uint64_t v = (base + i * page_level_size(level)) | attrs;
+
+		if (level == PG_LEVEL_2M)
+			set_pmd((pmd_t *)table + i, __pmd(v));
+		else
+			set_pte((pte_t *)table + i, __pte(v));
+	}
+}
+
 int split_large_page(pgd_t *pgd, unsigned long va, enum pg_level level)
 {
-	uint64_t *e = (level == PG_LEVEL_1G || level == PG_LEVEL_2M) ?
-		      walk_entry(pgd, va, level, false) : 0;
-	unsigned long size = level_size(level), child = level_size(level - 1);
-	uint64_t attrs, base, *table;
+	unsigned long size = page_level_size(level);
+	uint64_t attrs, base;
 	phys_addr_t pa;
+	struct pxd e;
 
-	if (!e || (*e & (_PAGE_PRESENT | _PAGE_PSE)) != (_PAGE_PRESENT | _PAGE_PSE))
+	if (level != PG_LEVEL_1G && level != PG_LEVEL_2M)
+		return -EINVAL;
+	e = pgtable_walk(pgd, va, level, 0);
+	if (e.level != level || !pxd_leaf(e))
 		return -EINVAL;
 	pa = pgtable_alloc_page();
 	if (!pa)
 		return -ENOMEM;
-	table = pgtable_phys_to_virt(pa);
-	attrs = large_attrs(*e);
-	base = *e & PHYSICAL_PAGE_MASK & ~(size - 1);
+	attrs = large_attrs(pxd_val(e));
+	base = pxd_val(e) & PHYSICAL_PAGE_MASK & ~(size - 1);
 	if (level == PG_LEVEL_2M)
 		attrs = large_to_4k_attrs(attrs);
-	for (int i = 0; i < 512; i++)
-		table[i] = (base + i * child) | attrs;
-	*(volatile uint64_t *)e = pa | _KERNPG_TABLE;
+	fill_leaf_table(pgtable_phys_to_virt(pa), level - 1, base, attrs);
+	set_pxd(e, pa | _KERNPG_TABLE);
 	split_page_count(va, level);
 	/* The CPU may hold the large translation, and a TLB may keep entries
 	 * of both sizes for one address; drop them all (SDM Vol. 3A 4.10.2.3). */
@@ -235,7 +188,7 @@ static int split_at(pgd_t *pgd, unsigned long addr)
 	enum pg_level level;
 
 	while (lookup_address_in_pgd(pgd, addr, &level) && level != PG_LEVEL_4K &&
-	       (addr & (level_size(level) - 1))) {
+	       (addr & ~page_level_mask(level))) {
 		int ret = split_large_page(pgd, addr, level);
 		if (ret)
 			return ret;
@@ -254,44 +207,37 @@ static int split_edges(pgd_t *pgd, unsigned long va, unsigned long end)
 	return ret;
 }
 
-static bool table_empty(const uint64_t *table)
+/* Unmapping clears every entry the walk does not go below: a leaf (wholly
+ * inside the range: split_edges ran) or a hole. */
+static int unmap_entry(struct pxd e, unsigned long addr, unsigned long next, void *private)
 {
-	for (int i = 0; i < 512; i++)
-		if (table[i])
-			return false;
-	return true;
+	(void)addr, (void)next, (void)private;
+	if (!pxd_none(e))
+		set_pxd(e, 0);
+	return 0;
 }
 
-/* Clears the entries for [va, end) in the table below *e (a table at
- * `level`), recursing into lower tables, and frees that table if it ends
- * up empty. Leaves inside the range are wholly covered (split_at ran). */
-static void unmap_level(uint64_t *e, unsigned long va, unsigned long end, enum pg_level level)
+/* ... and, once through a table, frees it if that left it empty. */
+static int unmap_free_table(struct pxd e, unsigned long addr, unsigned long next, void *private)
 {
-	uint64_t *table = entry_table(*e);
-	unsigned long size = level_size(level);
+	phys_addr_t pa = pxd_table_phys(e);
 
-	for (unsigned long next; va < end; va = next) {
-		uint64_t *c = table + ((va / size) & 511);
-
-		next = (va & ~(size - 1)) + size;
-		if (next > end || next < va)
-			next = end;
-		if (*c && level != PG_LEVEL_4K && !(*c & _PAGE_PSE))
-			unmap_level(c, va, next, level - 1);
-		else
-			*(volatile uint64_t *)c = 0;
-	}
+	(void)addr, (void)next, (void)private;
 	/* The boot tables in the kernel image stay, even when empty: they
 	 * were never allocated, and slot 511 must keep its entries. A PUD
 	 * page stays too: its top-level entry is copied into every process's
 	 * PGD (DESIGN.md §2), so it must never change once set. */
-	if (level != PG_LEVEL_1G && table_empty(table) &&
-	    pgtable_page_freeable(*e & PHYSICAL_PAGE_MASK)) {
-		phys_addr_t pa = *e & PHYSICAL_PAGE_MASK;
-		*(volatile uint64_t *)e = 0;
-		pgtable_free_page(pa);
-	}
+	if (e.level == pgtable_top_level() || !pgtable_page_freeable(pa) || !pxd_table_empty(e))
+		return 0;
+	set_pxd(e, 0);
+	pgtable_free_page(pa);
+	return 0;
 }
+
+static const struct mm_walk_ops unmap_ops = {
+	.entry = unmap_entry,
+	.post_table = unmap_free_table,
+};
 
 int unmap_kernel_range(pgd_t *pgd, unsigned long va, unsigned long size)
 {
@@ -303,50 +249,40 @@ int unmap_kernel_range(pgd_t *pgd, unsigned long va, unsigned long size)
 	ret = split_edges(pgd, va, end);
 	if (ret)
 		return ret;
-	for (unsigned long next; va != end; va = next) {
-		pgd_t *top = pgd_offset_pgd(pgd, va);
-
-		next = (va & ~((1UL << PGDIR_SHIFT) - 1)) + (1UL << PGDIR_SHIFT);
-		if (next > end || next < va)
-			next = end;
-		if (pgd_present(*top))
-			unmap_level(&top->pgd, va, next, PG_LEVEL_1G);
-	}
-	flush_tlb_kernel_range(end - size, end);
+	walk_page_range(pgd, va, end, &unmap_ops, 0);
+	flush_tlb_kernel_range(va, end);
 	return 0;
 }
 
-/* Calls fn on each leaf over [va, end); stops at the first unmapped page
- * and returns -EINVAL there. */
-static int for_each_leaf(pgd_t *pgd, unsigned long va, unsigned long end,
-			 void (*fn)(pte_t *leaf, uint64_t set, uint64_t clear),
-			 uint64_t set, uint64_t clear)
-{
-	while (va < end) {
-		enum pg_level level;
-		pte_t *leaf = lookup_address_in_pgd(pgd, va, &level);
+struct cpa_data {
+	uint64_t set, clear;
+};
 
-		if (!leaf)
-			return -EINVAL;
-		if (fn)
-			fn(leaf, set, clear);
-		va = (va & ~(level_size(level) - 1)) + level_size(level);
-		if (!va)
-			break;      /* wrapped past the top of the address space */
-	}
+/* A hole in the range: change_page_attr changes nothing. */
+static int cpa_check_mapped(struct pxd e, unsigned long addr, unsigned long next, void *private)
+{
+	(void)addr, (void)next, (void)private;
+	return pxd_leaf(e) ? 0 : -EINVAL;
+}
+
+static int cpa_apply(struct pxd e, unsigned long addr, unsigned long next, void *private)
+{
+	const struct cpa_data *cpa = private;
+
+	(void)addr, (void)next;
+	set_pxd(e, (pxd_val(e) | cpa->set) & ~cpa->clear);
 	return 0;
 }
 
-static void apply_attrs(pte_t *leaf, uint64_t set, uint64_t clear)
-{
-	set_pte(leaf, __pte((pte_val(*leaf) | set) & ~clear));
-}
+static const struct mm_walk_ops cpa_check_ops = { .entry = cpa_check_mapped };
+static const struct mm_walk_ops cpa_apply_ops = { .entry = cpa_apply };
 
 int change_page_attr(pgd_t *pgd, unsigned long va, unsigned long npages,
 		     uint64_t set, uint64_t clear)
 {
 	unsigned long end = va + npages * PAGE_SIZE;
 	const uint64_t allowed = _PAGE_RW | _PAGE_NX | _PAGE_GLOBAL | _PAGE_PWT | _PAGE_PCD;
+	struct cpa_data cpa = { set, clear };
 	int ret;
 
 	if (!npages || (va & ~PAGE_MASK) || ((set | clear) & ~allowed) || (end && end < va)) {
@@ -354,14 +290,14 @@ int change_page_attr(pgd_t *pgd, unsigned long va, unsigned long npages,
 		       (unsigned long long)set, (unsigned long long)clear);
 		return -EINVAL;
 	}
-	if (for_each_leaf(pgd, va, end, 0, 0, 0)) {
+	if (walk_page_range(pgd, va, end, &cpa_check_ops, 0)) {
 		pr_err("change_page_attr(%#lx, %lu): part of the range is not mapped\n", va, npages);
 		return -EINVAL;
 	}
 	ret = split_edges(pgd, va, end);
 	if (ret)
 		return ret;
-	for_each_leaf(pgd, va, end, apply_attrs, set, clear);
+	walk_page_range(pgd, va, end, &cpa_apply_ops, &cpa);
 	flush_tlb_kernel_range(va, end);
 	return 0;
 }

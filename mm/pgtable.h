@@ -1,15 +1,20 @@
-/* Typed page-table entries and the walk helpers, Linux's names.
+/* Typed page-table entries, the paging levels and the walk helpers,
+ * Linux's names.
  *
  * A 48-bit virtual address splits as (SDM Vol. 3A 4.5, Figure 4-8):
  *
  *   63      48 47     39 38     30 29     21 20     12 11        0
  *  | sign ext |  PGD    |  PUD    |  PMD    |  PTE    |  offset   |
  *              pgd_index pud_index pmd_index pte_index
+ *              (P4D)
  *
- * P4D is folded (4-level paging): p4d_offset(pgd, va) is the pgd entry
- * itself, so code written pgd -> p4d -> pud -> pmd -> pte also runs when
- * LA57 adds a level. Each level's entry is a one-member struct so the
- * compiler catches a pmd passed where a pte belongs.
+ * Each field indexes one table of 512 entries; an entry at PG_LEVEL_2M
+ * maps (or points at the table for) 2 MiB, and so on (enum pg_level and
+ * pg_level_info below: the one table of levels every walk uses). P4D is
+ * folded (4-level paging): p4d_offset(pgd, va) is the pgd entry itself,
+ * so code written pgd -> p4d -> pud -> pmd -> pte also runs when LA57
+ * adds a level. Each level's entry is a one-member struct so the compiler
+ * catches a pmd passed where a pte belongs.
  */
 #ifndef MM_PGTABLE_H
 #define MM_PGTABLE_H
@@ -58,11 +63,15 @@
 #define P4D_SHIFT     39
 #define PUD_SHIFT     30
 #define PMD_SHIFT     21
+#define PGDIR_SIZE    (1UL << PGDIR_SHIFT)
 #define PUD_SIZE      (1UL << PUD_SHIFT)
 #define PMD_SIZE      (1UL << PMD_SHIFT)
 #define PUD_MASK      (~(PUD_SIZE - 1))
 #define PMD_MASK      (~(PMD_SIZE - 1))
 #define KERNEL_PGD_BOUNDARY 256     /* first kernel-half slot */
+/* The user half ends where the first kernel slot's addresses would start
+ * if they were not sign-extended: 0x0000800000000000. */
+#define USER_PGTABLES_END   ((unsigned long)KERNEL_PGD_BOUNDARY << PGDIR_SHIFT)
 
 /* Protections for kernel mappings (Linux's PAGE_KERNEL family). The cache
  * type comes from PWT/PCD with the power-on PAT: PCD|PWT = UC (SDM Vol. 3A
@@ -97,9 +106,68 @@ static inline uint64_t pud_val(pud_t e) { return e.pud; }
 static inline uint64_t pmd_val(pmd_t e) { return e.pmd; }
 static inline uint64_t pte_val(pte_t e) { return e.pte; }
 static inline pgd_t __pgd(uint64_t v) { return (pgd_t){ v }; }
+static inline p4d_t __p4d(uint64_t v) { return (p4d_t){ __pgd(v) }; }
 static inline pud_t __pud(uint64_t v) { return (pud_t){ v }; }
 static inline pmd_t __pmd(uint64_t v) { return (pmd_t){ v }; }
 static inline pte_t __pte(uint64_t v) { return (pte_t){ v }; }
+
+/* --- the paging levels --------------------------------------------------
+ * Linux's enum pg_level: one value per level of entries, named by what one
+ * entry spans. pg_level_info is the one table of shifts and names that
+ * every walk (mm/pagewalk.c), ptdump, translate and the oops line use.
+ * With 4 levels the top entry is the PG_LEVEL_512G one: the PGD entry,
+ * with the P4D folded into it. PG_LEVEL_256T is 5-level paging's PGD
+ * entry (LA57, SDM Vol. 3A 4.5.1), not used yet. */
+enum pg_level {
+	PG_LEVEL_NONE,
+	PG_LEVEL_4K,            /* PTE: a 4 KiB leaf */
+	PG_LEVEL_2M,            /* PMD: a 2 MiB leaf or a PTE table */
+	PG_LEVEL_1G,            /* PUD: a 1 GiB leaf or a PMD table */
+	PG_LEVEL_512G,          /* P4D (the PGD at 4 levels): a PUD table */
+	PG_LEVEL_256T,          /* PGD at 5 levels: a P4D table */
+	PG_LEVEL_NUM
+};
+
+struct pg_level_info {
+	unsigned int shift;     /* the index of this level starts at va bit `shift` */
+	const char *name;       /* the entry's name, as Linux prints it */
+};
+
+static const struct pg_level_info pg_level_info[PG_LEVEL_NUM] = {
+	[PG_LEVEL_4K]   = { PAGE_SHIFT, "PTE" },
+	[PG_LEVEL_2M]   = { PMD_SHIFT, "PMD" },
+	[PG_LEVEL_1G]   = { PUD_SHIFT, "PUD" },
+	[PG_LEVEL_512G] = { P4D_SHIFT, "P4D" },
+	[PG_LEVEL_256T] = { P4D_SHIFT + 9, "PGD" },
+};
+
+static inline unsigned int page_level_shift(enum pg_level level)
+{
+	return pg_level_info[level].shift;
+}
+static inline unsigned long page_level_size(enum pg_level level)
+{
+	return 1UL << page_level_shift(level);
+}
+static inline unsigned long page_level_mask(enum pg_level level)
+{
+	return ~(page_level_size(level) - 1);
+}
+
+/* 5-level paging (CR4.LA57) is off: the one place that will check it at
+ * run time. The walk starts at pgtable_top_level() and goes down; the
+ * levels below the top are the same with 4 or 5 levels. */
+static inline bool pgtable_l5_enabled(void) { return false; }
+static inline enum pg_level pgtable_top_level(void)
+{
+	return pgtable_l5_enabled() ? PG_LEVEL_256T : PG_LEVEL_512G;
+}
+
+/* The top entry is always called the PGD, whatever level it is. */
+static inline const char *pg_level_name(enum pg_level level)
+{
+	return level == pgtable_top_level() ? "PGD" : pg_level_info[level].name;
+}
 
 static inline unsigned long pgd_index(unsigned long va) { return (va >> PGDIR_SHIFT) & 511; }
 static inline unsigned long pud_index(unsigned long va) { return (va >> PUD_SHIFT) & 511; }
@@ -119,9 +187,6 @@ static inline bool pmd_leaf(pmd_t e)    { return pmd_present(e) && (pmd_val(e) &
 static inline bool pte_none(pte_t e)    { return !pte_val(e); }
 static inline bool pte_present(pte_t e) { return pte_val(e) & _PAGE_PRESENT; }
 
-/* Page sizes a leaf can map (Linux's enum pg_level). */
-enum pg_level { PG_LEVEL_NONE, PG_LEVEL_4K, PG_LEVEL_2M, PG_LEVEL_1G, PG_LEVEL_NUM };
-
 /* Physical address of the next-level table (or of a leaf's frame). */
 static inline uint64_t pgd_table_phys(pgd_t e) { return pgd_val(e) & PHYSICAL_PAGE_MASK; }
 static inline uint64_t p4d_table_phys(p4d_t e) { return p4d_val(e) & PHYSICAL_PAGE_MASK; }
@@ -134,7 +199,10 @@ static inline pte_t pfn_pte(unsigned long pfn, pgprot_t prot)
 }
 static inline unsigned long pmd_pfn(pmd_t e) { return (pmd_val(e) & PHYSICAL_PAGE_MASK & PMD_MASK) >> PAGE_SHIFT; }
 static inline unsigned long pud_pfn(pud_t e) { return (pud_val(e) & PHYSICAL_PAGE_MASK & PUD_MASK) >> PAGE_SHIFT; }
+/* The only stores to a live entry: one 64-bit write, which the CPU's walk
+ * sees whole (SDM Vol. 3A 8.1.1: aligned quadword writes are atomic). */
 static inline void set_pgd(pgd_t *pgdp, pgd_t pgd) { *(volatile uint64_t *)&pgdp->pgd = pgd_val(pgd); }
+static inline void set_p4d(p4d_t *p4dp, p4d_t p4d) { set_pgd(&p4dp->pgd, p4d.pgd); }
 static inline void set_pud(pud_t *pudp, pud_t pud) { *(volatile uint64_t *)&pudp->pud = pud_val(pud); }
 static inline void set_pte(pte_t *ptep, pte_t pte) { *(volatile uint64_t *)&ptep->pte = pte_val(pte); }
 static inline void set_pmd(pmd_t *pmdp, pmd_t pmd) { *(volatile uint64_t *)&pmdp->pmd = pmd_val(pmd); }
@@ -144,9 +212,12 @@ static inline void set_pmd(pmd_t *pmdp, pmd_t pmd) { *(volatile uint64_t *)&pmdp
  * (which holds the early tables) is mapped. */
 void *pgtable_phys_to_virt(uint64_t pa);
 
-/* The walk: each returns a pointer to the entry for va in the table below
- * `e`, or NULL if that table is not reachable (see pgtable_phys_to_virt). */
+/* One step of the walk: each returns a pointer to the entry for va in the
+ * table below `e`, or NULL if that table is not reachable (see
+ * pgtable_phys_to_virt). The walks themselves are in mm/pagewalk.h. */
 static inline pgd_t *pgd_offset_pgd(pgd_t *pgd, unsigned long va) { return pgd + pgd_index(va); }
+/* Folded: the P4D entry is the PGD entry (with LA57, an index into the
+ * P4D table the PGD entry points at). */
 static inline p4d_t *p4d_offset(pgd_t *pgd, unsigned long va) { (void)va; return (p4d_t *)pgd; }
 static inline pud_t *pud_offset(p4d_t *p4d, unsigned long va)
 {
@@ -180,8 +251,9 @@ int map_kernel_range(pgd_t *pgd, unsigned long va, uint64_t pa, unsigned long si
 
 /* Unmaps [va, va+size) (page-aligned), splitting large leaves that only
  * partly overlap, freeing every PMD and PTE page that becomes empty (PUD
- * pages stay: their top-level entries are shared), then flushing the range. 0 or -ENOMEM (a needed split failed: nothing
- * unmapped). Unmapped holes inside the range are fine. */
+ * pages stay: their top-level entries are shared), then flushing the
+ * range. 0 or -ENOMEM (a needed split failed: nothing unmapped). Unmapped
+ * holes inside the range are fine. */
 int unmap_kernel_range(pgd_t *pgd, unsigned long va, unsigned long size);
 
 /* Replaces the large leaf mapping va at `level` (PG_LEVEL_1G or _2M) by a
@@ -217,14 +289,22 @@ int set_memory_x(unsigned long va, unsigned long npages);
 /* The top-level table CR3 points at now (SDM 3A 4.5: CR3[51:12]). */
 pgd_t *current_pgd(void);
 
-/* Prints the ranges of pgd at or above `from` (mm/ptdump.c). */
+/* --- printing the tables (mm/ptdump.c) ---------------------------------- */
+
+/* Prints the ranges of pgd at or above `from` (`ptdump`, `ptdump kernel`). */
 void ptdump_walk_pgd(pgd_t *pgd, unsigned long from);
+/* A process's user half, its kernel half's top-level slots against
+ * swapper_pg_dir's, then its kernel half (`ptdump user PID`). */
+void ptdump_walk_user(pgd_t *pgd);
+/* `translate VADDR`: va's indices, each level's entry through the current
+ * CR3, then the physical address or why the walk stopped. */
+void ptdump_translate(unsigned long va);
 
 /* The attribute words Linux's ptdump prints for an entry value. */
 const char *pgprot_str(uint64_t v, bool leaf_large, char *buf, unsigned int len);
 
 /* Prints Linux's walk line, "PGD 1234067 P4D 1234067 PUD ... PMD ... PTE ...",
- * stopping at the first entry that is absent or a leaf. */
+ * for the current CR3, stopping at the first entry that is absent or a leaf. */
 void dump_pagetable(unsigned long address);
 
 #endif

@@ -1,6 +1,8 @@
-/* `ptdump`: the page tables as ranges, in Linux's dump_pagetables format
- * (arch/x86/mm/dump_pagetables.c), and `translate VADDR`: one address's
- * walk, level by level.
+/* Printing the page tables, all through the one walker (mm/pagewalk.h):
+ * `ptdump` ranges in Linux's dump_pagetables format
+ * (arch/x86/mm/dump_pagetables.c) and its W+X check, the kernel-alias
+ * check, `translate VADDR` (one address's walk, level by level) and the
+ * oops line's walk (dump_pagetable).
  *
  * ptdump walks every entry of a top-level table, merging neighbours whose
  * level and attributes are equal into one line:
@@ -9,6 +11,7 @@
  * (mm/memlayout.h) begins. */
 #include "mm/fixmap.h"
 #include "mm/init.h"
+#include "mm/pagewalk.h"
 #include "mm/pgtable.h"
 #include "mm/mm_types.h"
 #include "mm/page.h"
@@ -20,6 +23,8 @@
 #include "kernel/vsprintf.h"
 #include "kernel/x86.h"
 
+#define KERNEL_HALF_START 0xffff800000000000UL
+
 struct ptdump_marker {
 	unsigned long start;
 	const char *name;
@@ -27,7 +32,7 @@ struct ptdump_marker {
 
 static const struct ptdump_marker markers[] = {
 	{ 0, "User Space" },
-	{ 0xffff800000000000UL, "Kernel Space" },
+	{ KERNEL_HALF_START, "Kernel Space" },
 	{ PAGE_OFFSET, "Low Kernel Mapping" },
 	{ VMALLOC_START, "vmalloc() Area" },
 	{ __START_KERNEL_map, "High Kernel Mapping" },
@@ -35,16 +40,13 @@ static const struct ptdump_marker markers[] = {
 };
 #define NR_MARKERS (sizeof(markers) / sizeof(markers[0]))
 
-static const char *const level_name[] = { "pgd", "pud", "pmd", "pte" };
-
 struct ptdump_state {
 	unsigned long start;        /* of the range being merged */
 	uint64_t attrs;             /* its attributes; 0: not present */
-	int level;                  /* 0 pgd .. 3 pte */
+	enum pg_level level;        /* the level of its entries */
 	unsigned int marker;        /* next marker to print */
 	bool open;
-	unsigned long from;         /* print nothing below this address */
-	unsigned int slots;         /* top-level slots to walk: 512, or 256 (user half) */
+	unsigned long from;         /* where the walk started: no marker below */
 	bool check_wx;              /* count W+X pages instead of printing */
 	unsigned long wx_pages, first_wx;
 };
@@ -52,34 +54,48 @@ struct ptdump_state {
 #define ATTR_BITS (_PAGE_PRESENT | _PAGE_USER | _PAGE_RW | _PAGE_PWT | _PAGE_PCD | \
 		   _PAGE_GLOBAL | _PAGE_NX)
 
-static void print_range(const struct ptdump_state *st, unsigned long end)
+/* A size in bytes (a multiple of 1 KiB) as the largest unit that keeps it
+ * whole: 2097152 is 2 and 'M'. */
+static char size_unit(unsigned long bytes, unsigned long *n)
 {
 	static const char units[] = "KMGTPE";
-	unsigned long size = (end - st->start) >> 10;
 	int u = 0;
-	char attrs[48];
 
-	while (size >= 1024 && !(size & 1023) && units[u + 1]) {
-		size >>= 10;
+	*n = bytes >> 10;
+	while (*n >= 1024 && !(*n & 1023) && units[u + 1]) {
+		*n >>= 10;
 		u++;
 	}
+	return units[u];
+}
+
+static void print_range(const struct ptdump_state *st, unsigned long end)
+{
+	const char *name = pg_level_name(st->level);
+	char attrs[48], lower[4] = { 0 };
+	unsigned long size;
+	char unit = size_unit(end - st->start, &size);
+
+	for (int i = 0; i < 3; i++)     /* Linux's ptdump: pgd, pud, pmd, pte */
+		lower[i] = name[i] - 'A' + 'a';
 	if (st->attrs)
-		pgprot_str(st->attrs, st->level == 1 || st->level == 2, attrs, sizeof(attrs));
+		pgprot_str(st->attrs, st->level == PG_LEVEL_1G || st->level == PG_LEVEL_2M,
+			   attrs, sizeof(attrs));
 	else
 		snprintf(attrs, sizeof(attrs), "%*s", 26, "");
-	console_printf("0x%016lx-0x%016lx   %9lu%c %s %s\n", st->start, end, size, units[u],
-		       attrs, level_name[st->level]);
+	console_printf("0x%016lx-0x%016lx   %9lu%c %s %s\n", st->start, end, size, unit, attrs,
+		       lower);
 }
 
 /* Feeds one range [va, va + size) into the merger. */
 static void note_page(struct ptdump_state *st, unsigned long va, unsigned long size,
-		      uint64_t attrs, int level)
+		      uint64_t attrs, enum pg_level level)
 {
 	bool same = st->open && attrs == st->attrs && level == st->level &&
 		    !(st->marker < NR_MARKERS && va == markers[st->marker].start);
 
 	if (st->check_wx) {
-		if (va >= st->from && (attrs & _PAGE_RW) && !(attrs & _PAGE_NX)) {
+		if ((attrs & _PAGE_RW) && !(attrs & _PAGE_NX)) {
 			if (!st->wx_pages)
 				st->first_wx = va;
 			st->wx_pages += size >> PAGE_SHIFT;
@@ -87,7 +103,7 @@ static void note_page(struct ptdump_state *st, unsigned long va, unsigned long s
 		return;
 	}
 	if (!same) {
-		if (st->open && st->start >= st->from)
+		if (st->open)
 			print_range(st, va);
 		while (st->marker < NR_MARKERS && va >= markers[st->marker].start) {
 			if (markers[st->marker].start >= st->from)
@@ -101,39 +117,22 @@ static void note_page(struct ptdump_state *st, unsigned long va, unsigned long s
 	}
 }
 
-static void walk_level(struct ptdump_state *st, uint64_t *table, unsigned long base, int level)
+/* Every entry the walk does not go below is one range: a leaf, a hole, or
+ * a table it cannot read yet (shown with that entry's attributes). */
+static int ptdump_entry(struct pxd e, unsigned long addr, unsigned long next, void *private)
 {
-	static const unsigned int shift[] = { PGDIR_SHIFT, PUD_SHIFT, PMD_SHIFT, PAGE_SHIFT };
-
-	for (unsigned long i = 0; i < (level ? 512 : st->slots); i++) {
-		unsigned long va = base + (i << shift[level]);
-		uint64_t e = table[i];
-		uint64_t *next;
-
-		if (level == 0 && i >= 256)
-			va |= 0xffff000000000000UL;     /* sign-extend bit 47 */
-		if (!(e & _PAGE_PRESENT)) {
-			note_page(st, va, 1UL << shift[level], 0, level);
-			continue;
-		}
-		if (level == 3 || (level > 0 && (e & _PAGE_PSE))) {
-			note_page(st, va, 1UL << shift[level], e & ATTR_BITS, level);
-			continue;
-		}
-		next = pgtable_phys_to_virt(e & PHYSICAL_PAGE_MASK);
-		if (next)
-			walk_level(st, next, va, level + 1);
-		else    /* a table we cannot read yet: shown as one unknown range */
-			note_page(st, va, 1UL << shift[level], e & ATTR_BITS, level);
-	}
+	note_page(private, addr, next - addr, pxd_present(e) ? pxd_val(e) & ATTR_BITS : 0, e.level);
+	return 0;
 }
+
+static const struct mm_walk_ops ptdump_ops = { .entry = ptdump_entry };
 
 void ptdump_walk_pgd(pgd_t *pgd, unsigned long from)
 {
-	struct ptdump_state st = { .from = from, .slots = PTRS_PER_PGD };
+	struct ptdump_state st = { .from = from };
 
-	walk_level(&st, &pgd->pgd, 0, 0);
-	if (st.open && st.start >= from)
+	walk_page_range(pgd, from, 0, &ptdump_ops, &st);
+	if (st.open)
 		print_range(&st, 0);    /* the last range ends at 2^64 */
 }
 
@@ -143,12 +142,12 @@ void ptdump_walk_pgd(pgd_t *pgd, unsigned long from)
  * like `ptdump kernel`, through this PGD. */
 void ptdump_walk_user(pgd_t *pgd)
 {
-	struct ptdump_state st = { .slots = KERNEL_PGD_BOUNDARY };
+	struct ptdump_state st = { 0 };
 	const pgd_t *k = kernel_pgd();
 
-	walk_level(&st, &pgd->pgd, 0, 0);
+	walk_page_range(pgd, 0, USER_PGTABLES_END, &ptdump_ops, &st);
 	if (st.open)
-		print_range(&st, 0x800000000000UL);
+		print_range(&st, USER_PGTABLES_END);
 	console_printf("---[ Kernel Space: PGD slots %d-511 ]---\n", KERNEL_PGD_BOUNDARY);
 	for (int i = KERNEL_PGD_BOUNDARY, j; i < PTRS_PER_PGD; i = j) {
 		bool same = pgd_val(pgd[i]) == pgd_val(k[i]);
@@ -156,21 +155,21 @@ void ptdump_walk_user(pgd_t *pgd)
 		for (j = i + 1; j < PTRS_PER_PGD && pgd_present(pgd[j]) == pgd_present(pgd[i]) &&
 		     (pgd_val(pgd[j]) == pgd_val(k[j])) == same; j++)
 			;
+		/* slot 512's address, the end of the last run, wraps to 0 */
 		if (pgd_present(pgd[i]) || !same)
 			console_printf("0x%016lx-0x%016lx   PGD %3d-%3d  %s\n",
-				       0xffff000000000000UL | (unsigned long)i << PGDIR_SHIFT,
-				       j == PTRS_PER_PGD ? 0UL :
-				       0xffff000000000000UL | (unsigned long)j << PGDIR_SHIFT, i, j - 1,
+				       canonical_address((unsigned long)i << PGDIR_SHIFT),
+				       canonical_address((unsigned long)j << PGDIR_SHIFT), i, j - 1,
 				       same ? "shared (= swapper_pg_dir)" : "DIFFERS from swapper_pg_dir");
 	}
-	ptdump_walk_pgd(pgd, 0xffff800000000000UL);
+	ptdump_walk_pgd(pgd, KERNEL_HALF_START);
 }
 
 unsigned long ptdump_check_wx(void)
 {
-	struct ptdump_state st = { .from = 0xffff800000000000UL, .check_wx = true };
+	struct ptdump_state st = { .from = KERNEL_HALF_START, .check_wx = true };
 
-	walk_level(&st, &current_pgd()->pgd, 0, 0);
+	walk_page_range(current_pgd(), KERNEL_HALF_START, 0, &ptdump_ops, &st);
 	if (st.wx_pages) {
 		pr_warn("x86/mm: Found insecure W+X mapping at address 0x%lx\n", st.first_wx);
 		pr_info("x86/mm: Checked W+X mappings: FAILED, %lu W+X pages found.\n", st.wx_pages);
@@ -180,33 +179,70 @@ unsigned long ptdump_check_wx(void)
 	return st.wx_pages;
 }
 
+struct alias_check {
+	unsigned long bad, first;
+};
+
+/* A read-only leaf of the image's high mapping: is any of its pages
+ * writable through its direct-map alias? */
+static int check_alias(struct pxd e, unsigned long addr, unsigned long next, void *private)
+{
+	struct alias_check *c = private;
+
+	if (!pxd_leaf(e) || (pxd_val(e) & _PAGE_RW))
+		return 0;
+	for (unsigned long va = addr; va < next; va += PAGE_SIZE) {
+		enum pg_level level;
+		pte_t *alias = lookup_address((unsigned long)__va(__pa_symbol(va)), &level);
+
+		if (alias && (pte_val(*alias) & _PAGE_RW) && !c->bad++)
+			c->first = va;
+	}
+	return 0;
+}
+
+static const struct mm_walk_ops alias_ops = { .entry = check_alias };
+
 /* Every page of the image that the high mapping makes read-only must not
  * be writable through its direct-map alias either: one write through
- * PAGE_OFFSET + physical would change kernel code or constants. Checks
- * each 4 KiB page of the image, both mappings read from the live tables. */
+ * PAGE_OFFSET + physical would change kernel code or constants. Walks the
+ * image's high mapping and looks up each read-only page's alias, both in
+ * the live tables. */
 unsigned long ptdump_check_aliases(void)
 {
-	unsigned long bad = 0, first = 0;
+	struct alias_check c = { 0, 0 };
 
-	for (unsigned long va = (unsigned long)_text; va < (unsigned long)_end; va += PAGE_SIZE) {
-		enum pg_level level;
-		pte_t *high = lookup_address(va, &level), *alias;
-
-		if (!high || (pte_val(*high) & _PAGE_RW))
-			continue;
-		alias = lookup_address((unsigned long)__va(__pa_symbol(va)), &level);
-		if (alias && (pte_val(*alias) & _PAGE_RW) && !bad++)
-			first = va;
-	}
-	if (bad) {
+	walk_page_range(kernel_pgd(), (unsigned long)_text, PAGE_ALIGN((unsigned long)_end),
+			&alias_ops, &c);
+	if (c.bad) {
 		pr_warn("x86/mm: Found writable alias 0x%lx of read-only kernel address 0x%lx\n",
-			(unsigned long)__va(__pa_symbol(first)), first);
+			(unsigned long)__va(__pa_symbol(c.first)), c.first);
 		pr_info("x86/mm: Checked kernel aliases: FAILED, %lu read-only pages writable through the direct map.\n",
-			bad);
+			c.bad);
 	} else {
 		pr_info("x86/mm: Checked kernel aliases: passed, no writable alias of read-only pages found.\n");
 	}
-	return bad;
+	return c.bad;
+}
+
+/* The oops line (Linux's dump_pagetable): the PGD entry, then every level
+ * from the P4D down, folded or not, so 4-level paging prints its top entry
+ * twice ("PGD 26f063 P4D 26f063 PUD ..."), as Linux does. */
+void dump_pagetable(unsigned long address)
+{
+	pgd_t *pgd = current_pgd();
+	struct pgtable_path path;
+
+	if (!pgd) {
+		printk(KERN_ALERT "PGD at CR3 %lx is not mapped\n", read_cr3());
+		return;
+	}
+	pgtable_walk_path(pgd, address, &path);
+	printk(KERN_ALERT "PGD %lx ", pxd_val(path.entry[pgtable_top_level()]));
+	for (enum pg_level l = PG_LEVEL_512G; l >= path.level; l--)
+		pr_cont("%s %lx%s", pg_level_info[l].name, pxd_val(path.entry[l]),
+			l == PG_LEVEL_4K ? "" : " ");
+	pr_cont("\n");
 }
 
 static int cmd_ptdump(int argc, char **argv)
@@ -221,63 +257,68 @@ static int cmd_ptdump(int argc, char **argv)
 	}
 	if (argc > 2 || (argc == 2 && strcmp(argv[1], "kernel")))
 		return -1;
-	ptdump_walk_pgd(current_pgd(), argc == 2 ? 0xffff800000000000UL : 0);
+	ptdump_walk_pgd(current_pgd(), argc == 2 ? KERNEL_HALF_START : 0);
 	return 0;
 }
 DEFINE_SHELL_CMD(ptdump, "ptdump [kernel | user PID]", "page tables as ranges (Linux dump_pagetables format)", cmd_ptdump);
 
-/* `translate VADDR`: each level's index, the entry's address and value
- * with its flags, then the physical address or why the walk stopped. */
-static int translate_level(unsigned long va, uint64_t *table, int level, uint64_t *phys)
+/* One line of `translate`: the entry's index, address and value, and its
+ * flags. */
+static void translate_entry(struct pxd e, unsigned long va)
 {
-	static const unsigned int shift[] = { PGDIR_SHIFT, PUD_SHIFT, PMD_SHIFT, PAGE_SHIFT };
-	static const char *const upper[] = { "PGD", "PUD", "PMD", "PTE" };
-	unsigned long idx = (va >> shift[level]) & 511;
-	uint64_t e = table[idx];
+	uint64_t v = pxd_val(e);
 	char flags[48];
-	bool leaf = level == 3 || (level > 0 && (e & _PAGE_PSE));
 
-	console_printf("%s[%3lu] at 0x%016lx = 0x%016llx  %s%s\n", upper[level], idx,
-		       (unsigned long)&table[idx], (unsigned long long)e,
-		       e & _PAGE_PRESENT ? pgprot_str(e, leaf && level != 3, flags, sizeof(flags)) : "not present",
-		       level == 0 ? "  (P4D folded: same entry)" : "");
-	if (!(e & _PAGE_PRESENT)) {
+	console_printf("%s[%3lu] at 0x%016lx = 0x%016llx  %s%s\n", pg_level_name(e.level),
+		       pxd_index(e.level, va), (unsigned long)e.ptr, (unsigned long long)v,
+		       pxd_present(e) ? pgprot_str(v, pxd_leaf(e) && e.level != PG_LEVEL_4K,
+						   flags, sizeof(flags)) : "not present",
+		       e.level == PG_LEVEL_512G && !pgtable_l5_enabled() ?
+		       "  (P4D folded: same entry)" : "");
+}
+
+void ptdump_translate(unsigned long va)
+{
+	struct pgtable_path path;
+	unsigned long size;
+	char line[128];
+	int n = snprintf(line, sizeof(line), "0x%016lx: ", va);
+	struct pxd last;
+
+	for (enum pg_level l = pgtable_top_level(); l >= PG_LEVEL_4K; l--)
+		n += snprintf(line + n, sizeof(line) - n, "%s %lu | ", pg_level_name(l),
+			      pxd_index(l, va));
+	console_printf("%soffset 0x%lx  (CR3 0x%lx)\n", line, va & ~PAGE_MASK, read_cr3());
+	if (!is_canonical(va)) {
+		console_printf("not canonical: bits 63..48 must copy bit 47 (a #GP, not a #PF)\n");
+		return;
+	}
+	pgtable_walk_path(current_pgd(), va, &path);
+	for (enum pg_level l = pgtable_top_level(); l >= path.level; l--)
+		translate_entry(path.entry[l], va);
+	last = path.entry[path.level];
+	if (!pxd_present(last)) {
 		console_printf("walk stops: %s entry not present -> a fault here is #PF \"not-present page\"\n",
-			       upper[level]);
-		return -1;
-	}
-	if (leaf) {
-		uint64_t size = 1ULL << shift[level];
-		*phys = (e & PHYSICAL_PAGE_MASK & ~(size - 1)) + (va & (size - 1));
-		console_printf("%s leaf maps a %s page\n", upper[level],
-			       level == 1 ? "1 GiB" : level == 2 ? "2 MiB" : "4 KiB");
-		return 0;
-	}
-	table = pgtable_phys_to_virt(e & PHYSICAL_PAGE_MASK);
-	if (!table) {
+			       pg_level_name(last.level));
+	} else if (pxd_leaf(last)) {
+		char unit = size_unit(page_level_size(last.level), &size);
+
+		console_printf("%s leaf maps a %lu %ciB page\n=> physical 0x%llx\n",
+			       pg_level_name(last.level), size, unit,
+			       (unsigned long long)pxd_phys(last, va));
+	} else {
 		console_printf("walk stops: the next table (phys 0x%llx) is not mapped in the kernel yet\n",
-			       (unsigned long long)(e & PHYSICAL_PAGE_MASK));
-		return -1;
+			       (unsigned long long)pxd_table_phys(last));
 	}
-	return translate_level(va, table, level + 1, phys);
 }
 
 static int cmd_translate(int argc, char **argv)
 {
 	unsigned long long va;
-	uint64_t phys;
 
 	if (argc != 2 || kstrtoull(argv[1], 16, &va))
 		return -1;
-	console_printf("0x%016llx: PGD %llu | PUD %llu | PMD %llu | PTE %llu | offset 0x%llx  (CR3 0x%lx)\n",
-		       va, (va >> 39) & 511, (va >> 30) & 511, (va >> 21) & 511, (va >> 12) & 511,
-		       va & 0xfff, read_cr3());
-	if (!is_canonical(va)) {
-		console_printf("not canonical: bits 63..48 must copy bit 47 (a #GP, not a #PF)\n");
-		return 0;
-	}
-	if (!translate_level(va, &current_pgd()->pgd, 0, &phys))
-		console_printf("=> physical 0x%llx\n", (unsigned long long)phys);
+	ptdump_translate(va);
 	return 0;
 }
 DEFINE_SHELL_CMD(translate, "translate VADDR", "walk the page tables for one address (hex)", cmd_translate);

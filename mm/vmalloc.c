@@ -4,6 +4,7 @@
  * (mm/pgtable.c) in swapper_pg_dir. */
 #include "mm/vmalloc.h"
 #include "mm/vmap_area.h"
+#include "mm/pagewalk.h"
 #include "mm/pgalloc.h"
 #include "mm/page.h"
 #include "mm/slab.h"
@@ -13,8 +14,6 @@
 #include "kernel/printk.h"
 #include "kernel/string.h"
 #include "kernel/vsprintf.h"
-
-#define PGDIR_SIZE (1UL << PGDIR_SHIFT)
 
 static struct vmap_space vmap_space;
 static struct kmem_cache *vmap_area_cachep;
@@ -37,21 +36,14 @@ void vmap_area_node_free(struct vmap_area *va)
  * frees a PUD page, so they stay. */
 static void preallocate_vmalloc_pages(void)
 {
-	unsigned int n = 0;
+	unsigned long n = 0;
+	const struct pgtable_alloc counted = { _KERNPG_TABLE, &n };
 
-	for (unsigned long addr = VMALLOC_START; addr - 1 < VMALLOC_END; addr += PGDIR_SIZE) {
-		pgd_t *pgd = pgd_offset_pgd(kernel_pgd(), addr);
-		phys_addr_t pa;
-
-		if (!pgd_none(*pgd))
-			continue;
-		pa = pgtable_alloc_page();
-		if (!pa)
+	/* a walk down to the PUD entry allocates the PUD page if it is missing */
+	for (unsigned long addr = VMALLOC_START; addr - 1 < VMALLOC_END; addr += PGDIR_SIZE)
+		if (pgtable_walk(kernel_pgd(), addr, PG_LEVEL_1G, &counted).level != PG_LEVEL_1G)
 			panic("preallocate_vmalloc_pages: out of memory");
-		set_pgd(pgd, __pgd(pa | _KERNPG_TABLE));
-		n++;
-	}
-	pr_info("vmalloc: %#lx-%#lx, PGD slots %lu-%lu, %u PUD pages preallocated (%u KiB)\n",
+	pr_info("vmalloc: %#lx-%#lx, PGD slots %lu-%lu, %lu PUD pages preallocated (%lu KiB)\n",
 		VMALLOC_START, VMALLOC_END, pgd_index(VMALLOC_START), pgd_index(VMALLOC_END), n,
 		n * 4);
 }

@@ -6,31 +6,10 @@
 #include "kernel/string.h"
 #include "kernel/x86.h"
 #include "mm/pgtable.h"
+#include "tests/kernel/cr3_walk.h"
 
 extern char _text[], _etext[], _end[], __start_rodata[], _edata[], __bss_start[];
 extern char boot_stack_bottom[], boot_stack_top[];
-
-/* Physical address va translates to through the live tables; ~0 if none. */
-static uint64_t walk(unsigned long va)
-{
-	pgd_t *pgd = pgd_offset_pgd(current_pgd(), va);
-	p4d_t *p4d = p4d_offset(pgd, va);
-	pud_t *pud;
-	pmd_t *pmd;
-	pte_t *pte;
-
-	if (!p4d_present(*p4d) || !(pud = pud_offset(p4d, va)) || !pud_present(*pud))
-		return ~0ULL;
-	if (pud_leaf(*pud))
-		return (pud_val(*pud) & PHYSICAL_PAGE_MASK & PUD_MASK) + (va & ~PUD_MASK);
-	if (!(pmd = pmd_offset(pud, va)) || !pmd_present(*pmd))
-		return ~0ULL;
-	if (pmd_leaf(*pmd))
-		return (pmd_val(*pmd) & PHYSICAL_PAGE_MASK & PMD_MASK) + (va & ~PMD_MASK);
-	if (!(pte = pte_offset_kernel(pmd, va)) || !pte_present(*pte))
-		return ~0ULL;
-	return (pte_pfn(*pte) << PAGE_SHIFT) + (va & ~PAGE_MASK);
-}
 
 KTEST(boot, long_mode_paging_bits_set)
 {
@@ -53,8 +32,8 @@ KTEST(boot, identity_map_dropped)
 	for (int i = 0; pgd && i < KERNEL_PGD_BOUNDARY; i++)
 		present += !pgd_none(pgd[i]);
 	KUNIT_EXPECT_EQ(test, present, 0);
-	KUNIT_EXPECT_EQ(test, walk(0x200000), ~0ULL);       /* where the image is */
-	KUNIT_EXPECT_EQ(test, walk(0xb8000), ~0ULL);
+	KUNIT_EXPECT_EQ(test, cr3_walk(0x200000), ~0ULL);       /* where the image is */
+	KUNIT_EXPECT_EQ(test, cr3_walk(0xb8000), ~0ULL);
 }
 
 KTEST(boot, kernel_runs_in_higher_half)
@@ -62,7 +41,7 @@ KTEST(boot, kernel_runs_in_higher_half)
 	unsigned long rsp;
 
 	asm volatile("mov %%rsp, %0" : "=r"(rsp));
-	KUNIT_EXPECT_TRUE(test, (unsigned long)&walk >= __START_KERNEL_map);
+	KUNIT_EXPECT_TRUE(test, (unsigned long)&cr3_walk >= __START_KERNEL_map);
 	/* on the current task's stack: the boot stack in the image at boot,
 	 * the shell's vmalloc'd one when run from the shell */
 	KUNIT_EXPECT_TRUE(test, rsp > (unsigned long)current->stack &&
@@ -75,9 +54,9 @@ KTEST(boot, kernel_runs_in_higher_half)
 KTEST(boot, image_maps_to_load_address)
 {
 	/* The CPU's view (the walk) must agree with the linker's (VMA - map). */
-	KUNIT_EXPECT_EQ(test, walk((unsigned long)_text), LOAD_PHYSICAL_ADDR);
-	KUNIT_EXPECT_EQ(test, walk((unsigned long)_etext - 1), __pa_symbol(_etext - 1));
-	KUNIT_EXPECT_EQ(test, walk((unsigned long)_end - 1), __pa_symbol(_end - 1));
+	KUNIT_EXPECT_EQ(test, cr3_walk((unsigned long)_text), LOAD_PHYSICAL_ADDR);
+	KUNIT_EXPECT_EQ(test, cr3_walk((unsigned long)_etext - 1), __pa_symbol(_etext - 1));
+	KUNIT_EXPECT_EQ(test, cr3_walk((unsigned long)_end - 1), __pa_symbol(_end - 1));
 	KUNIT_EXPECT_EQ(test, read_cr3() & PHYSICAL_PAGE_MASK, __pa_symbol(kernel_pgd()));
 }
 

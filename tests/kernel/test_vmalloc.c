@@ -17,6 +17,7 @@
 #include "mm/slab.h"
 #include "mm/tlb.h"
 #include "mm/vmalloc.h"
+#include "tests/kernel/cr3_walk.h"
 
 #define RANDOM_OPS   100000
 #define MAX_LIVE     48
@@ -86,25 +87,6 @@ static void expect_baseline(struct kunit *test, const struct baseline *b)
 	KUNIT_EXPECT_STREQ(test, vmallocinfo_text(now, sizeof(now)), b->info);
 }
 
-/* The frame mapping va, by a walk of its own from CR3 through the direct
- * map (SDM Vol. 3A 4.5), to check the kernel's walkers against; ~0 if
- * unmapped. */
-static unsigned long cr3_walk(const void *va)
-{
-	uint64_t e = read_cr3();
-	unsigned long a = (unsigned long)va;
-
-	for (int shift = 39; shift >= 12; shift -= 9) {
-		e = ((uint64_t *)__va(e & PHYSICAL_PAGE_MASK))[(a >> shift) & 511];
-		if (!(e & _PAGE_PRESENT))
-			return ~0UL;
-		if (shift != 12 && shift != 39 && (e & _PAGE_PSE))
-			return (e & PHYSICAL_PAGE_MASK & ~((1UL << shift) - 1)) +
-			       (a & ((1UL << shift) - 1) & PAGE_MASK);
-	}
-	return e & PHYSICAL_PAGE_MASK;
-}
-
 static unsigned long pte_phys(const void *va)
 {
 	enum pg_level level;
@@ -135,7 +117,7 @@ static int check_vmalloc_area(const struct live *l, bool write)
 
 		if (write)
 			w[0] = w[511] = l->tag + i;
-		if (!d || PFN_PHYS(page_to_pfn(pg)) != cr3_walk(w) || d[0] != l->tag + i ||
+		if (!d || PFN_PHYS(page_to_pfn(pg)) != cr3_walk((unsigned long)w) || d[0] != l->tag + i ||
 		    d[511] != l->tag + i)
 			bad++;
 	}
@@ -159,7 +141,7 @@ static int check_io_area(const struct live *l, unsigned long slot)
 		enum pg_level level;
 		pte_t *pte = lookup_address(base + off, &level);
 
-		bad += !pte || cr3_walk((void *)(base + off)) != IO_POOL + slot * IO_SLOT_SIZE + off ||
+		bad += !pte || cr3_walk(base + off) != IO_POOL + slot * IO_SLOT_SIZE + off ||
 		       (pte_val(*pte) & _PAGE_CACHE_MASK) != want;
 	}
 	return bad;

@@ -31,7 +31,7 @@ UNIT_SRCS_acpi_aml := drivers/acpi_tables.c
 $(B)/unit/test_acpi $(B)/unit/test_acpi_aml: tests/unit/acpi_builder.h
 
 UNIT_TESTS += pgtable
-UNIT_SRCS_pgtable := mm/pgtable.c
+UNIT_SRCS_pgtable := mm/pgtable.c mm/pagewalk.c
 
 UNIT_TESTS += memblock
 UNIT_SRCS_memblock := mm/memblock.c
