@@ -19,6 +19,10 @@ UNIT_SRCS_vsprintf := kernel/vsprintf.c
 UNIT_TESTS += cmdline
 UNIT_SRCS_cmdline := kernel/cmdline.c
 
+# The library headers (kernel/list.h, err.h, types.h): nothing to link.
+UNIT_TESTS += list
+UNIT_SRCS_list :=
+
 # test_early_ioremap.c includes both sources itself (to reach static state)
 UNIT_TESTS += early_ioremap
 UNIT_SRCS_early_ioremap := mm/early_ioremap.c mm/fixmap.c
