@@ -30,11 +30,6 @@ struct memblock memblock = {
 	.reserved.name = "reserved",
 };
 
-typedef unsigned long long ull;         /* for printing phys_addr_t with %llx */
-
-static phys_addr_t min_addr(phys_addr_t a, phys_addr_t b) { return a < b ? a : b; }
-static phys_addr_t max_addr(phys_addr_t a, phys_addr_t b) { return a > b ? a : b; }
-
 static phys_addr_t region_end(const struct memblock_region *r)
 {
 	return r->base + r->size;
@@ -101,8 +96,8 @@ static int type_add(struct memblock_type *t, phys_addr_t base, phys_addr_t end)
 
 	type_span(t, base, end, true, &i, &j);
 	if (i < j) {
-		base = min_addr(base, t->regions[i].base);
-		end = max_addr(end, region_end(&t->regions[j - 1]));
+		base = min(base, t->regions[i].base);
+		end = max(end, region_end(&t->regions[j - 1]));
 	}
 	u = (struct memblock_region){ .base = base, .size = end - base };
 	return type_splice(t, i, j, &u, 1);
@@ -142,12 +137,12 @@ static bool type_contains(const struct memblock_type *t, phys_addr_t addr)
 static int check_range(const char *fn, phys_addr_t base, phys_addr_t size)
 {
 	if (!size) {
-		pr_warn("%s(0x%llx, 0x%llx): size is zero\n", fn, (ull)base, (ull)size);
+		pr_warn("%s(0x%llx, 0x%llx): size is zero\n", fn, base, size);
 		return -EINVAL;
 	}
 	if (base + size < base || base + size > MEMBLOCK_ALLOC_LIMIT) {
 		pr_warn("%s(0x%llx, 0x%llx): range wraps or passes the 52-bit physical limit\n",
-			fn, (ull)base, (ull)size);
+			fn, base, size);
 		return -EINVAL;
 	}
 	return 0;
@@ -164,7 +159,7 @@ static int range_op(const char *fn, struct memblock_type *t, bool add,
 	err = add ? type_add(t, base, base + size) : type_remove(t, base, base + size);
 	if (err)
 		pr_err("%s(0x%llx, 0x%llx): %s list full (%d regions)\n", fn,
-		       (ull)base, (ull)size, t->name, INIT_MEMBLOCK_REGIONS);
+		       base, size, t->name, INIT_MEMBLOCK_REGIONS);
 	return err;
 }
 
@@ -207,9 +202,9 @@ phys_addr_t memblock_free_bytes(void)
 
 	for (unsigned long m = 0; m < mem->cnt; m++) {
 		for (unsigned long r = 0; r < res->cnt; r++) {
-			phys_addr_t lo = max_addr(mem->regions[m].base, res->regions[r].base);
-			phys_addr_t hi = min_addr(region_end(&mem->regions[m]),
-						  region_end(&res->regions[r]));
+			phys_addr_t lo = max(mem->regions[m].base, res->regions[r].base);
+			phys_addr_t hi = min(region_end(&mem->regions[m]),
+					     region_end(&res->regions[r]));
 			if (lo < hi)
 				taken += hi - lo;
 		}
@@ -249,8 +244,8 @@ static bool find_top_down(phys_addr_t size, phys_addr_t align, phys_addr_t lo,
 
 		for (unsigned long m = mem->cnt; m-- > 0;) {
 			const struct memblock_region *r = &mem->regions[m];
-			phys_addr_t a = max_addr(max_addr(lo, gap_lo), r->base);
-			phys_addr_t b = min_addr(min_addr(hi, gap_hi), region_end(r));
+			phys_addr_t a = max(max(lo, gap_lo), r->base);
+			phys_addr_t b = min(min(hi, gap_hi), region_end(r));
 
 			if (fit_top_down(a, b, size, align, addr))
 				return true;
@@ -266,9 +261,9 @@ static phys_addr_t alloc_fail(bool ranged, phys_addr_t size, phys_addr_t align,
 {
 	if (ranged)
 		pr_err("memblock_phys_alloc_range(0x%llx, 0x%llx, 0x%llx, 0x%llx): %s\n",
-		       (ull)size, (ull)align, (ull)start, (ull)limit, why);
+		       size, align, start, limit, why);
 	else
-		pr_err("memblock_phys_alloc(0x%llx, 0x%llx): %s\n", (ull)size, (ull)align, why);
+		pr_err("memblock_phys_alloc(0x%llx, 0x%llx): %s\n", size, align, why);
 	return 0;
 }
 
@@ -277,8 +272,8 @@ static phys_addr_t alloc_fail(bool ranged, phys_addr_t size, phys_addr_t align,
 static phys_addr_t alloc_range(bool ranged, phys_addr_t size, phys_addr_t align,
 			       phys_addr_t start, phys_addr_t limit)
 {
-	phys_addr_t lo = max_addr(start, PAGE_SIZE);
-	phys_addr_t hi = limit ? min_addr(limit, MEMBLOCK_ALLOC_LIMIT) : MEMBLOCK_ALLOC_LIMIT;
+	phys_addr_t lo = max_t(phys_addr_t, start, PAGE_SIZE);
+	phys_addr_t hi = limit ? min(limit, MEMBLOCK_ALLOC_LIMIT) : MEMBLOCK_ALLOC_LIMIT;
 	phys_addr_t addr;
 
 	if (memblock.frozen)
@@ -381,7 +376,8 @@ static unsigned int e820_problems(const struct e820_entry *map, uint32_t k, long
 }
 
 #define E820_FMT "e820: entry %u [mem 0x%016llx-0x%016llx] "
-#define E820_ARGS(k, e) (k), (ull)(e)->addr, (ull)((e)->addr + (e)->size - 1)
+#define E820_ARGS(k, e) (k), (unsigned long long)(e)->addr, \
+			(unsigned long long)((e)->addr + (e)->size - 1)
 
 /* One line per problem, each naming the entry. */
 static void e820_warn(const struct e820_entry *map, uint32_t k, unsigned int p, long other)
@@ -390,7 +386,7 @@ static void e820_warn(const struct e820_entry *map, uint32_t k, unsigned int p, 
 
 	if (p & E820_EMPTY)
 		pr_warn("e820: entry %u [mem 0x%016llx] has zero length; skipped\n",
-			k, (ull)e->addr);
+			k, (unsigned long long)e->addr);
 	if (p & E820_PAST_LIMIT)
 		pr_warn(E820_FMT "starts past the 52-bit physical limit; skipped\n", E820_ARGS(k, e));
 	if (p & E820_WRAPS)
@@ -440,8 +436,8 @@ static bool e820_remove_reserved(const struct e820_entry *map, uint32_t k)
 		return true;
 	type_span(mem, s, e, false, &i, &j);      /* the one region strictly around it */
 	pr_warn(E820_FMT "memory list full (%d regions); dropped [mem 0x%016llx-0x%016llx] too\n",
-		E820_ARGS(k, &map[k]), INIT_MEMBLOCK_REGIONS, (ull)e,
-		(ull)region_end(&mem->regions[i]) - 1);
+		E820_ARGS(k, &map[k]), INIT_MEMBLOCK_REGIONS, e,
+		region_end(&mem->regions[i]) - 1);
 	type_remove(mem, s, region_end(&mem->regions[i]));      /* needs no new slot */
 	return false;
 }
@@ -478,7 +474,7 @@ static void dump_type(const struct memblock_type *t, int (*out)(const char *fmt,
 		const struct memblock_region *r = &t->regions[k];
 
 		out(" %s[0x%lx]\t[0x%016llx-0x%016llx], 0x%016llx bytes\n", t->name, k,
-		    (ull)r->base, (ull)(region_end(r) - 1), (ull)r->size);
+		    r->base, region_end(r) - 1, r->size);
 	}
 }
 
@@ -486,7 +482,7 @@ void memblock_dump_all(int (*out)(const char *fmt, ...))
 {
 	out("MEMBLOCK configuration:\n");
 	out(" memory size = 0x%llx reserved size = 0x%llx\n",
-	    (ull)memblock.memory.total_size, (ull)memblock.reserved.total_size);
+	    memblock.memory.total_size, memblock.reserved.total_size);
 	dump_type(&memblock.memory, out);
 	dump_type(&memblock.reserved, out);
 }
@@ -501,8 +497,8 @@ static int cmd_memblock(int argc, char **argv)
 		return -1;
 	memblock_dump_all(console_printf);
 	console_printf("memory 0x%llx bytes, reserved 0x%llx bytes, free 0x%llx bytes (%llu MiB)%s\n",
-		       (ull)memblock.memory.total_size, (ull)memblock.reserved.total_size,
-		       (ull)free, (ull)(free >> 20), memblock.frozen ? "; frozen" : "");
+		       memblock.memory.total_size, memblock.reserved.total_size,
+		       free, free >> 20, memblock.frozen ? "; frozen" : "");
 	return 0;
 }
 DEFINE_SHELL_CMD(memblock, "memblock", "memory and reserved regions (like memblock=debug)",
@@ -514,7 +510,7 @@ void *memblock_alloc(phys_addr_t size, phys_addr_t align)
 
 	if (!direct_map_end) {
 		pr_err("memblock_alloc(%#llx, %#llx): no direct map yet; use memblock_phys_alloc\n",
-		       (unsigned long long)size, (unsigned long long)align);
+		       size, align);
 		return NULL;
 	}
 	/* only below direct_map_end: the memory must be reachable to be zeroed */

@@ -15,8 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "kernel/boot_info.h"
-
-typedef uint64_t phys_addr_t;
+#include "kernel/types.h"
 
 #define INIT_MEMBLOCK_REGIONS 128
 #define MEMBLOCK_ALLOC_LIMIT  (1ULL << 52)   /* no region ends past MAXPHYADDR */
