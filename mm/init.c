@@ -17,6 +17,7 @@
 #include "kernel/sections.h"
 #include "kernel/init.h"
 #include "kernel/x86.h"
+#include "kernel/types.h"
 
 extern pgd_t early_top_pgt[PTRS_PER_PGD];
 
@@ -102,7 +103,7 @@ void __init mark_rodata_ro(void)
 
 	if (end_2m > end && unmap_kernel_range(pgd, end, end_2m - end))
 		panic("mark_rodata_ro: cannot unmap the image's tail");
-	for (unsigned int i = 0; i < sizeof(image_sections) / sizeof(image_sections[0]); i++) {
+	for (unsigned int i = 0; i < ARRAY_SIZE(image_sections); i++) {
 		unsigned long n = pages_between(image_sections[i].start, image_sections[i].end);
 
 		if (n && change_page_attr(pgd, (unsigned long)image_sections[i].start, n,

@@ -44,6 +44,7 @@
 #include "mm/memlayout.h"
 #include "kernel/printk.h"
 #include "kernel/string.h"
+#include "kernel/types.h"
 #ifndef HOST_TEST
 #include "kernel/shell.h"
 #endif
@@ -80,7 +81,7 @@ static const struct {
 	{ 192, "kmalloc-192" }, { 256, "kmalloc-256" },   { 512, "kmalloc-512" },
 	{ 1024, "kmalloc-1k" }, { 2048, "kmalloc-2k" },   { 4096, "kmalloc-4k" },
 };
-#define NR_KMALLOC_CACHES (sizeof(kmalloc_info) / sizeof(kmalloc_info[0]))
+#define NR_KMALLOC_CACHES ARRAY_SIZE(kmalloc_info)
 static struct kmem_cache *kmalloc_caches[NR_KMALLOC_CACHES];
 
 _Static_assert(KMALLOC_MIN_SIZE >= sizeof(void *), "a free object holds its link");

@@ -30,6 +30,7 @@
 #include "mm/memblock.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
+#include "kernel/types.h"
 
 #define PG        4096ULL
 #define LIMIT     MEMBLOCK_ALLOC_LIMIT
@@ -57,7 +58,7 @@ static struct window win[] = {          /* ascending, far apart */
 	{ 0xfd00000000ULL,       4096,  pci_pages },
 	{ (1ULL << 52) - (16 << 20), 4096, top_pages },
 };
-#define NWIN ((int)(sizeof(win) / sizeof(win[0])))
+#define NWIN ((int)ARRAY_SIZE(win))
 
 static inline void reset(void)
 {
@@ -334,7 +335,7 @@ static inline bool regions_are(const struct memblock_type *t, const struct span 
 #define REGIONS_ARE(t, ...)                                                  \
 	do {                                                                 \
 		static const struct span want_[] = { __VA_ARGS__ };          \
-		EXPECT_TRUE(regions_are((t), want_, sizeof(want_) / sizeof(want_[0]))); \
+		EXPECT_TRUE(regions_are((t), want_, ARRAY_SIZE(want_))); \
 	} while (0)
 
 /* memblock_add_e820 against the model, with the warning count worked out

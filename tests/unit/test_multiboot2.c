@@ -13,6 +13,7 @@
 #include <string.h>
 #include "tests/unit/unit.h"
 #include "tests/unit/mb2_builder.h"
+#include "kernel/types.h"
 
 /* ---- valid blocks --------------------------------------------------------- */
 
@@ -64,7 +65,7 @@ TEST(skips_unknown_tags_without_warning)
 
 	memset(junk, 0xff, sizeof(junk));
 	mb_init(&b);
-	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(types); i++)
 		add_bytes(&b, types[i], junk, i * 7);
 	add_string(&b, 1, "after");
 	mb_end(&b);
@@ -180,7 +181,7 @@ TEST(rejects_mmap_entry_size_not_multiple_of_8_or_below_24)
 {
 	static const uint32_t bad[] = { 0, 8, 16, 20, 28, 25 };
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		struct mb b;
 		char want[32];
 
@@ -311,7 +312,7 @@ TEST(rejects_tag_payload_shorter_than_fixed_fields)
 		{ 1, 9 }, { 2, 9 }, { 3, 17 }, { 4, 16 }, { 6, 16 }, { 8, 30 }, { 14, 28 }, { 15, 28 },
 	};
 
-	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
 		expect_einval(parse_sized_tag(t[i].type, t[i].min - 1));
 		EXPECT_EQ(parse_sized_tag(t[i].type, t[i].min), 0);
 	}
