@@ -9,6 +9,7 @@
 #include "kernel/shell.h"
 #include "kernel/boot_info.h"
 #include "kernel/cmdline.h"
+#include "kernel/e820.h"
 #include "drivers/acpi.h"
 #include "mm/pgtable.h"
 #include "kernel/cpufeature.h"
@@ -124,7 +125,7 @@ void __init mark_rodata_ro(void)
 void __init memblock_setup(void)
 {
 	memblock_reset();
-	memblock_add_e820(boot_info.e820, boot_info.nr_e820);
+	e820__memblock_setup();
 	memblock_reserve(0, 0x100000);
 	memblock_reserve(__pa_symbol(_text), PAGE_ALIGN((unsigned long)_end) - (unsigned long)_text);
 	for (uint32_t i = 0; i < boot_info.nr_modules; i++)

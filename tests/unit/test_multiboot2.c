@@ -1,7 +1,7 @@
 /* Host tests for the multiboot2 boot-information parser (kernel/multiboot2.c):
  * valid blocks and the parsing of each tag (strings, modules, memory map,
- * fixed fields, ACPI RSDP), plus the e820 type names. Truncated and
- * corrupted blocks are in test_multiboot2_corrupt.c.
+ * fixed fields, ACPI RSDP). Truncated and corrupted blocks are in
+ * test_multiboot2_corrupt.c; the e820 type names in test_e820.c.
  *
  * Blocks are built tag by tag by the builder in mb2_builder.h; the
  * builder's inputs are the reference the parsed struct boot_info is checked
@@ -376,18 +376,4 @@ TEST(new_rsdp_copies_payload_up_to_36_bytes)
 	EXPECT_EQ(bi.rsdp_version, 2);
 	EXPECT_EQ(bi.rsdp_len, 24);
 	EXPECT_MEMEQ(bi.rsdp, big, 24);
-}
-
-/* ---- e820 names ------------------------------------------------------------- */
-
-TEST(e820_type_names_match_linux)
-{
-	EXPECT_STREQ(e820_type_name(1), "usable");
-	EXPECT_STREQ(e820_type_name(2), "reserved");
-	EXPECT_STREQ(e820_type_name(3), "ACPI data");
-	EXPECT_STREQ(e820_type_name(4), "ACPI NVS");
-	EXPECT_STREQ(e820_type_name(5), "unusable");
-	EXPECT_STREQ(e820_type_name(0), "unknown");
-	EXPECT_STREQ(e820_type_name(6), "unknown");
-	EXPECT_STREQ(e820_type_name(0xffffffff), "unknown");
 }

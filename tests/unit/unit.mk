@@ -44,6 +44,11 @@ UNIT_TESTS += memblock_random
 UNIT_SRCS_memblock_random := mm/memblock.c
 $(B)/unit/test_memblock $(B)/unit/test_memblock_random: tests/unit/memblock_model.h
 
+# The firmware map (kernel/e820.c) into memblock, against the same model.
+UNIT_TESTS += e820
+UNIT_SRCS_e820 := kernel/e820.c mm/memblock.c
+$(B)/unit/test_e820: tests/unit/memblock_model.h tests/unit/e820_model.h
+
 UNIT_TESTS += page_alloc
 UNIT_SRCS_page_alloc := mm/page_alloc.c
 
