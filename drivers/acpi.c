@@ -25,6 +25,7 @@
 #include "kernel/time.h"
 #include "mm/early_ioremap.h"
 #include "mm/fixmap.h"
+#include "mm/memblock.h"
 
 struct acpi_info acpi_info;
 
@@ -461,6 +462,16 @@ int __init acpi_boot_init(void)
 	if (acpi_info.have_s5 && acpi_info.pm1a_cnt_blk)
 		pm_power_off = acpi_power_off;
 	return 0;
+}
+
+/* Tables the firmware left in usable RAM would otherwise be handed out
+ * (and overwritten) as free memory; tables in ACPI-data ranges are not
+ * memory and need nothing. */
+void __init acpi_reserve_initial_tables(void)
+{
+	for (uint32_t i = 0; i < acpi_info.nr_tables; i++)
+		if (memblock_is_memory(acpi_info.tables[i].phys))
+			memblock_reserve(acpi_info.tables[i].phys, acpi_info.tables[i].length);
 }
 
 /* Soft off (chapter 16, Waking and Sleeping): write \_S5's SLP_TYPa with

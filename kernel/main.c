@@ -97,7 +97,9 @@ void start_kernel(uint64_t mbi_phys)
 		selftest_run_early();
 	check_early_ioremap_leak();
 	early_ioremap_finish();
-	memblock_setup();
+	memblock_setup();               /* RAM from e820; first MiB, image, modules reserved */
+	acpi_reserve_initial_tables();  /* ACPI tables that sit in RAM */
+	memblock_print_setup();
 	init_mem_mapping();             /* the direct map; CR3 = swapper_pg_dir */
 	mem_init();                     /* memblock -> buddy allocator */
 	kmem_cache_init();

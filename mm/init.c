@@ -10,7 +10,6 @@
 #include "kernel/boot_info.h"
 #include "kernel/cmdline.h"
 #include "kernel/e820.h"
-#include "drivers/acpi.h"
 #include "mm/pgtable.h"
 #include "kernel/cpufeature.h"
 #include "kernel/panic.h"
@@ -118,10 +117,11 @@ void __init mark_rodata_ro(void)
 	protect_kernel_alias(pgd);
 }
 
-/* memblock from the firmware map, then everything already in use reserved
- * before anything is allocated: the first 1 MiB (real-mode and BIOS data,
- * the EBDA), the kernel image, the boot modules, and ACPI tables that sit
- * in usable RAM. */
+/* memblock from the firmware map, then what the kernel already uses
+ * reserved before anything is allocated: the first 1 MiB (real-mode and
+ * BIOS data, the EBDA), the kernel image, the boot modules. Firmware
+ * tables are their drivers' to reserve (acpi_reserve_initial_tables),
+ * before memblock_print_setup. Boot only. */
 void __init memblock_setup(void)
 {
 	memblock_reset();
@@ -131,9 +131,13 @@ void __init memblock_setup(void)
 	for (uint32_t i = 0; i < boot_info.nr_modules; i++)
 		memblock_reserve(boot_info.modules[i].start,
 				 boot_info.modules[i].end - boot_info.modules[i].start);
-	for (uint32_t i = 0; i < acpi_info.nr_tables; i++)
-		if (memblock_is_memory(acpi_info.tables[i].phys))
-			memblock_reserve(acpi_info.tables[i].phys, acpi_info.tables[i].length);
+}
+
+/* The lists as Linux's memblock=debug shows them (with `memblock` on the
+ * command line), then one line of totals. Boot, once every early
+ * reservation is in. */
+void __init memblock_print_setup(void)
+{
 	if (cmdline_find(boot_info.cmdline, "memblock", 0, 0))
 		memblock_dump_all(printk);
 	pr_info("memblock: %llu MiB of RAM, %llu KiB reserved, %llu MiB free\n",
