@@ -121,10 +121,10 @@ struct vm_area_struct *mmap_region(struct mm_struct *mm, unsigned long addr, uns
 	long err;
 
 	if ((vm_flags & VM_ACCOUNT) && !vm_enough_memory(len >> PAGE_SHIFT))
-		return (void *)(long)-ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	vma = vm_area_alloc(mm);
 	if (!vma)
-		return (void *)(long)-ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	vma->vm_start = addr;
 	vma->vm_end = addr + len;
 	vma->vm_flags = vm_flags;
@@ -133,7 +133,7 @@ struct vm_area_struct *mmap_region(struct mm_struct *mm, unsigned long addr, uns
 	err = insert_vm_struct(mm, vma);
 	if (err) {
 		vm_area_free(vma);
-		return (void *)err;
+		return ERR_PTR(err);
 	}
 	if (vm_flags & VM_ACCOUNT) {
 		vm_committed_pages += len >> PAGE_SHIFT;
@@ -188,8 +188,8 @@ long do_mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigned
 	if (!file && (vm_flags & VM_WRITE))
 		vm_flags |= VM_ACCOUNT;
 	vma = mmap_region(mm, addr, len, vm_flags, file ? file->path : 0);
-	if (IS_ERR_VALUE((unsigned long)vma))
-		return (long)vma;
+	if (IS_ERR(vma))
+		return PTR_ERR(vma);
 	if (file) {
 		vma->vm_file = get_file(file);
 		vma->vm_pgoff = off >> PAGE_SHIFT;
@@ -230,8 +230,8 @@ long sys_brk(unsigned long brk)
 			heap->vm_end = newend;
 			vm_committed_pages += (newend - oldend) >> PAGE_SHIFT;
 			mm->committed += (newend - oldend) >> PAGE_SHIFT;
-		} else if (IS_ERR_VALUE((unsigned long)mmap_region(mm, oldend, newend - oldend,
-					VM_READ | VM_WRITE | VM_ACCOUNT, "[heap]"))) {
+		} else if (IS_ERR(mmap_region(mm, oldend, newend - oldend,
+					      VM_READ | VM_WRITE | VM_ACCOUNT, "[heap]"))) {
 			return mm->brk;
 		}
 	}
