@@ -106,7 +106,7 @@ void __free_pages(struct page *page, unsigned int order)
 
 	if (pfn >= NR_SIM_PAGES || !sim_used[pfn] || page->flags != PG_head ||
 	    page->order != order || page->slab_cache || page->freelist ||
-	    page->inuse || page->next || page->prev) {
+	    page->inuse || page->lru.next || page->lru.prev) {
 		bad_page_frees++;
 		return;
 	}
