@@ -23,6 +23,7 @@
 #include "kernel/shell.h"
 #include "kernel/string.h"
 #include "kernel/time.h"
+#include "kernel/types.h"
 #include "mm/early_ioremap.h"
 #include "mm/fixmap.h"
 #include "mm/memblock.h"
@@ -146,7 +147,7 @@ static int acpi_scan_rsdp(uint64_t base, uint32_t size, struct acpi_table_rsdp *
 /* The loader's copy first (multiboot2 tags 14/15), then the scan of 5.2.5.1. */
 static int acpi_find_rsdp(struct acpi_table_rsdp *rsdp, uint64_t *phys)
 {
-	uint32_t len = boot_info.rsdp_len < BOOT_RSDP_MAX ? boot_info.rsdp_len : BOOT_RSDP_MAX;
+	uint32_t len = min_t(uint32_t, boot_info.rsdp_len, BOOT_RSDP_MAX);
 	uint16_t *segp, seg;
 	uint64_t ebda;
 

@@ -12,6 +12,7 @@
 #include "kernel/sched.h"
 #include "kernel/string.h"
 #include "kernel/traps.h"
+#include "kernel/types.h"
 #include "kernel/uaccess.h"
 #include "kernel/uapi/unistd.h"
 #include "kernel/vsprintf.h"
@@ -38,9 +39,8 @@ static int load_page(struct vm_area_struct *vma, const struct elf_segment *s,
 		     const uint8_t *file, unsigned long addr)
 {
 	struct page *page = alloc_pages(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN, 0);
-	unsigned long from = addr > s->vaddr ? addr : s->vaddr;
-	unsigned long to = addr + PAGE_SIZE < s->vaddr + s->filesz ? addr + PAGE_SIZE
-			   : s->vaddr + s->filesz;
+	unsigned long from = max(addr, s->vaddr);
+	unsigned long to = min(addr + PAGE_SIZE, s->vaddr + s->filesz);
 
 	if (!page)
 		return -ENOMEM;

@@ -210,8 +210,8 @@ static unsigned long __init memblock_free_all(void)
 			if (re <= start)
 				continue;
 			if (rs > start)
-				free_pages_range_core(PFN_UP(start), PFN_DOWN(rs < end ? rs : end));
-			start = re > start ? re : start;
+				free_pages_range_core(PFN_UP(start), PFN_DOWN(min(rs, end)));
+			start = max(re, start);
 		}
 	}
 	memblock.frozen = true;
