@@ -53,7 +53,7 @@ static long sys_write(unsigned long fd, unsigned long ubuf, unsigned long count)
 	if (!access_ok((void *)ubuf, count))
 		return -EFAULT;
 	while (done < count) {
-		unsigned long n = count - done < IO_CHUNK ? count - done : IO_CHUNK;
+		unsigned long n = min_t(unsigned long, count - done, IO_CHUNK);
 
 		if (copy_from_user(buf, (void *)(ubuf + done), n))
 			return done ? (long)done : -EFAULT;
