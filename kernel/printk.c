@@ -41,7 +41,7 @@ void log_buf_for_each(void (*fn)(const char *s, size_t n))
 {
 	size_t len = min_t(size_t, log_head, LOG_BUF_LEN);
 	size_t start = (log_head - len) % LOG_BUF_LEN;
-	size_t first = len < LOG_BUF_LEN - start ? len : LOG_BUF_LEN - start;
+	size_t first = min_t(size_t, len, LOG_BUF_LEN - start);
 
 	fn(log_buf + start, first);
 	if (len > first)

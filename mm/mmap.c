@@ -11,6 +11,7 @@
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/string.h"
+#include "kernel/types.h"
 #include "kernel/uapi/mman.h"
 #include "kernel/x86.h"
 #include "mm/page.h"
@@ -65,7 +66,7 @@ static unsigned long vma_pages(const struct vm_area_struct *vma)
 /* Strict overcommit (mm/mmap.h): may `pages` more be promised? */
 static bool vm_enough_memory(unsigned long pages)
 {
-	unsigned long reserve = totalram_pages / 16 > 512 ? totalram_pages / 16 : 512;
+	unsigned long reserve = max(totalram_pages / 16, 512UL);
 	unsigned long limit = nr_free_pages() + nr_user_pages;
 
 	return limit > reserve && vm_committed_pages + pages <= limit - reserve;
