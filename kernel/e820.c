@@ -7,9 +7,10 @@
  *   1. each usable entry, trimmed inward to whole pages, added
  *   2. each other entry, widened outward to whole pages, taken out
  *
- *   firmware  |--usable------------|  |--reserved--|
- *             |          |--ACPI--|        |--usable---------|
- *   memory    |-pages-|  (taken out)       (reserved wins)  |--|
+ *   usable     [=========================]      [==============]
+ *   ACPI              [-----]
+ *   reserved                                 [-------]
+ *   memory     [======]     [===============]         [==========]
  *
  * Each entry is checked first and every problem gets one line naming it
  * ("e820: entry 3 [mem ...] overlaps entry 1; reserved wins"). Linux
@@ -17,7 +18,6 @@
  * table stays as the firmware gave it and only memblock sees the result.
  */
 #include "kernel/e820.h"
-#include "kernel/errno.h"
 #include "kernel/printk.h"
 #include "kernel/string.h"
 #include "mm/memblock.h"
