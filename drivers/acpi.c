@@ -23,8 +23,10 @@
 #include "kernel/shell.h"
 #include "kernel/string.h"
 #include "kernel/time.h"
+#include "kernel/types.h"
 #include "mm/early_ioremap.h"
 #include "mm/fixmap.h"
+#include "mm/memblock.h"
 
 struct acpi_info acpi_info;
 
@@ -145,7 +147,7 @@ static int acpi_scan_rsdp(uint64_t base, uint32_t size, struct acpi_table_rsdp *
 /* The loader's copy first (multiboot2 tags 14/15), then the scan of 5.2.5.1. */
 static int acpi_find_rsdp(struct acpi_table_rsdp *rsdp, uint64_t *phys)
 {
-	uint32_t len = boot_info.rsdp_len < BOOT_RSDP_MAX ? boot_info.rsdp_len : BOOT_RSDP_MAX;
+	uint32_t len = min_t(uint32_t, boot_info.rsdp_len, BOOT_RSDP_MAX);
 	uint16_t *segp, seg;
 	uint64_t ebda;
 
@@ -461,6 +463,16 @@ int __init acpi_boot_init(void)
 	if (acpi_info.have_s5 && acpi_info.pm1a_cnt_blk)
 		pm_power_off = acpi_power_off;
 	return 0;
+}
+
+/* Tables the firmware left in usable RAM would otherwise be handed out
+ * (and overwritten) as free memory; tables in ACPI-data ranges are not
+ * memory and need nothing. */
+void __init acpi_reserve_initial_tables(void)
+{
+	for (uint32_t i = 0; i < acpi_info.nr_tables; i++)
+		if (memblock_is_memory(acpi_info.tables[i].phys))
+			memblock_reserve(acpi_info.tables[i].phys, acpi_info.tables[i].length);
 }
 
 /* Soft off (chapter 16, Waking and Sleeping): write \_S5's SLP_TYPa with

@@ -66,6 +66,9 @@ extern struct acpi_info acpi_info;
  * early_memremap works. Returns 0, or -ENODEV with one line if no valid
  * RSDP exists (the kernel carries on without ACPI). */
 int acpi_boot_init(void);
+/* Reserves in memblock each table found that lies in usable RAM (Linux's
+ * name). Boot, after memblock_setup and before anything is allocated. */
+void acpi_reserve_initial_tables(void);
 
 /* Pure helpers, host-tested: */
 uint8_t acpi_checksum(const void *p, uint32_t len);   /* 0 means valid */

@@ -11,29 +11,12 @@
 #include <stdint.h>
 #include <stddef.h>
 #include <stdbool.h>
+#include "kernel/e820.h"
 
 #define BOOT_NAME_MAX     64
 #define BOOT_CMDLINE_MAX  512
-#define E820_MAX_ENTRIES  128   /* Linux's E820_MAX_ENTRIES_ZEROPAGE */
 #define BOOT_MODULES_MAX  32    /* user programs and the loader's bad-input test files */
 #define BOOT_RSDP_MAX     64    /* ACPI 2.0 RSDP is 36 bytes; keep headroom */
-
-/* e820 types; multiboot2 memory-map types use the same numbers
- * (multiboot2 spec 3.6.8: 1 available, 3 ACPI, 4 preserve on hibernation,
- * 5 defective RAM; everything else reserved). */
-enum e820_type {
-	E820_TYPE_RAM      = 1,
-	E820_TYPE_RESERVED = 2,
-	E820_TYPE_ACPI     = 3,
-	E820_TYPE_NVS      = 4,
-	E820_TYPE_UNUSABLE = 5,
-};
-
-struct e820_entry {
-	uint64_t addr;
-	uint64_t size;
-	uint32_t type;          /* enum e820_type; unknown firmware types kept as given */
-};
 
 struct boot_module {
 	uint64_t start;         /* physical, inclusive */
@@ -56,7 +39,7 @@ struct boot_info {
 	bool has_basic_meminfo;
 	uint32_t mem_lower_kb, mem_upper_kb;
 
-	uint32_t nr_e820;
+	uint32_t nr_e820;                       /* the memory map as given (kernel/e820.h) */
 	struct e820_entry e820[E820_MAX_ENTRIES];
 
 	uint32_t nr_modules;

@@ -5,6 +5,7 @@
 #include "kernel/init.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/types.h"
 #endif
 
 static bool test_mode, run_selftests;
@@ -77,7 +78,7 @@ static __init void warn_unknown_keys(const char *cmdline)
 		size_t n = word_len(p), k;
 		bool known = false;
 
-		for (k = 0; k < sizeof(known_keys) / sizeof(known_keys[0]); k++) {
+		for (k = 0; k < ARRAY_SIZE(known_keys); k++) {
 			size_t kl = strlen(known_keys[k]);
 			if (n >= kl && !strncmp(p, known_keys[k], kl) && (n == kl || p[kl] == '='))
 				known = true;

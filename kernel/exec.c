@@ -12,6 +12,7 @@
 #include "kernel/sched.h"
 #include "kernel/string.h"
 #include "kernel/traps.h"
+#include "kernel/types.h"
 #include "kernel/uaccess.h"
 #include "kernel/uapi/unistd.h"
 #include "kernel/vsprintf.h"
@@ -38,9 +39,8 @@ static int load_page(struct vm_area_struct *vma, const struct elf_segment *s,
 		     const uint8_t *file, unsigned long addr)
 {
 	struct page *page = alloc_pages(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN, 0);
-	unsigned long from = addr > s->vaddr ? addr : s->vaddr;
-	unsigned long to = addr + PAGE_SIZE < s->vaddr + s->filesz ? addr + PAGE_SIZE
-			   : s->vaddr + s->filesz;
+	unsigned long from = max(addr, s->vaddr);
+	unsigned long to = min(addr + PAGE_SIZE, s->vaddr + s->filesz);
 
 	if (!page)
 		return -ENOMEM;
@@ -68,8 +68,8 @@ static int load_segments(struct mm_struct *mm, const struct elf_image *img,
 		if (fl & VM_WRITE)
 			fl |= VM_ACCOUNT;
 		vma = mmap_region(mm, start, end - start, fl, name);
-		if (IS_ERR_VALUE((unsigned long)vma))
-			return (long)vma;
+		if (IS_ERR(vma))
+			return PTR_ERR(vma);
 		for (unsigned long a = start; a < s->vaddr + s->filesz; a += PAGE_SIZE)
 			if (load_page(vma, s, file, a))
 				return -ENOMEM;
@@ -99,7 +99,7 @@ static unsigned long setup_stack(struct mm_struct *mm, int argc, char *const arg
 	uint8_t *kpage;
 	uint64_t *slots;
 
-	if (IS_ERR_VALUE((unsigned long)vma))
+	if (IS_ERR(vma))
 		return 0;
 	page = alloc_pages(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN, 0);
 	if (!page)

@@ -5,6 +5,7 @@
 #include "kernel/init.h"
 #include "kernel/cmdline.h"
 #include "kernel/cpufeature.h"
+#include "kernel/e820.h"
 #include "kernel/gdt.h"
 #include "kernel/printk.h"
 #include "kernel/selftest.h"
@@ -55,10 +56,11 @@ static __init void print_banner(void)
 }
 
 /* Who owns which addresses and ports: the firmware map, the kernel's
- * sections, then each driver's own ranges (iomem, ioports). */
+ * sections inside it, then each driver's own ranges (iomem, ioports). */
 static void __init request_resources(void)
 {
-	e820_reserve_resources();
+	e820__reserve_resources();
+	request_kernel_resources();
 	apic_request_resources();
 	hpet_request_resources();
 	vga_request_resources();
@@ -86,7 +88,7 @@ void start_kernel(uint64_t mbi_phys)
 	zap_identity_mappings();        /* physical memory now only via the fixmap */
 	early_ioremap_init();
 	vga_init();
-	e820_print_map("BIOS");
+	e820__memory_setup();           /* the firmware map: kept and printed */
 	rtc_init();
 	acpi_boot_init();
 	lapic_init();
@@ -95,7 +97,9 @@ void start_kernel(uint64_t mbi_phys)
 		selftest_run_early();
 	check_early_ioremap_leak();
 	early_ioremap_finish();
-	memblock_setup();
+	memblock_setup();               /* RAM from e820; first MiB, image, modules reserved */
+	acpi_reserve_initial_tables();  /* ACPI tables that sit in RAM */
+	memblock_print_setup();
 	init_mem_mapping();             /* the direct map; CR3 = swapper_pg_dir */
 	mem_init();                     /* memblock -> buddy allocator */
 	kmem_cache_init();

@@ -323,17 +323,3 @@ int multiboot2_parse(const void *info, size_t avail, struct boot_info *bi,
 	bi->info_size = c.total;
 	return 0;
 }
-
-const char *e820_type_name(uint32_t type)
-{
-	switch (type) {
-	case E820_TYPE_RAM:      return "usable";
-	case E820_TYPE_RESERVED: return "reserved";
-	case E820_TYPE_ACPI:     return "ACPI data";
-	case E820_TYPE_NVS:      return "ACPI NVS";
-	case E820_TYPE_UNUSABLE: return "unusable";
-	case 7:                  return "persistent (type 7)";    /* Linux's PMEM */
-	case 12:                 return "persistent (type 12)";   /* Linux's PRAM */
-	default:                 return "unknown";
-	}
-}

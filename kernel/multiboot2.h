@@ -27,8 +27,4 @@
 int multiboot2_parse(const void *info, size_t avail, struct boot_info *bi,
 		     char *err, size_t errlen);
 
-/* Linux's name for an e820 type ("usable", "reserved", "ACPI data",
- * "ACPI NVS", "unusable"); "unknown" for any other value. */
-const char *e820_type_name(uint32_t type);
-
 #endif

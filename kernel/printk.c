@@ -4,6 +4,7 @@
 #include "kernel/vsprintf.h"
 #include "kernel/string.h"
 #include "kernel/time.h"
+#include "kernel/types.h"
 #include "kernel/x86.h"
 #include "kernel/shell.h"
 
@@ -38,9 +39,9 @@ static void log_store(const char *s, size_t n)
 
 void log_buf_for_each(void (*fn)(const char *s, size_t n))
 {
-	size_t len = log_head < LOG_BUF_LEN ? log_head : LOG_BUF_LEN;
+	size_t len = min_t(size_t, log_head, LOG_BUF_LEN);
 	size_t start = (log_head - len) % LOG_BUF_LEN;
-	size_t first = len < LOG_BUF_LEN - start ? len : LOG_BUF_LEN - start;
+	size_t first = min_t(size_t, len, LOG_BUF_LEN - start);
 
 	fn(log_buf + start, first);
 	if (len > first)

@@ -51,8 +51,6 @@ struct resource ioport_resource = {
 	.flags = IORESOURCE_IO,
 };
 
-typedef unsigned long long ull;         /* resource_size_t printed with %llx */
-
 /* ---- ranges ----------------------------------------------------------- */
 
 /* True if [start, end] lies wholly inside r (equal ranges count). */
@@ -165,15 +163,15 @@ struct resource *request_resource_conflict(struct resource *root, struct resourc
 
 	if (new->start > new->end || !contains(root, new->start, new->end)) {
 		pr_warn("request_resource: [%s 0x%llx-0x%llx] %s is not inside [%s 0x%llx-0x%llx] %s\n",
-			sp, (ull)new->start, (ull)new->end, new->name,
-			sp, (ull)root->start, (ull)root->end, root->name);
+			sp, new->start, new->end, new->name,
+			sp, root->start, root->end, root->name);
 		return root;
 	}
 	conflict = insert_resource_at(root, new, false);
 	if (conflict)
 		pr_warn("request_resource: [%s 0x%llx-0x%llx] %s conflicts with [%s 0x%llx-0x%llx] %s\n",
-			sp, (ull)new->start, (ull)new->end, new->name,
-			sp, (ull)conflict->start, (ull)conflict->end, conflict->name);
+			sp, new->start, new->end, new->name,
+			sp, conflict->start, conflict->end, conflict->name);
 	return conflict;
 }
 
@@ -195,15 +193,15 @@ int release_resource(struct resource *old)
 	struct resource **link;
 
 	if (!old->parent || old->child) {
-		pr_warn("release_resource: [0x%llx-0x%llx] %s %s\n", (ull)old->start,
-			(ull)old->end, old->name, old->child ? "still has children" : "is not in a tree");
+		pr_warn("release_resource: [0x%llx-0x%llx] %s %s\n", old->start,
+			old->end, old->name, old->child ? "still has children" : "is not in a tree");
 		return -EINVAL;
 	}
 	for (link = &old->parent->child; *link && *link != old; link = &(*link)->sibling)
 		;
 	if (!*link) {
 		pr_err("release_resource: [0x%llx-0x%llx] %s is missing from its parent %s\n",
-		       (ull)old->start, (ull)old->end, old->name, old->parent->name);
+		       old->start, old->end, old->name, old->parent->name);
 		return -EINVAL;
 	}
 	unlink_lifting_children(link);
@@ -232,8 +230,8 @@ struct resource *__request_region(struct resource *parent, resource_size_t start
 
 	if (n == 0 || end < start || !contains(parent, start, end)) {
 		pr_warn("%s(0x%llx+0x%llx, %s): empty or not inside 0x%llx-0x%llx %s\n",
-			region_fn(parent, false), (ull)start, (ull)n, name,
-			(ull)parent->start, (ull)parent->end, parent->name);
+			region_fn(parent, false), start, n, name,
+			parent->start, parent->end, parent->name);
 		return NULL;
 	}
 	res = kzalloc(sizeof(struct resource), GFP_KERNEL);
@@ -246,8 +244,8 @@ struct resource *__request_region(struct resource *parent, resource_size_t start
 	conflict = insert_resource_at(parent, res, true);
 	if (conflict) {
 		pr_warn("%s(0x%llx-0x%llx, %s): conflicts with 0x%llx-0x%llx %s\n",
-			region_fn(parent, false), (ull)start, (ull)end, name,
-			(ull)conflict->start, (ull)conflict->end, conflict->name);
+			region_fn(parent, false), start, end, name,
+			conflict->start, conflict->end, conflict->name);
 		kfree(res);
 		return NULL;
 	}
@@ -279,7 +277,7 @@ void __release_region(struct resource *parent, resource_size_t start, resource_s
 		return;
 	}
 	pr_warn("%s(0x%llx-0x%llx): no such region\n", region_fn(parent, true),
-		(ull)start, (ull)end);
+		start, end);
 }
 
 /* ---- printing ---------------------------------------------------------- */
@@ -294,8 +292,8 @@ void resource_print(const struct resource *root, int digits, int (*out)(const ch
 	int depth = 0;
 
 	while (r) {
-		out("%*s%0*llx-%0*llx : %s\n", 2 * depth, "", digits, (ull)r->start,
-		    digits, (ull)r->end, r->name ? r->name : "(no name)");
+		out("%*s%0*llx-%0*llx : %s\n", 2 * depth, "", digits, r->start,
+		    digits, r->end, r->name ? r->name : "(no name)");
 		if (r->child) {
 			r = r->child;
 			depth++;
@@ -366,7 +364,7 @@ static int cmd_request_region(int argc, char **argv)
 	if (!res)
 		return -EBUSY;
 	nr_shell_regions++;
-	console_printf("%04llx-%04llx : %s\n", (ull)res->start, (ull)res->end, res->name);
+	console_printf("%04llx-%04llx : %s\n", res->start, res->end, res->name);
 	return 0;
 }
 DEFINE_SHELL_CMD(request_region, "request_region START LEN NAME",

@@ -7,8 +7,7 @@
 #define KERNEL_RESOURCE_H
 
 #include <stdint.h>
-
-typedef uint64_t resource_size_t;
+#include "kernel/types.h"
 
 #define IORESOURCE_IO    0x00000100UL
 #define IORESOURCE_MEM   0x00000200UL

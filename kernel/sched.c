@@ -10,7 +10,7 @@
 
 volatile uint64_t jiffies;
 unsigned long cpu_current_top_of_stack;
-static struct task_struct *task_list;   /* in pid order */
+LIST_HEAD(task_list);                   /* in pid order */
 static volatile bool need_resched;
 unsigned long nr_context_switches, nr_cr3_loads;
 
@@ -23,31 +23,24 @@ void __init sched_init(void)
 	cpu_tss.rsp[0] = cpu_current_top_of_stack;
 }
 
-struct task_struct *sched_first_task(void)
-{
-	return task_list;
-}
-
+/* At the tail: pids only grow, so the list stays in pid order. */
 void sched_add_task(struct task_struct *t)
 {
-	struct task_struct **pp = &task_list;
 	unsigned long flags = local_irq_save();
 
-	while (*pp)
-		pp = &(*pp)->next_task;
-	t->next_task = 0;
 	t->state = TASK_RUNNING;
-	*pp = t;
+	list_add_tail(&t->tasks, &task_list);
 	local_irq_restore(flags);
 }
 
+/* Does nothing if t is not on the list. */
 void sched_remove_task(struct task_struct *t)
 {
 	unsigned long flags = local_irq_save();
 
-	for (struct task_struct **pp = &task_list; *pp; pp = &(*pp)->next_task)
-		if (*pp == t) {
-			*pp = t->next_task;
+	for_each_task(p)
+		if (p == t) {
+			list_del(&t->tasks);
 			break;
 		}
 	local_irq_restore(flags);
@@ -66,26 +59,30 @@ struct task_struct *find_task_by_pid(int pid)
  * that slept on input, a child or a timer) to one that used its slice:
  * an interactive task then answers at once however many CPU-bound tasks
  * there are, as a just-woken task preempts CPU hogs under Linux's CFS.
- * NULL if none is runnable. */
+ * NULL if none is runnable. The list is a circle through its head, so
+ * one lap from the entry after current (from the head if current is on
+ * no list, as swapper/0) visits every task once, current last. */
 static struct task_struct *pick_next_task(void)
 {
-	struct task_struct *start = task_list, *t, *first = 0;  /* swapper/0 is on no list */
+	struct list_head *start = &task_list, *l;
+	struct task_struct *first = 0;
 
-	for (t = task_list; t; t = t->next_task)
+	for_each_task(t)
 		if (t == current)
-			start = current->next_task;
-	for (t = start; t; t = t->next_task)
-		if (t->state == TASK_RUNNING && (t->woken || !first)) {
-			if (t->woken)
-				return t;
-			first = t;
+			start = t->tasks.next;
+	l = start;
+	do {
+		if (l != &task_list) {
+			struct task_struct *t = list_entry(l, struct task_struct, tasks);
+
+			if (t->state == TASK_RUNNING && (t->woken || !first)) {
+				if (t->woken)
+					return t;
+				first = t;
+			}
 		}
-	for (t = task_list; t && t != start; t = t->next_task)
-		if (t->state == TASK_RUNNING && (t->woken || !first)) {
-			if (t->woken)
-				return t;
-			first = t;
-		}
+		l = l->next;
+	} while (l != start);
 	return first;
 }
 

@@ -20,6 +20,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "kernel/list.h"
 
 #define THREAD_SIZE   (16 * 1024)       /* Linux x86-64's, without KASAN */
 #define TASK_COMM_LEN 16
@@ -56,7 +57,7 @@ struct task_struct {
 	struct thread_struct thread;
 	struct mm_struct *mm;   /* NULL for kernel threads */
 	struct task_struct *parent;
-	struct task_struct *next_task;  /* all tasks, in pid order */
+	struct list_head tasks;         /* on task_list, in pid order */
 	const void *wchan;      /* what it sleeps on (sleep_on) */
 	uint64_t wake_at;       /* jiffies to wake a timed sleep at; 0: none */
 	unsigned int slice;     /* ticks left of its timeslice */
@@ -102,8 +103,13 @@ void sched_init(void);         /* boot: swapper/0 becomes schedulable */
 void sched_add_task(struct task_struct *t);
 void sched_remove_task(struct task_struct *t);
 struct task_struct *find_task_by_pid(int pid);
-#define for_each_task(t) for (struct task_struct *t = sched_first_task(); t; t = t->next_task)
-struct task_struct *sched_first_task(void);
+/* Every task, through task_struct.tasks (Linux's for_each_process walks
+ * init_task.tasks; swapper/0 leaves the list here, so it has its own head). */
+extern struct list_head task_list;
+/* Declares t and walks every task in pid order; the body must not remove t. */
+#define for_each_task(t)							\
+	for (struct task_struct *t = list_first_entry(&task_list, struct task_struct, tasks); \
+	     !list_entry_is_head(t, &task_list, tasks); t = list_next_entry(t, tasks))
 /* Runs the next runnable task (or idles until one is); returns when
  * current runs again. Interrupts may be on or off; they are as before. */
 void schedule(void);

@@ -1,12 +1,13 @@
-/* The boot information copy and the e820 map printer (kernel/setup.h). */
+/* The boot information copy and the kernel image's resources (kernel/setup.h). */
 #include "kernel/setup.h"
+#include "kernel/e820.h"
 #include "kernel/init.h"
 #include "kernel/boot_info.h"
 #include "kernel/multiboot2.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/string.h"
-#include "kernel/vsprintf.h"
+#include "kernel/types.h"
 #include "kernel/shell.h"
 #include "kernel/resource.h"
 #include "kernel/sections.h"
@@ -38,46 +39,12 @@ void __init setup_boot_info(uint64_t mbi_phys)
 	boot_info.info_phys = mbi_phys;
 }
 
-static void e820_print_entry(const struct e820_entry *e, int (*out)(const char *, ...))
-{
-	const char *name = e820_type_name(e->type);
-
-	/* The end is inclusive, as Linux prints it; a zero-size entry ends
-	 * one below its start, which is what Linux shows too. Linux shows an
-	 * unknown type as "type N". */
-	if (strcmp(name, "unknown"))
-		out("BIOS-e820: [mem 0x%016llx-0x%016llx] %s\n", (unsigned long long)e->addr,
-		    (unsigned long long)(e->addr + e->size - 1), name);
-	else
-		out("BIOS-e820: [mem 0x%016llx-0x%016llx] type %u\n", (unsigned long long)e->addr,
-		    (unsigned long long)(e->addr + e->size - 1), e->type);
-}
-
-static __init int pr_info_line(const char *fmt, ...)
-{
-	char buf[128];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	return printk(KERN_INFO "%s", buf);
-}
-
-void __init e820_print_map(const char *who)
-{
-	pr_info("%s-provided physical RAM map:\n", who);
-	for (uint32_t i = 0; i < boot_info.nr_e820; i++)
-		e820_print_entry(&boot_info.e820[i], pr_info_line);
-}
-
 static int cmd_memmap(int argc, char **argv)
 {
 	(void)argv;
 	if (argc != 1)
 		return -1;
-	for (uint32_t i = 0; i < boot_info.nr_e820; i++)
-		e820_print_entry(&boot_info.e820[i], console_printf);
+	e820__print_table("BIOS-e820", console_printf);
 	return 0;
 }
 DEFINE_SHELL_CMD(memmap, "memmap", "the firmware memory map (Linux's BIOS-e820 lines)", cmd_memmap);
@@ -117,42 +84,20 @@ static int cmd_bootinfo(int argc, char **argv)
 }
 DEFINE_SHELL_CMD(bootinfo, "bootinfo", "what the boot loader told us", cmd_bootinfo);
 
-/* The resource tree's view of the firmware map, Linux's names
- * (arch/x86/kernel/e820.c), and the kernel's sections inside System RAM. */
-static const char *e820_resource_name(uint32_t type)
-{
-	switch (type) {
-	case E820_TYPE_RAM:      return "System RAM";
-	case E820_TYPE_ACPI:     return "ACPI Tables";
-	case E820_TYPE_NVS:      return "ACPI Non-volatile Storage";
-	case E820_TYPE_UNUSABLE: return "Unusable memory";
-	case 7: case 12:         return "Persistent Memory";
-	default:                 return "Reserved";
-	}
-}
-
-static struct resource e820_res[E820_MAX_ENTRIES];
+/* The kernel image's sections in iomem_resource, inside the System RAM
+ * that e820__reserve_resources put there (Linux's code_resource and its
+ * siblings in arch/x86/kernel/setup.c). */
 static struct resource kernel_res[4] = {
 	{ .name = "Kernel code" }, { .name = "Kernel rodata" },
 	{ .name = "Kernel data" }, { .name = "Kernel bss" },
 };
 
-void __init e820_reserve_resources(void)
+void __init request_kernel_resources(void)
 {
 	char *bounds[4][2] = { { _text, _etext }, { __start_rodata, __end_rodata },
 			       { _sdata, _edata }, { __bss_start, _end } };
 
-	for (uint32_t i = 0; i < boot_info.nr_e820; i++) {
-		const struct e820_entry *e = &boot_info.e820[i];
-
-		if (!e->size || e->addr + e->size - 1 < e->addr)
-			continue;       /* memblock already warned about it */
-		e820_res[i] = (struct resource){ .start = e->addr, .end = e->addr + e->size - 1,
-						 .name = e820_resource_name(e->type),
-						 .flags = IORESOURCE_MEM };
-		request_resource(&iomem_resource, &e820_res[i]);
-	}
-	for (int i = 0; i < 4; i++) {
+	for (unsigned int i = 0; i < ARRAY_SIZE(kernel_res); i++) {
 		kernel_res[i].start = __pa_symbol(bounds[i][0]);
 		kernel_res[i].end = __pa_symbol(bounds[i][1]) - 1;
 		kernel_res[i].flags = IORESOURCE_MEM | IORESOURCE_BUSY;

@@ -1,5 +1,6 @@
-/* Taking over from the boot loader: the boot information copy and the
- * firmware memory map. */
+/* Taking over from the boot loader: the boot information copy, and the
+ * kernel image's place in the resource tree. The firmware memory map is
+ * kernel/e820.h's. */
 #ifndef KERNEL_SETUP_H
 #define KERNEL_SETUP_H
 
@@ -12,11 +13,9 @@
  * Panics, naming the problem, on a block that is too large or malformed. */
 void setup_boot_info(uint64_t mbi_phys);
 
-/* Prints Linux's "BIOS-e820: [mem 0x...-0x...] usable" lines via printk. */
-void e820_print_map(const char *who);
-
-/* Puts the firmware map and the kernel's sections in iomem_resource
- * (Linux's names). Boot, once kmalloc works. */
-void e820_reserve_resources(void);
+/* Puts the kernel's sections ("Kernel code", "Kernel rodata", "Kernel
+ * data", "Kernel bss") in iomem_resource. Boot, right after
+ * e820__reserve_resources, so they nest inside System RAM. */
+void request_kernel_resources(void);
 
 #endif

@@ -11,6 +11,7 @@
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/traps.h"
+#include "kernel/types.h"
 #include "kernel/uaccess.h"
 #include "kernel/uapi/unistd.h"
 #include "kernel/uapi/wait.h"
@@ -36,7 +37,7 @@ static long sys_read(unsigned long fd, unsigned long ubuf, unsigned long count)
 		return fget(fd) ? -EINVAL : -EBADF;     /* devices are for mmap only */
 	if (!access_ok((void *)ubuf, count))
 		return -EFAULT;
-	n = serial_read(buf, count < IO_CHUNK ? count : IO_CHUNK);
+	n = serial_read(buf, min_t(unsigned long, count, IO_CHUNK));
 	if (n > 0 && copy_to_user((void *)ubuf, buf, n))
 		return -EFAULT;
 	return n;
@@ -52,7 +53,7 @@ static long sys_write(unsigned long fd, unsigned long ubuf, unsigned long count)
 	if (!access_ok((void *)ubuf, count))
 		return -EFAULT;
 	while (done < count) {
-		unsigned long n = count - done < IO_CHUNK ? count - done : IO_CHUNK;
+		unsigned long n = min_t(unsigned long, count - done, IO_CHUNK);
 
 		if (copy_from_user(buf, (void *)(ubuf + done), n))
 			return done ? (long)done : -EFAULT;

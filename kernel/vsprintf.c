@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include "kernel/vsprintf.h"
 #include "kernel/string.h"
+#include "kernel/types.h"
 
 struct outbuf {
 	char *buf;
@@ -218,7 +219,7 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 	}
 	va_end(aq);
 	if (size)
-		buf[o.len < size ? o.len : size - 1] = '\0';
+		buf[min(o.len, size - 1)] = '\0';
 	return (int)o.len;
 }
 

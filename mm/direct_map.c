@@ -17,7 +17,7 @@
 #include "mm/pagewalk.h"
 #include "mm/pgalloc.h"
 #include "mm/pgtable.h"
-#include "kernel/boot_info.h"
+#include "kernel/e820.h"
 #include "kernel/cpufeature.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
@@ -77,17 +77,15 @@ static __init void map_ram_range(pgd_t *pgd, uint64_t start, uint64_t end)
  * covered them. */
 static __init void map_firmware_ram(pgd_t *pgd)
 {
-	for (uint32_t i = 0; i < boot_info.nr_e820; i++) {
-		const struct e820_entry *e = &boot_info.e820[i];
-		uint64_t s = PAGE_ALIGN(e->addr), t = (e->addr + e->size) & PAGE_MASK;
-		enum pg_level level;
+	phys_addr_t s, t;
+	enum pg_level level;
+	uint32_t i;
 
-		if (e->type != E820_TYPE_ACPI && e->type != E820_TYPE_NVS)
-			continue;
+	for_each_e820_range(i, E820_TYPE_MASK(E820_TYPE_ACPI) | E820_TYPE_MASK(E820_TYPE_NVS),
+			    &s, &t)
 		for (; s < t; s += PAGE_SIZE)
 			if (!lookup_address_in_pgd(pgd, PAGE_OFFSET + s, &level))
 				map_ram_range(pgd, s, s + PAGE_SIZE);
-	}
 }
 
 void __init init_mem_mapping(void)

@@ -9,7 +9,7 @@
 #include "kernel/shell.h"
 #include "kernel/boot_info.h"
 #include "kernel/cmdline.h"
-#include "drivers/acpi.h"
+#include "kernel/e820.h"
 #include "mm/pgtable.h"
 #include "kernel/cpufeature.h"
 #include "kernel/panic.h"
@@ -17,6 +17,7 @@
 #include "kernel/sections.h"
 #include "kernel/init.h"
 #include "kernel/x86.h"
+#include "kernel/types.h"
 
 extern pgd_t early_top_pgt[PTRS_PER_PGD];
 
@@ -102,7 +103,7 @@ void __init mark_rodata_ro(void)
 
 	if (end_2m > end && unmap_kernel_range(pgd, end, end_2m - end))
 		panic("mark_rodata_ro: cannot unmap the image's tail");
-	for (unsigned int i = 0; i < sizeof(image_sections) / sizeof(image_sections[0]); i++) {
+	for (unsigned int i = 0; i < ARRAY_SIZE(image_sections); i++) {
 		unsigned long n = pages_between(image_sections[i].start, image_sections[i].end);
 
 		if (n && change_page_attr(pgd, (unsigned long)image_sections[i].start, n,
@@ -116,22 +117,27 @@ void __init mark_rodata_ro(void)
 	protect_kernel_alias(pgd);
 }
 
-/* memblock from the firmware map, then everything already in use reserved
- * before anything is allocated: the first 1 MiB (real-mode and BIOS data,
- * the EBDA), the kernel image, the boot modules, and ACPI tables that sit
- * in usable RAM. */
+/* memblock from the firmware map, then what the kernel already uses
+ * reserved before anything is allocated: the first 1 MiB (real-mode and
+ * BIOS data, the EBDA), the kernel image, the boot modules. Firmware
+ * tables are their drivers' to reserve (acpi_reserve_initial_tables),
+ * before memblock_print_setup. Boot only. */
 void __init memblock_setup(void)
 {
 	memblock_reset();
-	memblock_add_e820(boot_info.e820, boot_info.nr_e820);
+	e820__memblock_setup();
 	memblock_reserve(0, 0x100000);
 	memblock_reserve(__pa_symbol(_text), PAGE_ALIGN((unsigned long)_end) - (unsigned long)_text);
 	for (uint32_t i = 0; i < boot_info.nr_modules; i++)
 		memblock_reserve(boot_info.modules[i].start,
 				 boot_info.modules[i].end - boot_info.modules[i].start);
-	for (uint32_t i = 0; i < acpi_info.nr_tables; i++)
-		if (memblock_is_memory(acpi_info.tables[i].phys))
-			memblock_reserve(acpi_info.tables[i].phys, acpi_info.tables[i].length);
+}
+
+/* The lists as Linux's memblock=debug shows them (with `memblock` on the
+ * command line), then one line of totals. Boot, once every early
+ * reservation is in. */
+void __init memblock_print_setup(void)
+{
 	if (cmdline_find(boot_info.cmdline, "memblock", 0, 0))
 		memblock_dump_all(printk);
 	pr_info("memblock: %llu MiB of RAM, %llu KiB reserved, %llu MiB free\n",
@@ -204,8 +210,8 @@ static unsigned long __init memblock_free_all(void)
 			if (re <= start)
 				continue;
 			if (rs > start)
-				free_pages_range_core(PFN_UP(start), PFN_DOWN(rs < end ? rs : end));
-			start = re > start ? re : start;
+				free_pages_range_core(PFN_UP(start), PFN_DOWN(min(rs, end)));
+			start = max(re, start);
 		}
 	}
 	memblock.frozen = true;

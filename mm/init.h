@@ -7,9 +7,12 @@
  * only through kernel-half mappings. Boot only, interrupts off. */
 void zap_identity_mappings(void);
 
-/* Builds memblock from the firmware map and reserves what is in use
- * (first 1 MiB, kernel image, modules, ACPI tables in RAM). Boot only. */
+/* Builds memblock from the firmware map (e820__memblock_setup) and
+ * reserves what the kernel uses (first 1 MiB, kernel image, modules).
+ * Boot only; firmware tables are reserved after it by their drivers. */
 void memblock_setup(void);
+/* Then: the lists (`memblock` on the command line) and one line of totals. */
+void memblock_print_setup(void);
 
 /* mem_map from memblock, every free page to the buddy allocator
  * (memblock_free_all; memblock then refuses), page tables from the buddy

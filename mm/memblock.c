@@ -30,11 +30,6 @@ struct memblock memblock = {
 	.reserved.name = "reserved",
 };
 
-typedef unsigned long long ull;         /* for printing phys_addr_t with %llx */
-
-static phys_addr_t min_addr(phys_addr_t a, phys_addr_t b) { return a < b ? a : b; }
-static phys_addr_t max_addr(phys_addr_t a, phys_addr_t b) { return a > b ? a : b; }
-
 static phys_addr_t region_end(const struct memblock_region *r)
 {
 	return r->base + r->size;
@@ -92,29 +87,32 @@ static int type_splice(struct memblock_type *t, unsigned long i, unsigned long j
 	return 0;
 }
 
-/* Adds [base, end) (base < end) to t, merged with every region it overlaps
- * or touches. 0 or -ENOSPC (t unchanged). */
-static int type_add(struct memblock_type *t, phys_addr_t base, phys_addr_t end)
+/* Adds [base, base+size) to t, merged with every region it overlaps or
+ * touches. The caller checked the range (size > 0, no wrap, below
+ * MEMBLOCK_ALLOC_LIMIT). 0, or -ENOSPC with t unchanged; prints nothing. */
+int memblock_add_range(struct memblock_type *t, phys_addr_t base, phys_addr_t size)
 {
+	phys_addr_t end = base + size;
 	struct memblock_region u;
 	unsigned long i, j;
 
 	type_span(t, base, end, true, &i, &j);
 	if (i < j) {
-		base = min_addr(base, t->regions[i].base);
-		end = max_addr(end, region_end(&t->regions[j - 1]));
+		base = min(base, t->regions[i].base);
+		end = max(end, region_end(&t->regions[j - 1]));
 	}
 	u = (struct memblock_region){ .base = base, .size = end - base };
 	return type_splice(t, i, j, &u, 1);
 }
 
-/* Removes [base, end) from t; only cutting a region in two needs a new
- * slot. 0 or -ENOSPC (t unchanged). */
-static int type_remove(struct memblock_type *t, phys_addr_t base, phys_addr_t end)
+/* Removes [base, base+size) from t (range checked as above); only cutting
+ * a region in two needs a new slot. 0, or -ENOSPC with t unchanged;
+ * prints nothing. */
+int memblock_remove_range(struct memblock_type *t, phys_addr_t base, phys_addr_t size)
 {
+	phys_addr_t end = base + size, last_end;
 	struct memblock_region left[2];
 	unsigned long i, j, n = 0;
-	phys_addr_t last_end;
 
 	type_span(t, base, end, false, &i, &j);
 	if (i == j)
@@ -142,12 +140,12 @@ static bool type_contains(const struct memblock_type *t, phys_addr_t addr)
 static int check_range(const char *fn, phys_addr_t base, phys_addr_t size)
 {
 	if (!size) {
-		pr_warn("%s(0x%llx, 0x%llx): size is zero\n", fn, (ull)base, (ull)size);
+		pr_warn("%s(0x%llx, 0x%llx): size is zero\n", fn, base, size);
 		return -EINVAL;
 	}
 	if (base + size < base || base + size > MEMBLOCK_ALLOC_LIMIT) {
 		pr_warn("%s(0x%llx, 0x%llx): range wraps or passes the 52-bit physical limit\n",
-			fn, (ull)base, (ull)size);
+			fn, base, size);
 		return -EINVAL;
 	}
 	return 0;
@@ -161,10 +159,10 @@ static int range_op(const char *fn, struct memblock_type *t, bool add,
 
 	if (err)
 		return err;
-	err = add ? type_add(t, base, base + size) : type_remove(t, base, base + size);
+	err = add ? memblock_add_range(t, base, size) : memblock_remove_range(t, base, size);
 	if (err)
 		pr_err("%s(0x%llx, 0x%llx): %s list full (%d regions)\n", fn,
-		       (ull)base, (ull)size, t->name, INIT_MEMBLOCK_REGIONS);
+		       base, size, t->name, INIT_MEMBLOCK_REGIONS);
 	return err;
 }
 
@@ -207,9 +205,9 @@ phys_addr_t memblock_free_bytes(void)
 
 	for (unsigned long m = 0; m < mem->cnt; m++) {
 		for (unsigned long r = 0; r < res->cnt; r++) {
-			phys_addr_t lo = max_addr(mem->regions[m].base, res->regions[r].base);
-			phys_addr_t hi = min_addr(region_end(&mem->regions[m]),
-						  region_end(&res->regions[r]));
+			phys_addr_t lo = max(mem->regions[m].base, res->regions[r].base);
+			phys_addr_t hi = min(region_end(&mem->regions[m]),
+					     region_end(&res->regions[r]));
 			if (lo < hi)
 				taken += hi - lo;
 		}
@@ -249,8 +247,8 @@ static bool find_top_down(phys_addr_t size, phys_addr_t align, phys_addr_t lo,
 
 		for (unsigned long m = mem->cnt; m-- > 0;) {
 			const struct memblock_region *r = &mem->regions[m];
-			phys_addr_t a = max_addr(max_addr(lo, gap_lo), r->base);
-			phys_addr_t b = min_addr(min_addr(hi, gap_hi), region_end(r));
+			phys_addr_t a = max(max(lo, gap_lo), r->base);
+			phys_addr_t b = min(min(hi, gap_hi), region_end(r));
 
 			if (fit_top_down(a, b, size, align, addr))
 				return true;
@@ -266,9 +264,9 @@ static phys_addr_t alloc_fail(bool ranged, phys_addr_t size, phys_addr_t align,
 {
 	if (ranged)
 		pr_err("memblock_phys_alloc_range(0x%llx, 0x%llx, 0x%llx, 0x%llx): %s\n",
-		       (ull)size, (ull)align, (ull)start, (ull)limit, why);
+		       size, align, start, limit, why);
 	else
-		pr_err("memblock_phys_alloc(0x%llx, 0x%llx): %s\n", (ull)size, (ull)align, why);
+		pr_err("memblock_phys_alloc(0x%llx, 0x%llx): %s\n", size, align, why);
 	return 0;
 }
 
@@ -277,8 +275,8 @@ static phys_addr_t alloc_fail(bool ranged, phys_addr_t size, phys_addr_t align,
 static phys_addr_t alloc_range(bool ranged, phys_addr_t size, phys_addr_t align,
 			       phys_addr_t start, phys_addr_t limit)
 {
-	phys_addr_t lo = max_addr(start, PAGE_SIZE);
-	phys_addr_t hi = limit ? min_addr(limit, MEMBLOCK_ALLOC_LIMIT) : MEMBLOCK_ALLOC_LIMIT;
+	phys_addr_t lo = max_t(phys_addr_t, start, PAGE_SIZE);
+	phys_addr_t hi = limit ? min(limit, MEMBLOCK_ALLOC_LIMIT) : MEMBLOCK_ALLOC_LIMIT;
 	phys_addr_t addr;
 
 	if (memblock.frozen)
@@ -291,7 +289,7 @@ static phys_addr_t alloc_range(bool ranged, phys_addr_t size, phys_addr_t align,
 				  "align is not a power of two");
 	if (!find_top_down(size, align, lo, hi, &addr))
 		return alloc_fail(ranged, size, align, start, limit, "no free range fits");
-	if (type_add(&memblock.reserved, addr, addr + size))
+	if (memblock_add_range(&memblock.reserved, addr, size))
 		return alloc_fail(ranged, size, align, start, limit, "reserved list full");
 	return addr;
 }
@@ -307,168 +305,6 @@ phys_addr_t memblock_phys_alloc(phys_addr_t size, phys_addr_t align)
 	return alloc_range(false, size, align, 0, 0);
 }
 
-/* ---- the firmware map ----------------------------------------------------- */
-
-enum e820_problem {
-	E820_EMPTY      = 1 << 0,       /* size 0: skipped */
-	E820_PAST_LIMIT = 1 << 1,       /* starts at or past 2^52: skipped */
-	E820_WRAPS      = 1 << 2,       /* addr + size passes 2^64: clipped at 2^52 */
-	E820_CLIPPED    = 1 << 3,       /* ends past 2^52: clipped */
-	E820_UNSORTED   = 1 << 4,       /* starts below the entry before it */
-	E820_OVERLAPS   = 1 << 5,       /* overlaps an earlier entry */
-	E820_DROPPED    = 1 << 6,       /* usable, but the memory list was full */
-};
-
-static bool e820_usable(const struct e820_entry *e)
-{
-	return e->type == E820_TYPE_RAM;
-}
-
-/* The part of e below MEMBLOCK_ALLOC_LIMIT as [*start, *end); false if
- * there is none (zero length, or starting past the limit). */
-static bool e820_clip(const struct e820_entry *e, phys_addr_t *start, phys_addr_t *end)
-{
-	phys_addr_t last = e->addr + e->size;
-
-	if (!e->size || e->addr >= MEMBLOCK_ALLOC_LIMIT)
-		return false;
-	*start = e->addr;
-	*end = (last < e->addr || last > MEMBLOCK_ALLOC_LIMIT) ? MEMBLOCK_ALLOC_LIMIT : last;
-	return true;
-}
-
-/* The earlier entry that entry k overlaps, -1 if none. One of the other
- * usability is preferred: that is the overlap that decides anything. */
-static long e820_overlap(const struct e820_entry *map, uint32_t k)
-{
-	phys_addr_t s, e, s2, e2;
-	long found = -1;
-
-	if (!e820_clip(&map[k], &s, &e))
-		return -1;
-	for (uint32_t j = 0; j < k; j++) {
-		if (!e820_clip(&map[j], &s2, &e2) || e2 <= s || e <= s2)
-			continue;
-		if (e820_usable(&map[j]) != e820_usable(&map[k]))
-			return j;
-		if (found < 0)
-			found = j;
-	}
-	return found;
-}
-
-/* What is wrong with entry k (enum e820_problem bits); *other is the
- * entry it overlaps. Prints nothing. */
-static unsigned int e820_problems(const struct e820_entry *map, uint32_t k, long *other)
-{
-	const struct e820_entry *e = &map[k];
-	unsigned int p = 0;
-
-	if (!e->size)
-		return E820_EMPTY;
-	if (e->addr >= MEMBLOCK_ALLOC_LIMIT)
-		return E820_PAST_LIMIT;
-	if (e->addr + e->size < e->addr)
-		p |= E820_WRAPS;
-	else if (e->addr + e->size > MEMBLOCK_ALLOC_LIMIT)
-		p |= E820_CLIPPED;
-	if (k > 0 && e->addr < map[k - 1].addr)
-		p |= E820_UNSORTED;
-	*other = e820_overlap(map, k);
-	if (*other >= 0)
-		p |= E820_OVERLAPS;
-	return p;
-}
-
-#define E820_FMT "e820: entry %u [mem 0x%016llx-0x%016llx] "
-#define E820_ARGS(k, e) (k), (ull)(e)->addr, (ull)((e)->addr + (e)->size - 1)
-
-/* One line per problem, each naming the entry. */
-static void e820_warn(const struct e820_entry *map, uint32_t k, unsigned int p, long other)
-{
-	const struct e820_entry *e = &map[k];
-
-	if (p & E820_EMPTY)
-		pr_warn("e820: entry %u [mem 0x%016llx] has zero length; skipped\n",
-			k, (ull)e->addr);
-	if (p & E820_PAST_LIMIT)
-		pr_warn(E820_FMT "starts past the 52-bit physical limit; skipped\n", E820_ARGS(k, e));
-	if (p & E820_WRAPS)
-		pr_warn(E820_FMT "wraps past 2^64; clipped at 2^52\n", E820_ARGS(k, e));
-	if (p & E820_CLIPPED)
-		pr_warn(E820_FMT "ends past the 52-bit physical limit; clipped\n", E820_ARGS(k, e));
-	if (p & E820_UNSORTED)
-		pr_warn(E820_FMT "is below entry %u; table not sorted\n", E820_ARGS(k, e), k - 1);
-	if (p & E820_OVERLAPS)
-		pr_warn(E820_FMT "overlaps entry %ld; %s\n", E820_ARGS(k, e), other,
-			e820_usable(e) != e820_usable(&map[other]) ? "reserved wins" : "merged");
-}
-
-/* Adds usable entry k, trimmed inward to whole pages. False if it had to
- * be dropped (memory list full), after one line. */
-static bool e820_add_usable(const struct e820_entry *map, uint32_t k)
-{
-	phys_addr_t s, e;
-
-	if (!e820_clip(&map[k], &s, &e))
-		return true;
-	s = PAGE_ALIGN(s);
-	e &= PAGE_MASK;
-	if (s >= e || !type_add(&memblock.memory, s, e))
-		return true;
-	pr_warn(E820_FMT "memory list full (%d regions); dropped\n",
-		E820_ARGS(k, &map[k]), INIT_MEMBLOCK_REGIONS);
-	return false;
-}
-
-/* Removes non-usable entry k from memory, widened outward to whole pages:
- * a page that is partly reserved is not usable. If that would cut a
- * region in two and the list is full, the region is cut short at the
- * entry instead (losing the memory above it, never handing out reserved
- * memory). False if that happened, after one line. */
-static bool e820_remove_reserved(const struct e820_entry *map, uint32_t k)
-{
-	struct memblock_type *mem = &memblock.memory;
-	phys_addr_t s, e;
-	unsigned long i, j;
-
-	if (!e820_clip(&map[k], &s, &e))
-		return true;
-	s &= PAGE_MASK;
-	e = PAGE_ALIGN(e);
-	if (!type_remove(mem, s, e))
-		return true;
-	type_span(mem, s, e, false, &i, &j);      /* the one region strictly around it */
-	pr_warn(E820_FMT "memory list full (%d regions); dropped [mem 0x%016llx-0x%016llx] too\n",
-		E820_ARGS(k, &map[k]), INIT_MEMBLOCK_REGIONS, (ull)e,
-		(ull)region_end(&mem->regions[i]) - 1);
-	type_remove(mem, s, region_end(&mem->regions[i]));      /* needs no new slot */
-	return false;
-}
-
-/* Usable entries first, then every non-usable range taken out of them, so
- * a reserved range wins whatever the order of the table. Counts an entry
- * once however many lines it got. */
-int memblock_add_e820(const struct e820_entry *map, uint32_t nr)
-{
-	int warned = 0;
-	long other;
-
-	for (uint32_t k = 0; k < nr; k++) {
-		unsigned int p = e820_problems(map, k, &other);
-
-		e820_warn(map, k, p, other);
-		if (e820_usable(&map[k]) && !e820_add_usable(map, k))
-			p |= E820_DROPPED;
-		warned += p != 0;
-	}
-	for (uint32_t k = 0; k < nr; k++)
-		if (!e820_usable(&map[k]) && !e820_remove_reserved(map, k) &&
-		    !e820_problems(map, k, &other))
-			warned++;
-	return warned;
-}
-
 /* ---- printing --------------------------------------------------------------- */
 
 static void dump_type(const struct memblock_type *t, int (*out)(const char *fmt, ...))
@@ -478,7 +314,7 @@ static void dump_type(const struct memblock_type *t, int (*out)(const char *fmt,
 		const struct memblock_region *r = &t->regions[k];
 
 		out(" %s[0x%lx]\t[0x%016llx-0x%016llx], 0x%016llx bytes\n", t->name, k,
-		    (ull)r->base, (ull)(region_end(r) - 1), (ull)r->size);
+		    r->base, region_end(r) - 1, r->size);
 	}
 }
 
@@ -486,7 +322,7 @@ void memblock_dump_all(int (*out)(const char *fmt, ...))
 {
 	out("MEMBLOCK configuration:\n");
 	out(" memory size = 0x%llx reserved size = 0x%llx\n",
-	    (ull)memblock.memory.total_size, (ull)memblock.reserved.total_size);
+	    memblock.memory.total_size, memblock.reserved.total_size);
 	dump_type(&memblock.memory, out);
 	dump_type(&memblock.reserved, out);
 }
@@ -501,8 +337,8 @@ static int cmd_memblock(int argc, char **argv)
 		return -1;
 	memblock_dump_all(console_printf);
 	console_printf("memory 0x%llx bytes, reserved 0x%llx bytes, free 0x%llx bytes (%llu MiB)%s\n",
-		       (ull)memblock.memory.total_size, (ull)memblock.reserved.total_size,
-		       (ull)free, (ull)(free >> 20), memblock.frozen ? "; frozen" : "");
+		       memblock.memory.total_size, memblock.reserved.total_size,
+		       free, free >> 20, memblock.frozen ? "; frozen" : "");
 	return 0;
 }
 DEFINE_SHELL_CMD(memblock, "memblock", "memory and reserved regions (like memblock=debug)",
@@ -514,7 +350,7 @@ void *memblock_alloc(phys_addr_t size, phys_addr_t align)
 
 	if (!direct_map_end) {
 		pr_err("memblock_alloc(%#llx, %#llx): no direct map yet; use memblock_phys_alloc\n",
-		       (unsigned long long)size, (unsigned long long)align);
+		       size, align);
 		return NULL;
 	}
 	/* only below direct_map_end: the memory must be reachable to be zeroed */

@@ -5,18 +5,14 @@
  * firmware tables, early allocations). A page is free iff it is in memory
  * and not in reserved. Used until the buddy allocator takes over.
  *
- * The firmware map is untrusted input: memblock_add_e820 accepts any
- * table and warns (one line each) about unsorted, overlapping,
- * zero-length, wrapping or absurd entries, never crashing. Where a usable
- * and a non-usable entry overlap, the non-usable one wins. */
+ * `memory` comes from the firmware map: kernel/e820.c judges the map and
+ * fills it (e820__memblock_setup). */
 #ifndef MM_MEMBLOCK_H
 #define MM_MEMBLOCK_H
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "kernel/boot_info.h"
-
-typedef uint64_t phys_addr_t;
+#include "kernel/types.h"
 
 #define INIT_MEMBLOCK_REGIONS 128
 #define MEMBLOCK_ALLOC_LIMIT  (1ULL << 52)   /* no region ends past MAXPHYADDR */
@@ -54,10 +50,17 @@ int memblock_remove(phys_addr_t base, phys_addr_t size);
 /* Removes a range from reserved (memblock_free in Linux). */
 int memblock_phys_free(phys_addr_t base, phys_addr_t size);
 
-/* Builds `memory` from an e820 table: usable entries trimmed inward to
- * whole pages, minus every non-usable entry (a reserved range always
- * wins). Returns how many entries were warned about. */
-int memblock_add_e820(const struct e820_entry *map, uint32_t nr);
+/* The same on either list without the checks and the line: for callers
+ * that validated the range and report a full list themselves (e820).
+ * The range must be non-empty and end at or below MEMBLOCK_ALLOC_LIMIT.
+ * 0, or -ENOSPC with the list unchanged. */
+int memblock_add_range(struct memblock_type *type, phys_addr_t base, phys_addr_t size);
+int memblock_remove_range(struct memblock_type *type, phys_addr_t base, phys_addr_t size);
+
+/* Every region of memory, lowest first (Linux's iterator). */
+#define for_each_mem_region(region)					\
+	for (region = memblock.memory.regions;				\
+	     region < memblock.memory.regions + memblock.memory.cnt; region++)
 
 /* Finds and reserves `size` bytes aligned to `align` (a power of two,
  * >= 1), highest free address first below `limit` (0: no limit), as Linux

@@ -11,6 +11,7 @@
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/string.h"
+#include "kernel/types.h"
 #include "kernel/uapi/mman.h"
 #include "kernel/x86.h"
 #include "mm/page.h"
@@ -65,7 +66,7 @@ static unsigned long vma_pages(const struct vm_area_struct *vma)
 /* Strict overcommit (mm/mmap.h): may `pages` more be promised? */
 static bool vm_enough_memory(unsigned long pages)
 {
-	unsigned long reserve = totalram_pages / 16 > 512 ? totalram_pages / 16 : 512;
+	unsigned long reserve = max(totalram_pages / 16, 512UL);
 	unsigned long limit = nr_free_pages() + nr_user_pages;
 
 	return limit > reserve && vm_committed_pages + pages <= limit - reserve;
@@ -121,10 +122,10 @@ struct vm_area_struct *mmap_region(struct mm_struct *mm, unsigned long addr, uns
 	long err;
 
 	if ((vm_flags & VM_ACCOUNT) && !vm_enough_memory(len >> PAGE_SHIFT))
-		return (void *)(long)-ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	vma = vm_area_alloc(mm);
 	if (!vma)
-		return (void *)(long)-ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	vma->vm_start = addr;
 	vma->vm_end = addr + len;
 	vma->vm_flags = vm_flags;
@@ -133,7 +134,7 @@ struct vm_area_struct *mmap_region(struct mm_struct *mm, unsigned long addr, uns
 	err = insert_vm_struct(mm, vma);
 	if (err) {
 		vm_area_free(vma);
-		return (void *)err;
+		return ERR_PTR(err);
 	}
 	if (vm_flags & VM_ACCOUNT) {
 		vm_committed_pages += len >> PAGE_SHIFT;
@@ -188,8 +189,8 @@ long do_mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigned
 	if (!file && (vm_flags & VM_WRITE))
 		vm_flags |= VM_ACCOUNT;
 	vma = mmap_region(mm, addr, len, vm_flags, file ? file->path : 0);
-	if (IS_ERR_VALUE((unsigned long)vma))
-		return (long)vma;
+	if (IS_ERR(vma))
+		return PTR_ERR(vma);
 	if (file) {
 		vma->vm_file = get_file(file);
 		vma->vm_pgoff = off >> PAGE_SHIFT;
@@ -230,8 +231,8 @@ long sys_brk(unsigned long brk)
 			heap->vm_end = newend;
 			vm_committed_pages += (newend - oldend) >> PAGE_SHIFT;
 			mm->committed += (newend - oldend) >> PAGE_SHIFT;
-		} else if (IS_ERR_VALUE((unsigned long)mmap_region(mm, oldend, newend - oldend,
-					VM_READ | VM_WRITE | VM_ACCOUNT, "[heap]"))) {
+		} else if (IS_ERR(mmap_region(mm, oldend, newend - oldend,
+					      VM_READ | VM_WRITE | VM_ACCOUNT, "[heap]"))) {
 			return mm->brk;
 		}
 	}

@@ -22,6 +22,7 @@
 #define MM_MMAP_H
 
 #include "mm/mm_types.h"
+#include "kernel/err.h"
 
 #define STACK_TOP        TASK_SIZE_MAX
 #define STACK_SIZE       (1UL << 20)
@@ -38,14 +39,13 @@ void mmput(struct mm_struct *mm);
 
 /* Makes a VMA [addr, addr + len) (len page-aligned; MAP_FIXED semantics
  * when fixed, else the range comes from get_unmapped_area) with vm_flags,
- * charging it if VM_ACCOUNT; returns it or an ERR value (-errno cast). */
+ * charging it if VM_ACCOUNT; returns it, or ERR_PTR(-ENOMEM) (no commit
+ * or no memory) or the error of insert_vm_struct (kernel/err.h). */
 struct vm_area_struct *mmap_region(struct mm_struct *mm, unsigned long addr, unsigned long len,
 				   unsigned long vm_flags, const char *name);
 long do_mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags,
 	     int fd, unsigned long off);
 long do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len);
 long sys_brk(unsigned long brk);
-
-static inline bool IS_ERR_VALUE(unsigned long x) { return x >= (unsigned long)-4095; }
 
 #endif

@@ -48,8 +48,9 @@ static unsigned long nr_alloc_failures;
 
 /* ---- free lists ------------------------------------------------------- */
 
-/* Pushes the free block headed by page onto free_area[order] and marks its
- * head. The caller guarantees the block is free and not on any list. */
+/* Pushes the free block headed by page onto the front of free_area[order]
+ * and marks its head. The caller guarantees the block is free and not on
+ * any list. */
 static void add_to_free_list(struct page *page, unsigned int order)
 {
 	struct free_area *area = &free_area[order];
@@ -57,27 +58,17 @@ static void add_to_free_list(struct page *page, unsigned int order)
 	page->flags = PG_buddy;
 	page->order = order;
 	page->refcount = 0;
-	page->prev = NULL;
-	page->next = area->free_list;
-	if (area->free_list)
-		area->free_list->prev = page;
-	area->free_list = page;
+	list_add(&page->lru, &area->free_list);
 	area->nr_free++;
 }
 
 /* Unlinks the free block headed by page from free_area[order]; the head
- * is left plain (no flags). page must be on that list. */
+ * is left plain (no flags, no links). page must be on that list. */
 static void del_from_free_list(struct page *page, unsigned int order)
 {
 	struct free_area *area = &free_area[order];
 
-	if (page->prev)
-		page->prev->next = page->next;
-	else
-		area->free_list = page->next;
-	if (page->next)
-		page->next->prev = page->prev;
-	page->next = page->prev = NULL;
+	list_del(&page->lru);
 	page->flags = 0;
 	page->order = 0;
 	area->nr_free--;
@@ -93,7 +84,10 @@ void page_alloc_init(struct page *map, unsigned long nr_pfns)
 	memset(map, 0, nr_pfns * sizeof(struct page));
 	for (unsigned long pfn = 0; pfn < nr_pfns; pfn++)
 		map[pfn].flags = PG_reserved;
-	memset(free_area, 0, sizeof(free_area));
+	for (unsigned int o = 0; o <= MAX_ORDER; o++) {
+		INIT_LIST_HEAD(&free_area[o].free_list);
+		free_area[o].nr_free = 0;
+	}
 	totalram_pages = 0;
 	nr_alloc_failures = 0;
 }
@@ -229,15 +223,18 @@ static void expand(struct page *page, unsigned int low, unsigned int high)
 	}
 }
 
-/* Takes a free block of exactly 2^order pages off the lists, splitting a
- * larger one if need be; NULL if no list at order or above has a block. */
+/* Takes a free block of exactly 2^order pages off the lists (the block
+ * freed last, at the front), splitting a larger one if need be; NULL if no
+ * list at order or above has a block. An empty list is passed over by its
+ * count, so nothing is touched before page_alloc_init. */
 static struct page *take_free_block(unsigned int order)
 {
 	for (unsigned int o = order; o <= MAX_ORDER; o++) {
-		struct page *page = free_area[o].free_list;
+		struct page *page;
 
-		if (!page)
+		if (!free_area[o].nr_free)
 			continue;
+		page = list_first_entry(&free_area[o].free_list, struct page, lru);
 		del_from_free_list(page, o);
 		expand(page, order, o);
 		return page;

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "kernel/list.h"
 
 #define MAX_ORDER       10              /* orders 0..10: up to 4 MiB blocks */
 #define NR_PAGE_ORDERS  (MAX_ORDER + 1)
@@ -38,7 +39,8 @@ struct page {
 	unsigned long flags;
 	unsigned int order;             /* PG_buddy / PG_head: the block's order */
 	int refcount;                   /* 1 while allocated, 0 when free */
-	struct page *next, *prev;       /* free-list links (PG_buddy heads only) */
+	struct list_head lru;           /* on a list: a free list (PG_buddy heads), a slab
+					 * cache's partial list (PG_slab), pgd_list */
 	struct kmem_cache *slab_cache;  /* PG_slab: its cache */
 	void *freelist;                 /* PG_slab: first free object */
 	unsigned int inuse;             /* PG_slab: live objects */
@@ -47,7 +49,7 @@ struct page {
 _Static_assert(sizeof(struct page) == 64, "struct page is 64 bytes (16 MiB per GiB)");
 
 struct free_area {
-	struct page *free_list;         /* doubly linked through next/prev */
+	struct list_head free_list;     /* head pages, through page->lru */
 	unsigned long nr_free;          /* blocks on the list */
 };
 

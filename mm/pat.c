@@ -8,7 +8,7 @@
 #include "mm/tlb.h"
 #include "mm/fixmap.h"
 #include "mm/page.h"
-#include "kernel/boot_info.h"
+#include "kernel/e820.h"
 
 #define MSR_IA32_CR_PAT 0x277
 #define X86_CR0_NW      (1UL << 29)
@@ -173,6 +173,9 @@ int memtype_free(uint64_t start, uint64_t end)
  * System RAM needs no record: ioremap refuses it outright. */
 void memtype_reserve_boot_mappings(void)
 {
+	phys_addr_t start, end;
+	uint32_t i;
+
 	for (unsigned long idx = 1; idx < __end_of_permanent_fixed_addresses; idx++) {
 		pte_t *pte = fixmap_pte(idx);
 
@@ -180,13 +183,9 @@ void memtype_reserve_boot_mappings(void)
 			memtype_reserve(PFN_PHYS(pte_pfn(*pte)), PFN_PHYS(pte_pfn(*pte)) + PAGE_SIZE,
 					pgprot2cachemode(__pgprot(pte_val(*pte))), "fixmap");
 	}
-	for (uint32_t i = 0; i < boot_info.nr_e820; i++) {
-		const struct e820_entry *e = &boot_info.e820[i];
-		uint64_t s = PAGE_ALIGN(e->addr), t = (e->addr + e->size) & PAGE_MASK;
-
-		if ((e->type == E820_TYPE_ACPI || e->type == E820_TYPE_NVS) && s < t)
-			memtype_reserve(s, t, _PAGE_CACHE_MODE_WB, "direct map");
-	}
+	for_each_e820_range(i, E820_TYPE_MASK(E820_TYPE_ACPI) | E820_TYPE_MASK(E820_TYPE_NVS),
+			    &start, &end)
+		memtype_reserve(start, end, _PAGE_CACHE_MODE_WB, "direct map");
 }
 
 unsigned long memtype_count(void)

@@ -7,8 +7,7 @@
 #define MM_PGALLOC_H
 
 #include "mm/pgtable.h"
-
-typedef uint64_t phys_addr_t;
+#include "kernel/types.h"
 
 extern unsigned long nr_pgtable_pages;
 

@@ -1,13 +1,15 @@
 /* PGD allocation and pgd_list (mm/pgd.h). PGD pages are chained through
- * their struct page's list links, which only free pages otherwise use. */
+ * their struct page's lru, which only free pages and slabs otherwise use
+ * (as Linux's pgd_list). */
 #include "mm/pgd.h"
 #include "mm/pgalloc.h"
 #include "mm/page.h"
 #include "mm/page_alloc.h"
+#include "kernel/list.h"
 #include "kernel/printk.h"
 #include "kernel/shell.h"
 
-static struct page *pgd_list;
+static LIST_HEAD(pgd_list);     /* newest first */
 static unsigned long pgd_count;
 
 pgd_t *pgd_alloc(struct mm_struct *mm)
@@ -24,11 +26,7 @@ pgd_t *pgd_alloc(struct mm_struct *mm)
 	clone_pgd_range(pgd + KERNEL_PGD_BOUNDARY, kernel_pgd() + KERNEL_PGD_BOUNDARY,
 			PTRS_PER_PGD - KERNEL_PGD_BOUNDARY);
 	page->flags |= PG_pgtable;
-	page->prev = 0;
-	page->next = pgd_list;
-	if (pgd_list)
-		pgd_list->prev = page;
-	pgd_list = page;
+	list_add(&page->lru, &pgd_list);
 	pgd_count++;
 	nr_pgtable_pages++;
 	return pgd;
@@ -49,14 +47,8 @@ void pgd_free(struct mm_struct *mm, pgd_t *pgd)
 			       (unsigned long long)pgd_val(pgd[i]));
 			return;
 		}
-	if (page->prev)
-		page->prev->next = page->next;
-	else
-		pgd_list = page->next;
-	if (page->next)
-		page->next->prev = page->prev;
+	list_del(&page->lru);
 	page->flags &= ~PG_pgtable;
-	page->next = page->prev = 0;
 	pgd_count--;
 	nr_pgtable_pages--;
 	__free_pages(page, 0);
@@ -71,8 +63,9 @@ unsigned long checkpgd(int (*out)(const char *fmt, ...))
 {
 	const pgd_t *kernel = kernel_pgd();
 	unsigned long bad = 0;
+	struct page *p;
 
-	for (struct page *p = pgd_list; p; p = p->next) {
+	list_for_each_entry(p, &pgd_list, lru) {
 		const pgd_t *pgd = page_address(p);
 
 		for (int i = KERNEL_PGD_BOUNDARY; i < PTRS_PER_PGD; i++)

@@ -12,8 +12,8 @@
  *   freelist    the first free object; a free object's first 8 bytes point
  *               to the next, NULL ends the list
  *   inuse       live objects
- *   next, prev  the cache's list of partial slabs (a PG_slab page is never
- *               on a buddy free list, so the links are free to use)
+ *   lru         on the cache's list of partial slabs (a PG_slab page is
+ *               never on a buddy free list, so the links are free to use)
  *
  * Only partial slabs (page->freelist != NULL) are on a list. A full slab
  * is on none - a free finds it by virt_to_page() and puts it back on the
@@ -43,7 +43,9 @@
 #include "mm/slab.h"
 #include "mm/memlayout.h"
 #include "kernel/printk.h"
+#include "kernel/list.h"
 #include "kernel/string.h"
+#include "kernel/types.h"
 #ifndef HOST_TEST
 #include "kernel/shell.h"
 #endif
@@ -58,7 +60,7 @@ struct kmem_cache {
 	unsigned int size;              /* stride: object_size rounded up to align */
 	unsigned int align;
 	unsigned int objs_per_slab;
-	struct page *partial;           /* slabs with a free object */
+	struct list_head partial;       /* slabs with a free object, through page->lru */
 	unsigned long nr_slabs;         /* slabs (= pages) the cache holds */
 	unsigned long nr_active;        /* live objects */
 };
@@ -80,7 +82,7 @@ static const struct {
 	{ 192, "kmalloc-192" }, { 256, "kmalloc-256" },   { 512, "kmalloc-512" },
 	{ 1024, "kmalloc-1k" }, { 2048, "kmalloc-2k" },   { 4096, "kmalloc-4k" },
 };
-#define NR_KMALLOC_CACHES (sizeof(kmalloc_info) / sizeof(kmalloc_info[0]))
+#define NR_KMALLOC_CACHES ARRAY_SIZE(kmalloc_info)
 static struct kmem_cache *kmalloc_caches[NR_KMALLOC_CACHES];
 
 _Static_assert(KMALLOC_MIN_SIZE >= sizeof(void *), "a free object holds its link");
@@ -116,24 +118,16 @@ static bool on_freelist(const struct kmem_cache *c, const struct page *page,
 	return false;
 }
 
-static void partial_add(struct kmem_cache *c, struct page *page)
+/* kmem_cache_alloc takes from the front: the slab added last, new or just
+ * no longer full (Linux's add_partial and remove_partial). */
+static void add_partial(struct kmem_cache *c, struct page *page)
 {
-	page->prev = NULL;
-	page->next = c->partial;
-	if (c->partial)
-		c->partial->prev = page;
-	c->partial = page;
+	list_add(&page->lru, &c->partial);
 }
 
-static void partial_del(struct kmem_cache *c, struct page *page)
+static void remove_partial(struct page *page)
 {
-	if (page->prev)
-		page->prev->next = page->next;
-	else
-		c->partial = page->next;
-	if (page->next)
-		page->next->prev = page->prev;
-	page->next = page->prev = NULL;
+	list_del(&page->lru);
 }
 
 /* ---- slabs: pages in and out ----------------------------------------------- */
@@ -156,7 +150,7 @@ static struct page *new_slab(struct kmem_cache *c, gfp_t gfp)
 	page->slab_cache = c;
 	page->freelist = base;
 	page->inuse = 0;
-	partial_add(c, page);
+	add_partial(c, page);
 	c->nr_slabs++;
 	return page;
 }
@@ -192,13 +186,13 @@ static void *take_object(struct kmem_cache *c, struct page *page)
 	page->inuse++;
 	c->nr_active++;
 	if (!page->freelist)
-		partial_del(c, page);           /* full (or its list is broken) */
+		remove_partial(page);           /* full (or its list is broken) */
 	return obj;
 }
 
 void *kmem_cache_alloc(struct kmem_cache *cache, gfp_t gfp)
 {
-	struct page *page = cache->partial;
+	struct page *page = list_first_entry_or_null(&cache->partial, struct page, lru);
 	void *obj;
 
 	if (!page) {
@@ -271,10 +265,10 @@ static void slab_free(struct kmem_cache *c, struct page *page, void *obj)
 	c->nr_active--;
 	if (!page->inuse) {
 		if (!was_full)
-			partial_del(c, page);
+			remove_partial(page);
 		discard_slab(c, page);
 	} else if (was_full) {
-		partial_add(c, page);
+		add_partial(c, page);
 	}
 }
 
@@ -423,6 +417,7 @@ struct kmem_cache *kmem_cache_create(const char *name, unsigned int size,
 	}
 	c = &caches[nr_caches++];
 	memset(c, 0, sizeof(*c));
+	INIT_LIST_HEAD(&c->partial);
 	len = strnlen(name, CACHE_NAME_MAX - 1);
 	memcpy(c->name, name, len);
 	c->name[len] = '\0';

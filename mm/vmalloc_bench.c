@@ -7,6 +7,7 @@
 #include "kernel/printk.h"
 #include "kernel/shell.h"
 #include "kernel/string.h"
+#include "kernel/types.h"
 #include "kernel/x86.h"
 #include "mm/slab.h"
 #include "mm/vmalloc.h"
@@ -16,7 +17,7 @@
 
 static const unsigned long live_counts[] = { 10, 1000, 10000 };
 static const unsigned long sizes[] = { 1, 16, 0 };     /* pages; 0: the area alone */
-#define NR_SIZES (sizeof(sizes) / sizeof(sizes[0]))
+#define NR_SIZES ARRAY_SIZE(sizes)
 
 /* One round: vmalloc+vfree of `pages`, or (0) just take and give back a
  * one-page area, no pages, no mapping: the area allocator's own cost. */
@@ -58,7 +59,7 @@ static unsigned long measure(unsigned long pages)
 
 static int bench_vmalloc(void)
 {
-	unsigned long max = live_counts[sizeof(live_counts) / sizeof(live_counts[0]) - 1], n = 0;
+	unsigned long max = live_counts[ARRAY_SIZE(live_counts) - 1], n = 0;
 	void **live = vmalloc(max * sizeof(void *));
 	int ret = 0;
 
@@ -67,7 +68,7 @@ static int bench_vmalloc(void)
 	console_printf("bench vmalloc: TSC cycles per vmalloc+vfree, best of %d batches of %d\n",
 		       BENCH_BATCHES, BENCH_ROUNDS);
 	console_printf("%12s %10s %10s %10s\n", "live areas", "1 page", "16 pages", "area only");
-	for (unsigned int c = 0; c < sizeof(live_counts) / sizeof(live_counts[0]); c++) {
+	for (unsigned int c = 0; c < ARRAY_SIZE(live_counts); c++) {
 		unsigned long cycles[NR_SIZES];
 
 		while (n < live_counts[c] && (live[n] = vmalloc(PAGE_SIZE)))

@@ -5,6 +5,7 @@
 #include "kernel/boot_info.h"
 #include "kernel/string.h"
 #include "kernel/x86.h"
+#include "kernel/types.h"
 #include "mm/pgtable.h"
 #include "tests/kernel/cr3_walk.h"
 
@@ -65,7 +66,7 @@ KTEST(boot, sections_page_aligned_in_order)
 	unsigned long s[] = { (unsigned long)_text, (unsigned long)__start_rodata,
 			      (unsigned long)__bss_start, (unsigned long)_end };
 
-	for (unsigned int i = 0; i < sizeof(s) / sizeof(s[0]); i++)
+	for (unsigned int i = 0; i < ARRAY_SIZE(s); i++)
 		KUNIT_EXPECT_EQ(test, s[i] & (PAGE_SIZE - 1), 0);
 	KUNIT_EXPECT_TRUE(test, (unsigned long)_etext <= (unsigned long)__start_rodata);
 	KUNIT_EXPECT_TRUE(test, (unsigned long)__start_rodata < (unsigned long)_edata);

@@ -7,6 +7,7 @@
 #include "kernel/init.h"
 #include "kernel/sections.h"
 #include "kernel/x86.h"
+#include "kernel/types.h"
 #include "mm/direct_map.h"
 #include "mm/memblock.h"
 #include "mm/page.h"
@@ -110,7 +111,7 @@ KTEST(direct_map, largest_pages_the_cpu_allows)
 		uint64_t probes[] = { s, (s + (e - s) / 2) & PAGE_MASK, e - PAGE_SIZE,
 				      (s + PUD_SIZE - 1) & PUD_MASK };
 
-		for (unsigned int k = 0; k < sizeof(probes) / sizeof(probes[0]); k++) {
+		for (unsigned int k = 0; k < ARRAY_SIZE(probes); k++) {
 			enum pg_level level, want = expected_level(probes[k]);
 
 			if (probes[k] >= e || want == PG_LEVEL_NONE)

@@ -27,8 +27,8 @@ KTEST(user, mm_table_pages_counted_then_all_freed)
 	if (!mm)
 		return;
 	vma = mmap_region(mm, BASE, PAGES * PAGE_SIZE, VM_READ | VM_WRITE | VM_ACCOUNT, "test");
-	KUNIT_EXPECT_FALSE(test, IS_ERR_VALUE((unsigned long)vma));
-	if (IS_ERR_VALUE((unsigned long)vma)) {
+	KUNIT_EXPECT_FALSE(test, IS_ERR(vma));
+	if (IS_ERR(vma)) {
 		mmput(mm);
 		return;
 	}

@@ -3,6 +3,7 @@
 #include "kernel/cpufeature.h"
 #include "kernel/sections.h"
 #include "kernel/x86.h"
+#include "kernel/types.h"
 #include "mm/init.h"
 #include "mm/memblock.h"
 #include "kernel/init.h"
@@ -51,7 +52,7 @@ KTEST(wx, image_alias_read_only_in_the_direct_map)
 	enum pg_level level;
 	const void *probes[] = { _text, _etext - 1, __start_rodata, __end_rodata - 1 };
 
-	for (unsigned int i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
+	for (unsigned int i = 0; i < ARRAY_SIZE(probes); i++) {
 		uint64_t alias = leaf_of(__va(__pa_symbol(probes[i])), &level);
 
 		KUNIT_EXPECT_TRUE(test, (alias & _PAGE_PRESENT) && !(alias & _PAGE_RW) &&

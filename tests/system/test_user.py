@@ -58,7 +58,8 @@ def test_two_processes_one_address_private_pages_shared_kernel_half():
         check = vm.command("checkpgd")
         dumps = {p: vm.command(f"ptdump user {p}") for p in (a, b)}
         tlb = vm.info_tlb()             # CR3: one of the two processes
-        vm.wait_for(r"pid %s read back .*\n" % a, 30)     # the whole line
+        # the whole line: the asserts below read it from vm.out at once
+        vm.wait_for(r"pid %s read back .*\n" % a, 30)
         vm.wait_for(r"pid %s read back .*\n" % b, 30)
         out = vm.out
     # each read back its own tag, though both wrote at 0x600000000 while

@@ -1,7 +1,8 @@
 /* Shared by the memblock host tests (test_memblock.c,
- * test_memblock_random.c): the printk that mm/memblock.c calls (every
- * message kept, lines counted), the reference model, the e820 model and the
- * helpers that check memblock's lists against it.
+ * test_memblock_random.c, and test_e820.c with tests/unit/e820_model.h):
+ * the printk that mm/memblock.c calls (every message kept, lines counted),
+ * the reference model and the helpers that check memblock's lists
+ * against it.
  *
  * The reference model is a page map: one byte of flags per 4 KiB page,
  * for three windows of the physical address space (the first 256 MiB,
@@ -30,6 +31,7 @@
 #include "mm/memblock.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
+#include "kernel/types.h"
 
 #define PG        4096ULL
 #define LIMIT     MEMBLOCK_ALLOC_LIMIT
@@ -57,7 +59,7 @@ static struct window win[] = {          /* ascending, far apart */
 	{ 0xfd00000000ULL,       4096,  pci_pages },
 	{ (1ULL << 52) - (16 << 20), 4096, top_pages },
 };
-#define NWIN ((int)(sizeof(win) / sizeof(win[0])))
+#define NWIN ((int)ARRAY_SIZE(win))
 
 static inline void reset(void)
 {
@@ -244,76 +246,6 @@ static inline uint64_t model_alloc(uint64_t size, uint64_t align, uint64_t start
 	return 0;
 }
 
-/* ---- e820 in the model ------------------------------------------------------ */
-
-static inline bool page_inside(const struct e820_entry *e, uint64_t a)
-{
-	unsigned __int128 end = (unsigned __int128)e->addr + e->size;
-
-	return e->size && e->addr <= a && a + PG <= end;
-}
-
-static inline bool page_touches(const struct e820_entry *e, uint64_t a)
-{
-	unsigned __int128 end = (unsigned __int128)e->addr + e->size;
-
-	return e->size && e->addr < a + PG && a < end;
-}
-
-/* Sets (on) or clears M on every page for which pred(e, page) holds;
- * returns the address of the first such page, ~0 if none. Only the pages
- * near e are tried, but pred alone decides. */
-static inline uint64_t model_mark(const struct e820_entry *e,
-			   bool (*pred)(const struct e820_entry *, uint64_t), bool on)
-{
-	unsigned __int128 end = (unsigned __int128)e->addr + e->size;
-	uint64_t first = ~0ULL;
-
-	for (int w = 0; w < NWIN; w++) {
-		uint64_t top = win[w].base + win[w].npages * PG;
-		uint64_t i = e->addr > win[w].base ? (e->addr - win[w].base) / PG : 0;
-
-		for (; i < win[w].npages && win[w].base + i * PG < end && e->addr < top; i++) {
-			if (!pred(e, win[w].base + i * PG))
-				continue;
-			first = first != ~0ULL ? first : win[w].base + i * PG;
-			win[w].page[i] = on ? win[w].page[i] | M : win[w].page[i] & ~M;
-		}
-	}
-	return first;
-}
-
-/* What memblock_add_e820 should leave in memory, page by page: each usable
- * entry's whole pages in table order (dropped if the list would pass
- * MAX_REGS), then each other entry's touched pages taken out (if that
- * would pass MAX_REGS, everything from its first page to the end of that
- * run goes instead). Returns how many entries were dropped or cut short. */
-static inline int model_e820(const struct e820_entry *map, uint32_t nr)
-{
-	static uint8_t saved[NWIN][65536];
-	int events = 0;
-
-	for (int pass = 0; pass < 2; pass++) {
-		for (uint32_t k = 0; k < nr; k++) {
-			uint64_t first;
-
-			if ((map[k].type == E820_TYPE_RAM) != (pass == 0))
-				continue;
-			for (int w = 0; w < NWIN; w++)
-				memcpy(saved[w], win[w].page, win[w].npages);
-			first = model_mark(&map[k], pass ? page_touches : page_inside, !pass);
-			if (model_runs(M) <= MAX_REGS)
-				continue;
-			events++;
-			for (int w = 0; w < NWIN; w++)
-				memcpy(win[w].page, saved[w], win[w].npages);
-			for (; pass && page_at(first) && (*page_at(first) & M); first += PG)
-				*page_at(first) &= ~M;
-		}
-	}
-	return events;
-}
-
 /* ---- helpers for the fixed cases ------------------------------------------- */
 
 static inline bool regions_are(const struct memblock_type *t, const struct span *want, unsigned long n)
@@ -334,24 +266,7 @@ static inline bool regions_are(const struct memblock_type *t, const struct span 
 #define REGIONS_ARE(t, ...)                                                  \
 	do {                                                                 \
 		static const struct span want_[] = { __VA_ARGS__ };          \
-		EXPECT_TRUE(regions_are((t), want_, sizeof(want_) / sizeof(want_[0]))); \
+		EXPECT_TRUE(regions_are((t), want_, ARRAY_SIZE(want_))); \
 	} while (0)
-
-/* memblock_add_e820 against the model, with the warning count worked out
- * by hand for each map: `lines` lines about `entries` entries. */
-static inline void check_e820(const struct e820_entry *map, uint32_t nr, int lines, int entries)
-{
-	int got;
-
-	reset();
-	got = memblock_add_e820(map, nr);
-	model_e820(map, nr);
-	EXPECT_EQ(got, entries);
-	EXPECT_EQ(nr_lines, lines);
-	EXPECT_EQ(nr_calls, lines);
-	check_against_model();
-	if (unit_failures)
-		UNIT_DIAG("messages:\n%s", msgs);
-}
 
 #endif

@@ -151,16 +151,19 @@ static inline void expected_blocks(unsigned long counts[NR_PAGE_ORDERS], unsigne
 static unsigned char exp_head[NPAGES];
 
 /* Walks free list o, checking its links and each block against exp_head;
- * returns the number of blocks, or -1 (with a diagnostic) on a mismatch. */
+ * returns the number of blocks, or -1 (with a diagnostic) on a mismatch.
+ * The links are followed by hand, not with list_for_each_entry, so that
+ * each is checked before it is used. */
 static inline long check_free_list(unsigned int o)
 {
-	struct page *prev = NULL;
+	struct list_head *head = &free_area[o].free_list, *prev = head;
 	long n = 0;
 
-	for (struct page *p = free_area[o].free_list; p; prev = p, p = p->next, n++) {
+	for (struct list_head *l = head->next; l != head; prev = l, l = l->next, n++) {
+		struct page *p = list_entry(l, struct page, lru);
 		unsigned long pfn = (unsigned long)(p - map);
 
-		if (n >= NPAGES || p < map || p >= map + max_pfn || p->prev != prev) {
+		if (n >= NPAGES || p < map || p >= map + max_pfn || l->prev != prev) {
 			UNIT_DIAG("free list %u: bad link at entry %ld", o, n);
 			return -1;
 		}

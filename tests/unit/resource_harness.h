@@ -19,8 +19,6 @@
 #include "kernel/printk.h"
 #include "mm/slab.h"
 
-typedef unsigned long long ull;
-
 /* ---- kzalloc/kfree over malloc/free, every live object remembered ------ */
 
 #define MAX_LIVE 1024

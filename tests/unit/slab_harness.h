@@ -13,6 +13,7 @@
 #include <string.h>
 #include "mm/slab.h"
 #include "kernel/printk.h"
+#include "kernel/types.h"
 #ifdef UNIT_HAVE_SANITIZER
 #include <sanitizer/asan_interface.h>
 #define SIM_POISON(p, n)   ASAN_POISON_MEMORY_REGION(p, n)
@@ -29,7 +30,7 @@
 static const unsigned int classes[] = {
 	8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096,
 };
-#define NR_CLASSES ((int)(sizeof(classes) / sizeof(classes[0])))
+#define NR_CLASSES ((int)ARRAY_SIZE(classes))
 
 /* ---- printk: every message kept, lines counted --------------------------- */
 
@@ -105,7 +106,7 @@ void __free_pages(struct page *page, unsigned int order)
 
 	if (pfn >= NR_SIM_PAGES || !sim_used[pfn] || page->flags != PG_head ||
 	    page->order != order || page->slab_cache || page->freelist ||
-	    page->inuse || page->next || page->prev) {
+	    page->inuse || page->lru.next || page->lru.prev) {
 		bad_page_frees++;
 		return;
 	}

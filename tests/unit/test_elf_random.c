@@ -12,6 +12,7 @@
 #include <string.h>
 #include "tests/unit/unit.h"
 #include "tests/unit/elf_builder.h"
+#include "kernel/types.h"
 
 /* ---- the reference model ----------------------------------------------------------- */
 
@@ -127,7 +128,7 @@ static uint64_t interesting(const unsigned char *b, unsigned long len,
 		ELF_MAX_SEGMENT_SIZE, ELF_MAX_SEGMENT_SIZE + 1, PG, PG - 1, va, end, end - 1,
 		va - PG, end + PG, end & ~(PG - 1), rnd() % MAXBUF, rnd(), 0xffff888000000000,
 	};
-	uint64_t x = v[rnd() % (sizeof(v) / sizeof(v[0]))];
+	uint64_t x = v[rnd() % ARRAY_SIZE(v)];
 
 	return rnd() % 4 ? x : x + (rnd() % 3) - 1;
 }
@@ -143,14 +144,14 @@ static void mutate(unsigned char *b, unsigned long len, unsigned long phoff, int
 
 	for (int k = 1 + rnd() % 3; k--;) {
 		unsigned long r = rnd() % 10, at = phoff + (rnd() % nph) * PHSZ;
-		int off = ph[rnd() % (sizeof(ph) / sizeof(ph[0]))];
+		int off = ph[rnd() % ARRAY_SIZE(ph)];
 
 		if (r == 0)
 			b[rnd() % EHSZ] ^= (unsigned char)(1 + rnd() % 255);
 		else if (r == 1)
 			b[at + rnd() % PHSZ] ^= (unsigned char)(1 + rnd() % 255);
 		else if (r < 4) {
-			off = eh[rnd() % (sizeof(eh) / sizeof(eh[0]))];
+			off = eh[rnd() % ARRAY_SIZE(eh)];
 			put(b + off, interesting(b, len, phoff, nph), eh_width(off));
 		} else if (r == 4)
 			put(b + at + P_TYPE, types[rnd() % 10], 4);

@@ -1,7 +1,7 @@
-/* Host tests for memblock (mm/memblock.c): the e820 import (QEMU's real
- * maps and crafted firmware maps), the dump, and the list operations (add,
- * reserve, remove, free, the lookups). Allocation and long random sequences
- * are in test_memblock_random.c.
+/* Host tests for memblock (mm/memblock.c): the dump and the list
+ * operations (add, reserve, remove, free, the lookups). Allocation and
+ * long random sequences are in test_memblock_random.c; the firmware map's
+ * import into memblock is kernel/e820.c's, tested in test_e820.c.
  *
  * Results are checked against the page-map reference model in
  * memblock_model.h and against regions worked out by hand.
@@ -12,53 +12,7 @@
 #include "tests/unit/unit.h"
 #include "tests/unit/memblock_model.h"
 
-/* ---- QEMU's real maps ---------------------------------------------------------- */
-
-static const struct e820_entry qemu_pc_256m[] = {
-	{ 0x0,            0x9fc00,       1 },
-	{ 0x9fc00,        0x400,         2 },
-	{ 0xf0000,        0x10000,       2 },
-	{ 0x100000,       0xfee0000,     1 },
-	{ 0xffe0000,      0x20000,       2 },
-	{ 0xfffc0000,     0x40000,       2 },
-	{ 0xfd00000000,   0x300000000,   2 },
-};
-
-static const struct e820_entry qemu_pc_4g[] = {
-	{ 0x0,            0x9fc00,       1 },
-	{ 0x9fc00,        0x400,         2 },
-	{ 0xf0000,        0x10000,       2 },
-	{ 0x100000,       0xbfee0000,    1 },
-	{ 0xbffe0000,     0x20000,       2 },
-	{ 0xfeffc000,     0x4000,        2 },
-	{ 0xfffc0000,     0x40000,       2 },
-	{ 0x100000000,    0x40000000,    1 },
-	{ 0xfd00000000,   0x300000000,   2 },
-};
-
-TEST(qemu_pc_256m_map_gives_two_regions_quietly)
-{
-	reset();
-	EXPECT_EQ(memblock_add_e820(qemu_pc_256m, 7), 0);
-	EXPECT_EQ(nr_calls, 0);
-	REGIONS_ARE(&memblock.memory, { 0x0, 0x9f000 }, { 0x100000, 0xffe0000 });
-	EXPECT_EQ(memblock.memory.total_size, 0x9f000 + 0xfee0000);
-	EXPECT_EQ(memblock.reserved.cnt, 0);
-	check_e820(qemu_pc_256m, 7, 0, 0);
-}
-
-TEST(qemu_pc_4g_map_keeps_the_ram_above_4g)
-{
-	reset();
-	EXPECT_EQ(memblock_add_e820(qemu_pc_4g, 9), 0);
-	EXPECT_EQ(nr_calls, 0);
-	REGIONS_ARE(&memblock.memory, { 0x0, 0x9f000 }, { 0x100000, 0xbffe0000 },
-		    { 0x100000000, 0x140000000 });
-	EXPECT_EQ(memblock.memory.total_size, 0x9f000 + 0xbfee0000 + 0x40000000);
-	EXPECT_TRUE(memblock_is_memory(0x13fffffff));
-	EXPECT_FALSE(memblock_is_memory(0x140000000));
-	EXPECT_FALSE(memblock_is_memory(0x9f000));
-}
+/* ---- the dump ------------------------------------------------------------------ */
 
 static char dump_buf[4096];
 
@@ -77,7 +31,9 @@ static int dump_out(const char *fmt, ...)
 TEST(dump_prints_like_linux_memblock_debug)
 {
 	reset();
-	memblock_add_e820(qemu_pc_256m, 7);
+	/* QEMU pc -m 256M's RAM as the e820 import leaves it (test_e820.c) */
+	memblock_add(0x0, 0x9f000);
+	memblock_add(0x100000, 0xfee0000);
 	memblock_reserve(0, 0x100000);
 	dump_buf[0] = 0;
 	memblock_dump_all(dump_out);
@@ -90,172 +46,6 @@ TEST(dump_prints_like_linux_memblock_debug)
 		" reserved.cnt  = 0x1\n"
 		" reserved[0x0]\t[0x0000000000000000-0x00000000000fffff], 0x0000000000100000 bytes\n");
 	EXPECT_EQ(memblock_free_bytes(), 0xfee0000);
-}
-
-/* ---- crafted firmware maps -------------------------------------------------- */
-
-TEST(e820_nasty_map_matches_model_and_hand_worked_regions)
-{
-	static const struct e820_entry map[] = {
-		{ 0x100000,   0x7f00000, 1 },   /* 0 */
-		{ 0x4000000,  0x1800,    2 },   /* 1 hole in 0, ends mid-page: overlap */
-		{ 0x0,        0x9fc00,   1 },   /* 2 unsorted */
-		{ 0x9f800,    0x800,     2 },   /* 3 overlaps 2 */
-		{ 0x200000,   0,         1 },   /* 4 zero length */
-		{ 0x8000123,  0x100000,  1 },   /* 5 unaligned both ends */
-		{ 0x7ff0000,  0x20000,   1 },   /* 6 unsorted, overlaps 0 (merged) */
-		{ 0x8050000,  0x10000,   3 },   /* 7 ACPI inside 5: overlap */
-		{ 0xc000000,  0x2000,    4 },   /* 8 NVS, before the RAM around it */
-		{ 0xbff0000,  0x100000,  1 },   /* 9 unsorted, overlaps 8 */
-		{ 0xa000000,  0x1000,    5 },   /* 10 unsorted; over no RAM */
-		{ 0xbff8000,  0x1000,    17 },  /* 11 unknown type inside 9: overlap */
-	};
-
-	check_e820(map, 12, 11, 9);
-	REGIONS_ARE(&memblock.memory, { 0x0, 0x9f000 }, { 0x100000, 0x4000000 },
-		    { 0x4002000, 0x8050000 }, { 0x8060000, 0x8100000 },
-		    { 0xbff0000, 0xbff8000 }, { 0xbff9000, 0xc000000 },
-		    { 0xc002000, 0xc0f0000 });
-	EXPECT_TRUE(logged("e820: entry 1 [mem 0x0000000004000000-0x00000000040017ff] "
-			   "overlaps entry 0; reserved wins\n"));
-	EXPECT_TRUE(logged("e820: entry 6 [mem 0x0000000007ff0000-0x000000000800ffff] "
-			   "overlaps entry 0; merged\n"));
-	EXPECT_TRUE(logged("e820: entry 2 [mem 0x0000000000000000-0x000000000009fbff] "
-			   "is below entry 1; table not sorted\n"));
-	EXPECT_TRUE(logged("e820: entry 4 [mem 0x0000000000200000] has zero length; skipped\n"));
-}
-
-TEST(e820_reserved_wins_in_either_order)
-{
-	static const struct e820_entry ram_first[] = {
-		{ 0x100000, 0x1000000, 1 }, { 0x800000, 0x200000, 2 },
-	};
-	static const struct e820_entry reserved_first[] = {
-		{ 0x800000, 0x200000, 2 }, { 0x100000, 0x1000000, 1 },
-	};
-
-	check_e820(ram_first, 2, 1, 1);
-	REGIONS_ARE(&memblock.memory, { 0x100000, 0x800000 }, { 0xa00000, 0x1100000 });
-	EXPECT_TRUE(logged("overlaps entry 0; reserved wins\n"));
-	check_e820(reserved_first, 2, 2, 1);        /* overlap and unsorted */
-	REGIONS_ARE(&memblock.memory, { 0x100000, 0x800000 }, { 0xa00000, 0x1100000 });
-	EXPECT_TRUE(logged("overlaps entry 0; reserved wins\n"));
-}
-
-TEST(e820_partial_pages_are_not_memory)
-{
-	static const struct e820_entry map[] = {
-		{ 0x1001,   0x1ffe,  1 },       /* [0x1001, 0x2fff): no whole page */
-		{ 0x10800,  0x4000,  1 },       /* -> [0x11000, 0x14000) */
-		{ 0x20000,  0x10000, 1 },
-		{ 0x25fff,  0x2,     2 },       /* 2 bytes over a page line: 2 pages go */
-	};
-
-	check_e820(map, 4, 1, 1);
-	REGIONS_ARE(&memblock.memory, { 0x11000, 0x14000 }, { 0x20000, 0x25000 },
-		    { 0x27000, 0x30000 });
-}
-
-TEST(e820_wrapping_and_huge_entries_are_clipped_or_skipped)
-{
-	static const struct e820_entry map[] = {
-		{ (1ULL << 52) - 0x3000 + 0x800, ~0ULL - 0x100, 1 },  /* 0 wraps: clipped */
-		{ (1ULL << 52) - 0x10000, 0x20000, 1 },                 /* 1 past limit: clipped; overlaps 0 */
-		{ ~0ULL - 0xfff, 0x2000, 2 },                           /* 2 starts past the limit */
-		{ 1ULL << 60, 0x1000, 1 },                              /* 3 starts past the limit */
-		{ 0x100000, 0x100000, 1 },                              /* 4 unsorted */
-		{ (1ULL << 52) - 0x8000, 0x1000, 2 },                   /* 5 hole: overlaps 0 */
-	};
-
-	check_e820(map, 6, 8, 6);
-	REGIONS_ARE(&memblock.memory, { 0x100000, 0x200000 },
-		    { (1ULL << 52) - 0x10000, (1ULL << 52) - 0x8000 },
-		    { (1ULL << 52) - 0x7000, 1ULL << 52 });
-	EXPECT_TRUE(logged("e820: entry 0 [mem 0x000fffffffffd800-0x000fffffffffd6fe] "
-			   "wraps past 2^64; clipped at 2^52\n"));
-	EXPECT_TRUE(logged("e820: entry 3 [mem 0x1000000000000000-0x1000000000000fff] "
-			   "starts past the 52-bit physical limit; skipped\n"));
-}
-
-TEST(e820_zero_length_entries_are_skipped)
-{
-	static const struct e820_entry map[] = {
-		{ 0x0, 0, 2 }, { 0x100000, 0x100000, 1 }, { 0x150000, 0, 2 }, { 0x180000, 0, 1 },
-	};
-
-	check_e820(map, 4, 3, 3);
-	REGIONS_ARE(&memblock.memory, { 0x100000, 0x200000 });
-}
-
-TEST(e820_200_usable_entries_fill_the_list_and_drop_the_rest)
-{
-	static struct e820_entry map[200];
-
-	for (int i = 0; i < 200; i++)
-		map[i] = (struct e820_entry){ 0x100000 + i * 2 * PG, PG, 1 };
-	check_e820(map, 200, 72, 72);
-	EXPECT_EQ(memblock.memory.cnt, MAX_REGS);
-	EXPECT_TRUE(memblock_is_memory(0x100000 + 127 * 2 * PG));
-	EXPECT_FALSE(memblock_is_memory(0x100000 + 128 * 2 * PG));
-	EXPECT_TRUE(logged("e820: entry 128 [mem 0x0000000000200000-0x0000000000200fff] "
-			   "memory list full (128 regions); dropped\n"));
-}
-
-TEST(e820_199_holes_cut_memory_short_rather_than_keep_a_hole)
-{
-	static struct e820_entry map[200];
-
-	map[0] = (struct e820_entry){ 0x100000, 0x8000000, 1 };
-	for (int i = 1; i < 200; i++)
-		map[i] = (struct e820_entry){ 0x200000 + i * 0x10000, 0x800, 2 };
-	/* 199 overlaps; the 128th hole finds the list full: one more line */
-	check_e820(map, 200, 200, 199);
-	EXPECT_EQ(memblock.memory.cnt, MAX_REGS);
-	EXPECT_EQ(memblock.memory.regions[MAX_REGS - 1].base + memblock.memory.regions[MAX_REGS - 1].size,
-		  0x200000 + 128 * 0x10000);
-
-	/* the same holes first, highest first, then the RAM: same rule */
-	for (int i = 0; i < 199; i++)
-		map[i] = (struct e820_entry){ 0x200000 + (199 - i) * 0x10000, 0x800, 2 };
-	map[199] = (struct e820_entry){ 0x100000, 0x8000000, 1 };
-	/* 198 unsorted holes + RAM unsorted and overlapping: 200 lines about
-	 * 199 entries; then the 72 lowest holes each find the list full (one
-	 * line each, about entries already counted) */
-	check_e820(map, 200, 200 + 72, 199);
-	for (unsigned long k = 0; k < memblock.memory.cnt; k++)
-		EXPECT_FALSE(memblock.memory.regions[k].base <= 0x200000 + 0x10000 &&
-			     0x200000 + 0x10000 < memblock.memory.regions[k].base +
-						  memblock.memory.regions[k].size);
-}
-
-TEST(e820_bad_map_never_leaves_reserved_in_memory)
-{
-	struct e820_entry map[64];
-	uint64_t x = 0x9e3779b97f4a7c15ULL;
-
-	for (int round = 0; round < 40; round++) {
-		for (int i = 0; i < 64; i++) {
-			x ^= x << 13; x ^= x >> 7; x ^= x << 17;
-			map[i].addr = (x >> 20) % (192 << 20);      /* ends inside the window */
-			map[i].size = (x >> 8) % (x & 1 ? 0x40000 : 0x4000000);
-			map[i].type = (x >> 4) % 3 == 0 ? (x >> 2) % 6 : 1;
-		}
-		reset();
-		memblock_add_e820(map, 64);
-		model_e820(map, 64);
-		check_against_model();
-		for (int i = 0; i < 64; i++) {
-			if (map[i].type == 1 || !map[i].size)
-				continue;
-			EXPECT_FALSE(memblock_is_memory(map[i].addr));
-			EXPECT_FALSE(memblock_is_memory(map[i].addr + map[i].size / 2));
-			EXPECT_FALSE(memblock_is_memory(map[i].addr + map[i].size - 1));
-		}
-		if (unit_failures) {
-			UNIT_DIAG("round %d", round);
-			break;
-		}
-	}
 }
 
 /* ---- the list operations ------------------------------------------------------- */

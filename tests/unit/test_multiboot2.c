@@ -1,7 +1,7 @@
 /* Host tests for the multiboot2 boot-information parser (kernel/multiboot2.c):
  * valid blocks and the parsing of each tag (strings, modules, memory map,
- * fixed fields, ACPI RSDP), plus the e820 type names. Truncated and
- * corrupted blocks are in test_multiboot2_corrupt.c.
+ * fixed fields, ACPI RSDP). Truncated and corrupted blocks are in
+ * test_multiboot2_corrupt.c; the e820 type names in test_e820.c.
  *
  * Blocks are built tag by tag by the builder in mb2_builder.h; the
  * builder's inputs are the reference the parsed struct boot_info is checked
@@ -13,6 +13,7 @@
 #include <string.h>
 #include "tests/unit/unit.h"
 #include "tests/unit/mb2_builder.h"
+#include "kernel/types.h"
 
 /* ---- valid blocks --------------------------------------------------------- */
 
@@ -64,7 +65,7 @@ TEST(skips_unknown_tags_without_warning)
 
 	memset(junk, 0xff, sizeof(junk));
 	mb_init(&b);
-	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(types); i++)
 		add_bytes(&b, types[i], junk, i * 7);
 	add_string(&b, 1, "after");
 	mb_end(&b);
@@ -180,7 +181,7 @@ TEST(rejects_mmap_entry_size_not_multiple_of_8_or_below_24)
 {
 	static const uint32_t bad[] = { 0, 8, 16, 20, 28, 25 };
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		struct mb b;
 		char want[32];
 
@@ -311,7 +312,7 @@ TEST(rejects_tag_payload_shorter_than_fixed_fields)
 		{ 1, 9 }, { 2, 9 }, { 3, 17 }, { 4, 16 }, { 6, 16 }, { 8, 30 }, { 14, 28 }, { 15, 28 },
 	};
 
-	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
 		expect_einval(parse_sized_tag(t[i].type, t[i].min - 1));
 		EXPECT_EQ(parse_sized_tag(t[i].type, t[i].min), 0);
 	}
@@ -375,18 +376,4 @@ TEST(new_rsdp_copies_payload_up_to_36_bytes)
 	EXPECT_EQ(bi.rsdp_version, 2);
 	EXPECT_EQ(bi.rsdp_len, 24);
 	EXPECT_MEMEQ(bi.rsdp, big, 24);
-}
-
-/* ---- e820 names ------------------------------------------------------------- */
-
-TEST(e820_type_names_match_linux)
-{
-	EXPECT_STREQ(e820_type_name(1), "usable");
-	EXPECT_STREQ(e820_type_name(2), "reserved");
-	EXPECT_STREQ(e820_type_name(3), "ACPI data");
-	EXPECT_STREQ(e820_type_name(4), "ACPI NVS");
-	EXPECT_STREQ(e820_type_name(5), "unusable");
-	EXPECT_STREQ(e820_type_name(0), "unknown");
-	EXPECT_STREQ(e820_type_name(6), "unknown");
-	EXPECT_STREQ(e820_type_name(0xffffffff), "unknown");
 }

@@ -74,7 +74,7 @@ TEST(over_4096_bytes_takes_the_smallest_power_of_two_of_pages)
 	};
 
 	setup();
-	for (unsigned int i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++) {
 		void *p = kmalloc(cases[i].size, GFP_KERNEL);
 
 		EXPECT_TRUE(p != NULL);

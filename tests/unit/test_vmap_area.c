@@ -18,6 +18,7 @@
 #include "tests/unit/unit.h"
 #include "mm/vmap_area.h"
 #include "kernel/errno.h"
+#include "kernel/types.h"
 
 #define PG              4096UL
 #define BIG_START       0xffffc90000000000UL    /* VMALLOC_START */
@@ -370,7 +371,7 @@ TEST(bad_input_changes_nothing)
 
 	setup(SMALL_START, SMALL_END);
 	fragment();
-	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (unsigned i = 0; i < ARRAY_SIZE(bad); i++) {
 		before = sp;
 		EXPECT_TRUE(!alloc(bad[i][0], bad[i][1]));
 		expect_unchanged(&before, live_nodes);
@@ -391,7 +392,7 @@ TEST(failed_node_allocation_changes_nothing)
 
 	setup(SMALL_START, SMALL_END);
 	fragment();
-	for (unsigned i = 0; i < sizeof(req) / sizeof(req[0]); i++) {
+	for (unsigned i = 0; i < ARRAY_SIZE(req); i++) {
 		for (int fail = 0; fail < 2; fail++) {
 			before = sp;
 			nodes = live_nodes;

@@ -19,6 +19,10 @@ UNIT_SRCS_vsprintf := kernel/vsprintf.c
 UNIT_TESTS += cmdline
 UNIT_SRCS_cmdline := kernel/cmdline.c
 
+# The library headers (kernel/list.h, err.h, types.h): nothing to link.
+UNIT_TESTS += list
+UNIT_SRCS_list :=
+
 # test_early_ioremap.c includes both sources itself (to reach static state)
 UNIT_TESTS += early_ioremap
 UNIT_SRCS_early_ioremap := mm/early_ioremap.c mm/fixmap.c
@@ -39,6 +43,11 @@ UNIT_SRCS_memblock := mm/memblock.c
 UNIT_TESTS += memblock_random
 UNIT_SRCS_memblock_random := mm/memblock.c
 $(B)/unit/test_memblock $(B)/unit/test_memblock_random: tests/unit/memblock_model.h
+
+# The firmware map (kernel/e820.c) into memblock, against the same model.
+UNIT_TESTS += e820
+UNIT_SRCS_e820 := kernel/e820.c mm/memblock.c
+$(B)/unit/test_e820: tests/unit/memblock_model.h tests/unit/e820_model.h
 
 UNIT_TESTS += page_alloc
 UNIT_SRCS_page_alloc := mm/page_alloc.c

@@ -24,6 +24,7 @@
 #include <stdint.h>
 #include "mm/vma.h"
 #include "kernel/errno.h"
+#include "kernel/types.h"
 
 #define PG              PAGE_SIZE
 #define P(n)            ((unsigned long)(n) << PAGE_SHIFT)     /* page n's address */
@@ -31,7 +32,7 @@
 #define MAX_PG          (MIN_PG + 4096)         /* the model's pages: [0, MAX_PG) */
 #define NOMEM           ((unsigned long)-ENOMEM)
 #define RW              (VM_READ | VM_WRITE)    /* the directed tests' vm_flags */
-#define N(a)            ((int)(sizeof(a) / sizeof((a)[0])))
+#define N(a)            ((int)ARRAY_SIZE(a))
 
 /* ---- VMA memory and helpers ----------------------------------------------- */
 
