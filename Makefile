@@ -26,7 +26,7 @@ B := build
 KERNEL := $(B)/carta.elf
 ISO    := $(B)/carta.iso
 
-KERNEL_DIRS := kernel mm drivers tests/kernel
+KERNEL_DIRS := kernel mm drivers shell tests/kernel
 C_SRCS   := $(sort $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.c)))
 ASM_SRCS := $(sort $(wildcard boot/*.asm kernel/*.asm))
 OBJS := $(C_SRCS:%.c=$(B)/obj/%.o) $(ASM_SRCS:%.asm=$(B)/obj/%.o)

@@ -20,7 +20,6 @@
 #include "kernel/io.h"
 #include "kernel/power.h"
 #include "kernel/printk.h"
-#include "kernel/shell.h"
 #include "kernel/string.h"
 #include "kernel/time.h"
 #include "kernel/types.h"
@@ -526,14 +525,12 @@ void acpi_power_off(void)
 static const char *const mps_polarity[] = { "dfl", "high", "res", "low" };
 static const char *const mps_trigger[] = { "dfl", "edge", "res", "level" };
 
-static int cmd_acpi(int argc, char **argv)
+/* What the ACPI tables said at boot (`acpi`). */
+void acpi_show(void)
 {
-	(void)argv;
-	if (argc != 1)
-		return -1;
 	if (!acpi_info.found) {
 		console_printf("no ACPI: no valid RSDP was found at boot\n");
-		return 0;
+		return;
 	}
 	console_printf("RSDP revision %u, OEM \"%s\", %s\n", acpi_info.revision, acpi_info.oem_id,
 		       acpi_info.rsdp_phys ? "found in memory" : "the boot loader's copy");
@@ -562,6 +559,4 @@ static int cmd_acpi(int argc, char **argv)
 		console_printf("S5 SLP_TYPa %u\n", acpi_info.s5_slp_typa);
 	else
 		console_printf("S5 not found\n");
-	return 0;
 }
-DEFINE_SHELL_CMD(acpi, "acpi", "ACPI tables found at boot", cmd_acpi);

@@ -84,4 +84,8 @@ bool acpi_find_s5(const void *dsdt, uint32_t len, uint8_t *slp_typa);
  * if that is not possible or did not work. */
 void acpi_power_off(void);
 
+/* Prints the tables found at boot and what Carta took from them: LAPIC,
+ * IO-APICs, interrupt overrides, HPET, PM1a, S5 (`acpi`). */
+void acpi_show(void);
+
 #endif

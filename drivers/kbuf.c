@@ -12,7 +12,6 @@
 #include "kernel/init.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
-#include "kernel/shell.h"
 #include "kernel/string.h"
 #include "kernel/vsprintf.h"
 #include "mm/memory.h"
@@ -74,25 +73,20 @@ static void show_string(unsigned long off)
 	console_printf("kbuf[%lu]: \"%s\"\n", off, line);
 }
 
-static int cmd_kbuf(int argc, char **argv)
+int kbuf_write(const char *text)
 {
-	char *buf;
-
 	if (!kbuf_page)
 		return -ENODEV;
-	buf = kbuf_addr();
-	if (argc >= 3 && !strcmp(argv[1], "write")) {
-		size_t n = 0;
+	snprintf(kbuf_addr(), KBUF_USER_OFFSET, "%s", text);
+	return 0;
+}
 
-		buf[0] = 0;
-		for (int i = 2; i < argc; i++)
-			n += snprintf(buf + n, KBUF_USER_OFFSET - n, "%s%s", i > 2 ? " " : "", argv[i]);
-		return 0;
-	}
-	if (argc != 1)
-		return -1;
+int kbuf_show(void)
+{
+	if (!kbuf_page)
+		return -ENODEV;
 	console_printf("kbuf: %lu pages at phys 0x%lx, kernel address 0x%lx (direct map)\n",
-		       1UL << KBUF_ORDER, kbuf_phys(), (unsigned long)buf);
+		       1UL << KBUF_ORDER, kbuf_phys(), (unsigned long)kbuf_addr());
 	for_each_task(t) {
 		if (!t->mm)
 			continue;
@@ -106,5 +100,3 @@ static int cmd_kbuf(int argc, char **argv)
 	show_string(KBUF_USER_OFFSET);
 	return 0;
 }
-DEFINE_SHELL_CMD(kbuf, "kbuf [write TEXT...]",
-		 "the /dev/kbuf buffer: where it is, who maps it, what both sides wrote", cmd_kbuf);

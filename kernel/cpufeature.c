@@ -5,7 +5,6 @@
 #include "kernel/init.h"
 #include "kernel/string.h"
 #include "kernel/x86.h"
-#include "kernel/shell.h"
 #include "kernel/printk.h"
 
 enum { EAX, EBX, ECX, EDX };
@@ -91,14 +90,12 @@ void __init early_cpu_init(void)
 	}
 }
 
-static int cmd_cpuinfo(int argc, char **argv)
+/* Like /proc/cpuinfo: identity, address sizes, the flags Carta knows. */
+void cpuinfo_show(void)
 {
 	const struct cpuinfo_x86 *c = &boot_cpu_data;
 	const char *m = c->model_id;
 
-	(void)argv;
-	if (argc != 1)
-		return -1;
 	while (*m == ' ')
 		m++;
 	console_printf("vendor_id\t: %s\ncpu family\t: %u\nmodel\t\t: %u\n",
@@ -111,6 +108,4 @@ static int cmd_cpuinfo(int argc, char **argv)
 		if (boot_cpu_has(f))
 			console_printf(" %s", feature_bits[f].name);
 	console_printf("\n");
-	return 0;
 }
-DEFINE_SHELL_CMD(cpuinfo, "cpuinfo", "CPU vendor, model and paging features (like /proc/cpuinfo)", cmd_cpuinfo);

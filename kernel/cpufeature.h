@@ -26,6 +26,8 @@ extern struct cpuinfo_x86 boot_cpu_data;
 
 void early_cpu_init(void);
 const char *cpu_feature_name(int f);
+/* Prints boot_cpu_data like /proc/cpuinfo (`cpuinfo`). */
+void cpuinfo_show(void);
 
 static inline bool boot_cpu_has(int f)
 {

@@ -8,10 +8,10 @@
 #include "kernel/e820.h"
 #include "kernel/gdt.h"
 #include "kernel/printk.h"
+#include "kernel/panic.h"
 #include "kernel/selftest.h"
 #include "kernel/setup.h"
 #include "kernel/sections.h"
-#include "kernel/shell.h"
 #include "kernel/stacktrace.h"
 #include "kernel/time.h"
 #include "kernel/traps.h"
@@ -121,5 +121,8 @@ void start_kernel(uint64_t mbi_phys)
 	pr_info("Carta: boot finished in %lu us\n", (unsigned long)ktime_get_us());
 	if (kernel_run_selftests_at_boot())
 		selftest_run_and_exit();
-	start_first_task("shell", shell_run);   /* on a vmalloc'd stack */
+	if ((unsigned long)__start_init_process == (unsigned long)__stop_init_process)
+		panic("No working init found.");
+	/* on a vmalloc'd stack */
+	start_first_task(__start_init_process->comm, __start_init_process->fn);
 }

@@ -4,7 +4,6 @@
 #include "kernel/io.h"
 #include "kernel/x86.h"
 #include "kernel/printk.h"
-#include "kernel/shell.h"
 #include "kernel/resource.h"
 #include "kernel/init.h"
 
@@ -48,24 +47,6 @@ void machine_restart(void)
 	for (;;)
 		asm volatile("lidt %0; int3" : : "m"(no_idt));
 }
-
-static int cmd_poweroff(int argc, char **argv)
-{
-	(void)argv;
-	if (argc != 1)
-		return -1;
-	machine_power_off();
-}
-DEFINE_SHELL_CMD(poweroff, "poweroff", "switch the machine off (QEMU exits with status 33)", cmd_poweroff);
-
-static int cmd_reboot(int argc, char **argv)
-{
-	(void)argv;
-	if (argc != 1)
-		return -1;
-	machine_restart();
-}
-DEFINE_SHELL_CMD(reboot, "reboot", "reset the machine", cmd_reboot);
 
 void __init power_request_resources(void)
 {

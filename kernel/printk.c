@@ -6,7 +6,6 @@
 #include "kernel/time.h"
 #include "kernel/types.h"
 #include "kernel/x86.h"
-#include "kernel/shell.h"
 
 #define LOG_BUF_LEN (64 * 1024)
 
@@ -115,13 +114,3 @@ int console_printf(const char *fmt, ...)
 	console_write(buf, n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
 	return n;
 }
-
-static int cmd_dmesg(int argc, char **argv)
-{
-	(void)argv;
-	if (argc != 1)
-		return -1;
-	log_buf_for_each(console_write);
-	return 0;
-}
-DEFINE_SHELL_CMD(dmesg, "dmesg", "the kernel log so far", cmd_dmesg);

@@ -34,7 +34,6 @@
 #include "mm/slab.h"
 #ifndef HOST_TEST
 #include "kernel/kstrtox.h"
-#include "kernel/shell.h"
 #endif
 
 struct resource iomem_resource = {
@@ -306,67 +305,3 @@ void resource_print(const struct resource *root, int digits, int (*out)(const ch
 		r = r == root ? NULL : r->sibling;
 	}
 }
-
-/* ---- shell ------------------------------------------------------------- */
-
-#ifndef HOST_TEST
-static int cmd_iomem(int argc, char **argv)
-{
-	(void)argv;
-	if (argc != 1)
-		return -1;
-	resource_print(&iomem_resource, 8, console_printf);
-	return 0;
-}
-DEFINE_SHELL_CMD(iomem, "iomem", "physical address space owners (like /proc/iomem)", cmd_iomem);
-
-static int cmd_ioports(int argc, char **argv)
-{
-	(void)argv;
-	if (argc != 1)
-		return -1;
-	resource_print(&ioport_resource, 4, console_printf);
-	return 0;
-}
-DEFINE_SHELL_CMD(ioports, "ioports", "I/O port owners (like /proc/ioports)", cmd_ioports);
-
-/* Names of the regions claimed from the shell: the shell's line buffer is
- * reused, and a resource keeps its name pointer. There is no release
- * command, so a slot is used for good once its claim succeeds. */
-#define SHELL_REGIONS   8
-#define SHELL_NAME_MAX  24
-static char shell_region_names[SHELL_REGIONS][SHELL_NAME_MAX];
-static int nr_shell_regions;
-
-/* request_region START LEN NAME (hex START and LEN, "0x" optional): claims
- * ports [START, START+LEN) and prints the claim; -EBUSY after the one-line
- * conflict from __request_region; -1 for bad arguments. */
-static int cmd_request_region(int argc, char **argv)
-{
-	unsigned long long start, len;
-	struct resource *res;
-	char *name;
-
-	if (argc != 4 || kstrtoull(argv[1], 16, &start) || kstrtoull(argv[2], 16, &len))
-		return -1;
-	if (len == 0 || start > ioport_resource.end || len > ioport_resource.end - start + 1)
-		return -1;
-	if (strlen(argv[3]) >= SHELL_NAME_MAX)
-		return -1;
-	if (nr_shell_regions == SHELL_REGIONS) {
-		console_printf("request_region: the shell has claimed %d regions already\n",
-			       SHELL_REGIONS);
-		return -ENOSPC;
-	}
-	name = shell_region_names[nr_shell_regions];
-	memcpy(name, argv[3], strlen(argv[3]) + 1);
-	res = request_region(start, len, name);
-	if (!res)
-		return -EBUSY;
-	nr_shell_regions++;
-	console_printf("%04llx-%04llx : %s\n", res->start, res->end, res->name);
-	return 0;
-}
-DEFINE_SHELL_CMD(request_region, "request_region START LEN NAME",
-		 "claim I/O ports (to see a conflict)", cmd_request_region);
-#endif

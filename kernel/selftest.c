@@ -3,7 +3,6 @@
 #include "kernel/selftest.h"
 #include "kernel/printk.h"
 #include "kernel/power.h"
-#include "kernel/shell.h"
 #include "kernel/string.h"
 #include "kernel/vsprintf.h"
 #include "tests/kernel/ktest.h"
@@ -65,6 +64,11 @@ int selftest_run(const char *filter)
 	return run_cases(__start_ktests, __stop_ktests, filter);
 }
 
+int selftest_nr_early(void)
+{
+	return __stop_ktests_early - __start_ktests_early;
+}
+
 void selftest_run_early(void)
 {
 	early_failed = run_cases(__start_ktests_early, __stop_ktests_early, 0);
@@ -78,14 +82,3 @@ void selftest_run_and_exit(void)
 	pr_emerg("selftest: no isa-debug-exit device; halting\n");
 	machine_halt();
 }
-
-static int cmd_selftest(int argc, char **argv)
-{
-	if (argc > 2)
-		return -1;
-	if ((unsigned long)__stop_ktests_early > (unsigned long)__start_ktests_early)
-		console_printf("# %d early-boot cases run only at boot (cmdline test)\n",
-			       (int)(__stop_ktests_early - __start_ktests_early));
-	return selftest_run(argc == 2 ? argv[1] : 0) ? -22 : 0;
-}
-DEFINE_SHELL_CMD(selftest, "selftest [suite[.case]]", "run the in-kernel tests (KTAP output)", cmd_selftest);

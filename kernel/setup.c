@@ -8,7 +8,6 @@
 #include "kernel/printk.h"
 #include "kernel/string.h"
 #include "kernel/types.h"
-#include "kernel/shell.h"
 #include "kernel/resource.h"
 #include "kernel/sections.h"
 #include "mm/memlayout.h"
@@ -39,23 +38,31 @@ void __init setup_boot_info(uint64_t mbi_phys)
 	boot_info.info_phys = mbi_phys;
 }
 
-static int cmd_memmap(int argc, char **argv)
-{
-	(void)argv;
-	if (argc != 1)
-		return -1;
-	e820__print_table("BIOS-e820", console_printf);
-	return 0;
-}
-DEFINE_SHELL_CMD(memmap, "memmap", "the firmware memory map (Linux's BIOS-e820 lines)", cmd_memmap);
+/* The kernel image's sections in iomem_resource, inside the System RAM
+ * that e820__reserve_resources put there (Linux's code_resource and its
+ * siblings in arch/x86/kernel/setup.c). */
+static struct resource kernel_res[4] = {
+	{ .name = "Kernel code" }, { .name = "Kernel rodata" },
+	{ .name = "Kernel data" }, { .name = "Kernel bss" },
+};
 
-static int cmd_bootinfo(int argc, char **argv)
+void __init request_kernel_resources(void)
+{
+	char *bounds[4][2] = { { _text, _etext }, { __start_rodata, __end_rodata },
+			       { _sdata, _edata }, { __bss_start, _end } };
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(kernel_res); i++) {
+		kernel_res[i].start = __pa_symbol(bounds[i][0]);
+		kernel_res[i].end = __pa_symbol(bounds[i][1]) - 1;
+		kernel_res[i].flags = IORESOURCE_MEM | IORESOURCE_BUSY;
+		request_resource(&iomem_resource, &kernel_res[i]);
+	}
+}
+
+void boot_info_show(void)
 {
 	const struct boot_info *bi = &boot_info;
 
-	(void)argv;
-	if (argc != 1)
-		return -1;
 	console_printf("protocol:    %s (info at %#lx, %lu bytes)\n", bi->protocol,
 		       (unsigned long)bi->info_phys, (unsigned long)bi->info_size);
 	console_printf("bootloader:  %s\n", bi->loader_name);
@@ -80,27 +87,4 @@ static int cmd_bootinfo(int argc, char **argv)
 			       bi->fb.bpp, bi->fb.type);
 	if (bi->nr_warnings)
 		console_printf("warnings:    %u tags skipped or truncated\n", bi->nr_warnings);
-	return 0;
-}
-DEFINE_SHELL_CMD(bootinfo, "bootinfo", "what the boot loader told us", cmd_bootinfo);
-
-/* The kernel image's sections in iomem_resource, inside the System RAM
- * that e820__reserve_resources put there (Linux's code_resource and its
- * siblings in arch/x86/kernel/setup.c). */
-static struct resource kernel_res[4] = {
-	{ .name = "Kernel code" }, { .name = "Kernel rodata" },
-	{ .name = "Kernel data" }, { .name = "Kernel bss" },
-};
-
-void __init request_kernel_resources(void)
-{
-	char *bounds[4][2] = { { _text, _etext }, { __start_rodata, __end_rodata },
-			       { _sdata, _edata }, { __bss_start, _end } };
-
-	for (unsigned int i = 0; i < ARRAY_SIZE(kernel_res); i++) {
-		kernel_res[i].start = __pa_symbol(bounds[i][0]);
-		kernel_res[i].end = __pa_symbol(bounds[i][1]) - 1;
-		kernel_res[i].flags = IORESOURCE_MEM | IORESOURCE_BUSY;
-		request_resource(&iomem_resource, &kernel_res[i]);
-	}
 }

@@ -18,4 +18,8 @@ void setup_boot_info(uint64_t mbi_phys);
  * e820__reserve_resources, so they nest inside System RAM. */
 void request_kernel_resources(void);
 
+/* Prints what the boot loader passed: protocol, loader, command line,
+ * modules, RSDP, framebuffer (`bootinfo`). */
+void boot_info_show(void);
+
 #endif

@@ -21,7 +21,6 @@
 #include "kernel/cpufeature.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
-#include "kernel/shell.h"
 #include "kernel/string.h"
 #include "kernel/x86.h"
 
@@ -137,14 +136,10 @@ void *phys_to_virt(uint64_t phys)
 	return __va(phys);
 }
 
-static int cmd_directmap(int argc, char **argv)
+/* The direct map's leaves by size, as /proc/meminfo's DirectMap lines. */
+void direct_map_show(void)
 {
-	(void)argv;
-	if (argc != 1)
-		return -1;
 	console_printf("DirectMap4k:  %8lu kB\nDirectMap2M:  %8lu kB\nDirectMap1G:  %8lu kB\n",
 		       direct_pages_count[PG_LEVEL_4K] * 4, direct_pages_count[PG_LEVEL_2M] * 2048,
 		       direct_pages_count[PG_LEVEL_1G] * 1048576);
-	return 0;
 }
-DEFINE_SHELL_CMD(directmap, "directmap", "direct-map page sizes (like /proc/meminfo DirectMap*)", cmd_directmap);

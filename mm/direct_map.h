@@ -11,4 +11,7 @@ extern pgd_t swapper_pg_dir[PTRS_PER_PGD];
  * RAM cannot be mapped (no table pages). */
 void init_mem_mapping(void);
 
+/* Prints DirectMap4k/2M/1G as /proc/meminfo does (`directmap`). */
+void direct_map_show(void);
+
 #endif

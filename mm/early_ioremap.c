@@ -200,7 +200,6 @@ void early_ioremap_finish(void)
 
 #ifndef HOST_TEST
 #include "kernel/kallsyms.h"
-#include "kernel/shell.h"
 #include "kernel/string.h"
 
 /* The boot-time block's PTE page. level2_fixmap_pgt holds only the
@@ -222,14 +221,11 @@ void __init early_ioremap_init(void)
 	early_ioremap_setup();
 }
 
-static int cmd_earlyioremap(int argc, char **argv)
+void early_ioremap_show(void)
 {
 	static const char *const kind_name[] = { "io", "mem", "mem ro" };
 	char sym[KSYM_NAME_LEN + 32];
 
-	(void)argv;
-	if (argc != 1)
-		return -1;
 	console_printf("early boot %s; %d slots of %d pages\n",
 		       early_ioremap_done ? "over (new maps refused)" : "in progress",
 		       FIX_BTMAPS_SLOTS, NR_FIX_BTMAPS);
@@ -245,7 +241,5 @@ static int cmd_earlyioremap(int argc, char **argv)
 			       prev_size[s], kind_name[prev_kind[s]], sym,
 			       prev_map[s] ? "" : " (last)");
 	}
-	return 0;
 }
-DEFINE_SHELL_CMD(earlyioremap, "earlyioremap", "early_ioremap slots: address, state, phys, size, caller", cmd_earlyioremap);
 #endif

@@ -26,5 +26,8 @@ void early_memunmap(void *addr, unsigned long size);
 int check_early_ioremap_leak(void);
 /* Early boot is over: later maps are refused. */
 void early_ioremap_finish(void);
+/* Prints every slot: address, live or free, and the last mapping's
+ * physical address, size, kind and caller (`earlyioremap`). */
+void early_ioremap_show(void);
 
 #endif

@@ -4,7 +4,6 @@
 #include "mm/pagewalk.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
-#include "kernel/shell.h"
 #include "kernel/string.h"
 #include "kernel/vsprintf.h"
 #include "kernel/x86.h"
@@ -107,15 +106,10 @@ static void print_fixmap_entry(unsigned long idx)
 			       pgprot_str(v, false, flags, sizeof(flags)));
 }
 
-/* `fixmap`: every permanent index, and the boot-time entries that are
- * mapped (`fixmap all`: every boot-time entry too). */
-static int cmd_fixmap(int argc, char **argv)
+void fixmap_show(bool all)
 {
-	bool all = argc == 2 && !strcmp(argv[1], "all");
 	unsigned long absent = 0;
 
-	if (argc > 2 || (argc == 2 && !all))
-		return -1;
 	console_printf("FIXADDR_TOP 0x%016lx  FIXADDR_START 0x%016lx  FIXADDR_TOT_START 0x%016lx\n",
 		       FIXADDR_TOP, FIXADDR_START, FIXADDR_TOT_START);
 	for (unsigned long i = 0; i < __end_of_permanent_fixed_addresses; i++)
@@ -130,7 +124,6 @@ static int cmd_fixmap(int argc, char **argv)
 	if (absent)
 		console_printf("%lu boot-time entries (%d-%d) not present\n", absent,
 			       FIX_BTMAP_END, FIX_BTMAP_BEGIN);
-	return 0;
 }
-DEFINE_SHELL_CMD(fixmap, "fixmap [all]", "fixmap indices: name, virtual address, PTE", cmd_fixmap);
+
 #endif

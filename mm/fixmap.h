@@ -99,4 +99,8 @@ unsigned long __set_fixmap_offset(enum fixed_addresses idx, uint64_t phys, pgpro
 pte_t *fixmap_pte(unsigned long idx);
 const char *fixmap_name(unsigned long idx, char *buf, unsigned int len);
 
+/* Prints every permanent index and the boot-time ones that are mapped
+ * (all: every boot-time index too): name, virtual address, PTE (`fixmap`). */
+void fixmap_show(bool all);
+
 #endif

@@ -6,7 +6,6 @@
 #include "mm/page_alloc.h"
 #include "mm/pgalloc.h"
 #include "mm/slab.h"
-#include "kernel/shell.h"
 #include "kernel/boot_info.h"
 #include "kernel/cmdline.h"
 #include "kernel/e820.h"
@@ -242,18 +241,14 @@ void __init mem_init(void)
 		(unsigned long long)((memblock.memory.total_size >> 10) - (freed << 2)));
 }
 
-static int cmd_meminfo(int argc, char **argv)
+/* /proc/meminfo's first lines, for what Carta counts. */
+void meminfo_show(void)
 {
 	unsigned long total = memblock.memory.total_size >> 10;
 
-	(void)argv;
-	if (argc != 1)
-		return -1;
 	console_printf("MemTotal:       %8lu kB\n", total);
 	console_printf("MemFree:        %8lu kB\n", nr_free_pages() << 2);
 	console_printf("Reserved:       %8lu kB\n", total - (totalram_pages << 2));
 	console_printf("PageTables:     %8lu kB\n", nr_pgtable_pages << 2);
 	console_printf("Slab:           %8lu kB\n", slab_pages() << 2);
-	return 0;
 }
-DEFINE_SHELL_CMD(meminfo, "meminfo", "memory totals (like /proc/meminfo)", cmd_meminfo);

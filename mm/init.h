@@ -39,4 +39,8 @@ unsigned long ptdump_check_wx(void);
  * number of such pages. */
 unsigned long ptdump_check_aliases(void);
 
+/* Prints MemTotal, MemFree, Reserved, PageTables and Slab, as
+ * /proc/meminfo does (`meminfo`). */
+void meminfo_show(void);
+
 #endif

@@ -22,7 +22,6 @@
 #include "kernel/printk.h"
 #include "kernel/string.h"
 #ifndef HOST_TEST
-#include "kernel/shell.h"
 #endif
 
 struct memblock memblock = {
@@ -328,21 +327,6 @@ void memblock_dump_all(int (*out)(const char *fmt, ...))
 }
 
 #ifndef HOST_TEST
-static int cmd_memblock(int argc, char **argv)
-{
-	phys_addr_t free = memblock_free_bytes();
-
-	(void)argv;
-	if (argc != 1)
-		return -1;
-	memblock_dump_all(console_printf);
-	console_printf("memory 0x%llx bytes, reserved 0x%llx bytes, free 0x%llx bytes (%llu MiB)%s\n",
-		       memblock.memory.total_size, memblock.reserved.total_size,
-		       free, free >> 20, memblock.frozen ? "; frozen" : "");
-	return 0;
-}
-DEFINE_SHELL_CMD(memblock, "memblock", "memory and reserved regions (like memblock=debug)",
-		 cmd_memblock);
 
 void *memblock_alloc(phys_addr_t size, phys_addr_t align)
 {
@@ -360,4 +344,16 @@ void *memblock_alloc(phys_addr_t size, phys_addr_t align)
 	memset(__va(pa), 0, size);
 	return __va(pa);
 }
+
+/* memblock=debug's dump, then the totals (`memblock`). */
+void memblock_show(void)
+{
+	phys_addr_t free = memblock_free_bytes();
+
+	memblock_dump_all(console_printf);
+	console_printf("memory 0x%llx bytes, reserved 0x%llx bytes, free 0x%llx bytes (%llu MiB)%s\n",
+		       memblock.memory.total_size, memblock.reserved.total_size,
+		       free, free >> 20, memblock.frozen ? "; frozen" : "");
+}
+
 #endif

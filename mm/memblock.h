@@ -82,5 +82,7 @@ phys_addr_t memblock_free_bytes(void);
 /* Prints both lists like Linux's memblock=debug ("memory.cnt = 0x3",
  * " memory[0x0]	[0x0000000000001000-0x000000000009efff], 0x000000000009e000 bytes"). */
 void memblock_dump_all(int (*out)(const char *fmt, ...));
+/* memblock_dump_all on the console, then the totals (`memblock`). */
+void memblock_show(void);
 
 #endif

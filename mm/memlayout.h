@@ -24,6 +24,7 @@
 #define PAGE_ALIGN(x)       (((x) + PAGE_SIZE - 1) & PAGE_MASK)
 
 #define TASK_SIZE_MAX       0x00007ffffffff000UL   /* last user page excluded */
+#define KERNEL_HALF_START   0xffff800000000000UL   /* PGD slot 256 */
 #define PAGE_OFFSET         0xffff888000000000UL   /* direct map base */
 #define VMALLOC_START       0xffffc90000000000UL
 #define VMALLOC_END         0xffffe8ffffffffffUL
@@ -50,7 +51,7 @@ static inline int is_canonical(unsigned long va)
 
 static inline int is_kernel_half(unsigned long va)
 {
-	return va >= 0xffff800000000000UL;
+	return va >= KERNEL_HALF_START;
 }
 
 #endif

@@ -32,7 +32,6 @@
 #include "kernel/string.h"
 #ifndef HOST_TEST
 #include "mm/page.h"
-#include "kernel/shell.h"
 #endif
 
 struct page *mem_map;
@@ -346,14 +345,4 @@ struct page *virt_to_page(const void *addr)
 	return pfn_to_page((a - PAGE_OFFSET) >> PAGE_SHIFT);
 }
 
-static int cmd_buddyinfo(int argc, char **argv)
-{
-	(void)argv;
-	if (argc != 1)
-		return -1;
-	buddyinfo_print(console_printf);
-	return 0;
-}
-DEFINE_SHELL_CMD(buddyinfo, "buddyinfo", "free blocks per order (like /proc/buddyinfo)",
-		 cmd_buddyinfo);
 #endif

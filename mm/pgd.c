@@ -7,7 +7,6 @@
 #include "mm/page_alloc.h"
 #include "kernel/list.h"
 #include "kernel/printk.h"
-#include "kernel/shell.h"
 
 static LIST_HEAD(pgd_list);     /* newest first */
 static unsigned long pgd_count;
@@ -82,17 +81,11 @@ unsigned long checkpgd(int (*out)(const char *fmt, ...))
 	return bad;
 }
 
-static int cmd_checkpgd(int argc, char **argv)
+/* checkpgd, then its summary line (`checkpgd`). */
+void checkpgd_show(void)
 {
-	unsigned long bad;
+	unsigned long bad = checkpgd(console_printf);
 
-	(void)argv;
-	if (argc != 1)
-		return -1;
-	bad = checkpgd(console_printf);
 	console_printf("checkpgd: %lu PGDs besides the kernel's, %lu with a kernel half that differs\n",
 		       pgd_count, bad);
-	return 0;
 }
-DEFINE_SHELL_CMD(checkpgd, "checkpgd", "every PGD's kernel half (slots 256-511) equals the kernel's?",
-		 cmd_checkpgd);

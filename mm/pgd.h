@@ -36,4 +36,8 @@ unsigned long nr_pgds(void);
  * differs and both values (out may be NULL). */
 unsigned long checkpgd(int (*out)(const char *fmt, ...));
 
+/* Runs checkpgd on the console and prints how many PGDs it saw and how
+ * many differ (`checkpgd`). */
+void checkpgd_show(void);
+
 #endif

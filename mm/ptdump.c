@@ -15,15 +15,12 @@
 #include "mm/pgtable.h"
 #include "mm/mm_types.h"
 #include "mm/page.h"
-#include "kernel/kstrtox.h"
 #include "kernel/printk.h"
 #include "kernel/sections.h"
-#include "kernel/shell.h"
 #include "kernel/string.h"
 #include "kernel/vsprintf.h"
 #include "kernel/x86.h"
 
-#define KERNEL_HALF_START 0xffff800000000000UL
 
 struct ptdump_marker {
 	unsigned long start;
@@ -245,23 +242,6 @@ void dump_pagetable(unsigned long address)
 	pr_cont("\n");
 }
 
-static int cmd_ptdump(int argc, char **argv)
-{
-	struct mm_struct *mm;
-
-	if (argc == 3 && !strcmp(argv[1], "user")) {
-		mm = shell_find_mm(argv[2]);
-		if (mm)
-			ptdump_walk_user(mm->pgd);
-		return 0;
-	}
-	if (argc > 2 || (argc == 2 && strcmp(argv[1], "kernel")))
-		return -1;
-	ptdump_walk_pgd(current_pgd(), argc == 2 ? KERNEL_HALF_START : 0);
-	return 0;
-}
-DEFINE_SHELL_CMD(ptdump, "ptdump [kernel | user PID]", "page tables as ranges (Linux dump_pagetables format)", cmd_ptdump);
-
 /* One line of `translate`: the entry's index, address and value, and its
  * flags. */
 static void translate_entry(struct pxd e, unsigned long va)
@@ -311,14 +291,3 @@ void ptdump_translate(unsigned long va)
 			       (unsigned long long)pxd_table_phys(last));
 	}
 }
-
-static int cmd_translate(int argc, char **argv)
-{
-	unsigned long long va;
-
-	if (argc != 2 || kstrtoull(argv[1], 16, &va))
-		return -1;
-	ptdump_translate(va);
-	return 0;
-}
-DEFINE_SHELL_CMD(translate, "translate VADDR", "walk the page tables for one address (hex)", cmd_translate);

@@ -47,7 +47,6 @@
 #include "kernel/string.h"
 #include "kernel/types.h"
 #ifndef HOST_TEST
-#include "kernel/shell.h"
 #endif
 
 #define MAX_CACHES      32      /* kmalloc's 12 and 20 for kmem_cache_create */
@@ -466,15 +465,13 @@ void slabinfo_print(int (*out)(const char *fmt, ...))
 }
 
 #ifndef HOST_TEST
-static int cmd_slabinfo(int argc, char **argv)
+
+/* slabinfo_print on the console, then the pages behind it (`slabinfo`). */
+void slabinfo_show(void)
 {
-	(void)argv;
-	if (argc != 1)
-		return -1;
 	slabinfo_print(console_printf);
 	console_printf("%lu pages in slabs and large kmallocs (%lu large kmallocs, %lu pages)\n",
 		       slab_pages(), large_allocs, large_pages);
-	return 0;
 }
-DEFINE_SHELL_CMD(slabinfo, "slabinfo", "object caches (like /proc/slabinfo)", cmd_slabinfo);
+
 #endif

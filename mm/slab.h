@@ -38,5 +38,7 @@ unsigned long slab_pages(void);                 /* pages the caches hold (meminf
 /* Linux /proc/slabinfo-like lines: name, active objects, total objects,
  * object size, objects per slab, pages per slab, slabs. */
 void slabinfo_print(int (*out)(const char *fmt, ...));
+/* slabinfo_print on the console, then the pages in slabs (`slabinfo`). */
+void slabinfo_show(void);
 
 #endif

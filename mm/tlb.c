@@ -1,7 +1,6 @@
 /* Kernel TLB flushing (mm/tlb.h) and the `tlbstat` command. */
 #include "mm/tlb.h"
 #include "mm/memlayout.h"
-#include "kernel/shell.h"
 #include "kernel/printk.h"
 #include "kernel/x86.h"
 
@@ -42,15 +41,3 @@ void flush_tlb_kernel_range(unsigned long start, unsigned long end)
 		flush_tlb_one_kernel(va);
 	tlb_stats.ranges++;
 }
-
-static int cmd_tlbstat(int argc, char **argv)
-{
-	(void)argv;
-	if (argc != 1)
-		return -1;
-	console_printf("invlpg %lu  range flushes %lu  full flushes %lu  (ceiling %d pages)\n",
-		       tlb_stats.one, tlb_stats.ranges, tlb_stats.full,
-		       TLB_SINGLE_PAGE_FLUSH_CEILING);
-	return 0;
-}
-DEFINE_SHELL_CMD(tlbstat, "tlbstat", "TLB flushes done: single pages, ranges, full", cmd_tlbstat);

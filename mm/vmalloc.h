@@ -92,4 +92,9 @@ unsigned long vmap_nr_areas(void);
 /* Linux's /proc/vmallocinfo, one line per live area. */
 void vmallocinfo_print(int (*out)(const char *fmt, ...));
 
+/* Times vmalloc+vfree round trips against 10, 1,000 and 10,000 live areas
+ * and prints the table (`bench vmalloc`, mm/vmalloc_bench.c); 0, or
+ * -ENOMEM if the live areas could not be made. */
+int bench_vmalloc(void);
+
 #endif

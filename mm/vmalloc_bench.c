@@ -5,7 +5,6 @@
  * at a time), kmalloc and the page-table writes and INVLPGs. */
 #include "kernel/errno.h"
 #include "kernel/printk.h"
-#include "kernel/shell.h"
 #include "kernel/string.h"
 #include "kernel/types.h"
 #include "kernel/x86.h"
@@ -57,7 +56,7 @@ static unsigned long measure(unsigned long pages)
 	return best;
 }
 
-static int bench_vmalloc(void)
+int bench_vmalloc(void)
 {
 	unsigned long max = live_counts[ARRAY_SIZE(live_counts) - 1], n = 0;
 	void **live = vmalloc(max * sizeof(void *));
@@ -87,11 +86,3 @@ static int bench_vmalloc(void)
 	vfree(live);
 	return ret;
 }
-
-static int cmd_bench(int argc, char **argv)
-{
-	if (argc != 2 || strcmp(argv[1], "vmalloc"))
-		return -1;
-	return bench_vmalloc();
-}
-DEFINE_SHELL_CMD(bench, "bench vmalloc", "cycles per vmalloc+vfree against live areas", cmd_bench);

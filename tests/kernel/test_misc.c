@@ -1,7 +1,7 @@
 /* Time, the command line and the shell's handling of bad input. */
 #include "tests/kernel/ktest.h"
 #include "kernel/cmdline.h"
-#include "kernel/shell.h"
+#include "shell/shell.h"
 #include "kernel/string.h"
 #include "kernel/time.h"
 #include "kernel/x86.h"

@@ -20,12 +20,29 @@ def test_help_lists_every_command_that_runs():
     with Qemu() as vm:
         vm.wait_prompt()
         out = vm.command("help")
-        names = [l.split()[0] for l in out.strip().splitlines()]
+        topics, names = [], []
+        for line in out.strip().splitlines():
+            if line.endswith(":") and not line.startswith(" "):
+                topics.append((line[:-1], []))
+            elif line.startswith("  "):
+                topics[-1][1].append(line.split()[0])
+                names.append(line.split()[0])
+        assert [t for t, _ in topics] == ["Boot and CPU", "Physical memory", "Page tables",
+                                          "vmalloc and ioremap", "Processes", "Debugging"], out
+        for topic, cmds in topics:
+            assert cmds and cmds == sorted(cmds), (topic, cmds)
+        assert len(names) == len(set(names)), names
         for must in ("help", "bootinfo", "memmap", "cpuinfo", "crash", "poweroff",
                      "reboot", "selftest", "dmesg"):
             assert must in names, out
+        # every listed command exists; `help CMD` gives its usage line
+        for name in names:
+            usage = vm.command(f"help {name}").splitlines()
+            assert usage and usage[0].startswith(f"usage: {name}"), (name, usage)
         for name in ("bootinfo", "memmap", "cpuinfo", "dmesg"):
             assert "unknown command" not in vm.command(name)
+        assert vm.command("help nosuch").strip() == "help: no command nosuch"
+        assert vm.command("help a b").strip() == "usage: help [CMD]"
 
 
 def test_escape_sequences_and_tab():

@@ -7,12 +7,13 @@
  * take decimal or 0x hex; addresses hex. */
 #include "kernel/kstrtox.h"
 #include "kernel/printk.h"
-#include "kernel/shell.h"
 #include "kernel/string.h"
+#include "kernel/types.h"
 #include "kernel/errno.h"
 #include "kernel/kallsyms.h"
 #include "mm/ioremap.h"
 #include "mm/vmalloc.h"
+#include "shell/shell.h"
 
 /* `vfree ADDR` / `iounmap ADDR`: release(addr) if the live area at addr
  * was made by `made_by` (the shell's vmalloc or ioremap command) or if
@@ -25,7 +26,8 @@ static int shell_release(int argc, char **argv, const void *made_by,
 	struct vm_struct *vm;
 	char sym[KSYM_NAME_LEN + 32];
 
-	if (argc != 2 || kstrtoull(argv[1], 16, &addr))
+	(void)argc;
+	if (kstrtoull(argv[1], 16, &addr))
 		return -1;
 	vm = find_vm_area((void *)addr);
 	if (vm && vm->caller != made_by) {
@@ -43,7 +45,7 @@ static int cmd_vmalloc(int argc, char **argv)
 	unsigned long long size, align = PAGE_SIZE;
 	void *p;
 
-	if (argc < 2 || argc > 3 || kstrtoull(argv[1], 0, &size) || !size ||
+	if (kstrtoull(argv[1], 0, &size) || !size ||
 	    (argc == 3 && (kstrtoull(argv[2], 0, &align) || !align || (align & (align - 1)) ||
 			   align > (1ULL << 40))))
 		return -1;
@@ -53,8 +55,8 @@ static int cmd_vmalloc(int argc, char **argv)
 	console_printf("%p\n", p);
 	return 0;
 }
-DEFINE_SHELL_CMD(vmalloc, "vmalloc SIZE [ALIGN]", "allocate virtually contiguous memory",
-		 cmd_vmalloc);
+DEFINE_SHELL_CMD(vmalloc, SHELL_TOPIC_VMALLOC, 1, 2, "vmalloc SIZE [ALIGN]",
+		 "allocate virtually contiguous memory", cmd_vmalloc);
 
 static void release_vmalloc(unsigned long addr)
 {
@@ -65,7 +67,7 @@ static int cmd_vfree(int argc, char **argv)
 {
 	return shell_release(argc, argv, (const void *)cmd_vmalloc, release_vmalloc);
 }
-DEFINE_SHELL_CMD(vfree, "vfree ADDR", "free what `vmalloc` returned", cmd_vfree);
+DEFINE_SHELL_CMD(vfree, SHELL_TOPIC_VMALLOC, 1, 1, "vfree ADDR", "free what `vmalloc` returned", cmd_vfree);
 
 static const struct {
 	const char *name;
@@ -83,14 +85,14 @@ static int cmd_ioremap(int argc, char **argv)
 
 	/* at most 1 GiB from the shell: a misaligned mapping takes 4 KiB
 	 * leaves, 2 MiB of PTE pages per GiB, and TCG is slow to fill them */
-	if (argc < 3 || argc > 4 || kstrtoull(argv[1], 16, &phys) || kstrtoull(argv[2], 0, &size) ||
+	if (kstrtoull(argv[1], 16, &phys) || kstrtoull(argv[2], 0, &size) ||
 	    !size || size > (1ULL << 30))
 		return -1;
 	if (argc == 4) {
-		for (t = 0; t < (int)(sizeof(ioremap_types) / sizeof(ioremap_types[0])); t++)
+		for (t = 0; t < (int)ARRAY_SIZE(ioremap_types); t++)
 			if (!strcmp(argv[3], ioremap_types[t].name))
 				break;
-		if (t == (int)(sizeof(ioremap_types) / sizeof(ioremap_types[0])))
+		if (t == (int)ARRAY_SIZE(ioremap_types))
 			return -1;
 	}
 	p = __ioremap_caller(phys, size, ioremap_types[t].pcm, (const void *)cmd_ioremap);
@@ -101,7 +103,7 @@ static int cmd_ioremap(int argc, char **argv)
 		       cattr_name(pgprot2cachemode(__pgprot(cachemode2protval(ioremap_types[t].pcm)))));
 	return 0;
 }
-DEFINE_SHELL_CMD(ioremap, "ioremap PHYS SIZE(<=1G) [uc|uc-|wc|wb]",
+DEFINE_SHELL_CMD(ioremap, SHELL_TOPIC_VMALLOC, 2, 3, "ioremap PHYS SIZE(<=1G) [uc|uc-|wc|wb]",
 		 "map device memory (default uc-)", cmd_ioremap);
 
 static void release_ioremap(unsigned long addr)
@@ -113,15 +115,23 @@ static int cmd_iounmap(int argc, char **argv)
 {
 	return shell_release(argc, argv, (const void *)cmd_ioremap, release_ioremap);
 }
-DEFINE_SHELL_CMD(iounmap, "iounmap ADDR", "unmap what `ioremap` returned", cmd_iounmap);
+DEFINE_SHELL_CMD(iounmap, SHELL_TOPIC_VMALLOC, 1, 1, "iounmap ADDR", "unmap what `ioremap` returned", cmd_iounmap);
 
 static int cmd_vmallocinfo(int argc, char **argv)
 {
-	(void)argv;
-	if (argc != 1)
-		return -1;
+	(void)argc, (void)argv;
 	vmallocinfo_print(console_printf);
 	return 0;
 }
-DEFINE_SHELL_CMD(vmallocinfo, "vmallocinfo", "live vmalloc/ioremap areas, as /proc/vmallocinfo",
+DEFINE_SHELL_CMD(vmallocinfo, SHELL_TOPIC_VMALLOC, 0, 0, "vmallocinfo", "live vmalloc/ioremap areas, as /proc/vmallocinfo",
 		 cmd_vmallocinfo);
+
+static int cmd_bench(int argc, char **argv)
+{
+	(void)argc;
+	if (strcmp(argv[1], "vmalloc"))
+		return -1;
+	return bench_vmalloc();
+}
+DEFINE_SHELL_CMD(bench, SHELL_TOPIC_VMALLOC, 1, 1, "bench vmalloc",
+		 "cycles per vmalloc+vfree against live areas", cmd_bench);

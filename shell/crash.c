@@ -3,8 +3,9 @@
  * `stack`, which panics (kernel/traps.c), as does every oops with
  * panic_on_oops or in test mode. */
 #include <stdint.h>
-#include "kernel/shell.h"
+#include "shell/shell.h"
 #include "kernel/string.h"
+#include "kernel/types.h"
 #include "kernel/printk.h"
 #include "mm/page.h"
 #include "kernel/panic.h"
@@ -110,14 +111,13 @@ static const struct {
 
 static int cmd_crash(int argc, char **argv)
 {
-	if (argc != 2)
-		return -1;
-	for (unsigned int i = 0; i < sizeof(crash_kinds) / sizeof(crash_kinds[0]); i++)
+	(void)argc;
+	for (unsigned int i = 0; i < ARRAY_SIZE(crash_kinds); i++)
 		if (!strcmp(argv[1], crash_kinds[i].name)) {
 			crash_kinds[i].fn();
 			return 0;
 		}
 	return -1;
 }
-DEFINE_SHELL_CMD(crash, "crash null|pf|wp|alias|nx|stack|gp|bug", "fault on purpose to see the oops",
-		 cmd_crash);
+DEFINE_SHELL_CMD(crash, SHELL_TOPIC_DEBUG, 1, 1, "crash null|pf|wp|alias|nx|stack|gp|bug",
+		 "fault on purpose to see the oops", cmd_crash);

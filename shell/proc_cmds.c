@@ -1,4 +1,5 @@
-/* Processes from the shell: run, ps, kill, vmas (like /proc/PID/maps).
+/* Processes from the shell: run, ps, kill, vmas (like /proc/PID/maps),
+ * and the /dev/kbuf buffer they can map.
  * The shell is task 1; what it runs are its children. A foreground run
  * waits (Ctrl-C kills the child, even a Ctrl-C typed before the child
  * existed: drivers/serial.h); `&` leaves it running and the prompt
@@ -10,11 +11,13 @@
 #include "kernel/kstrtox.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
-#include "kernel/shell.h"
 #include "kernel/string.h"
 #include "kernel/uapi/wait.h"
+#include "kernel/vsprintf.h"
 #include "kernel/uapi/unistd.h"
+#include "drivers/kbuf.h"
 #include "drivers/serial.h"
+#include "shell/shell.h"
 #include "mm/memory.h"
 
 static const char *errname(long err)
@@ -58,7 +61,7 @@ static int cmd_run(int argc, char **argv)
 	int status;
 	long pid;
 
-	if (argc < 2 || (bg && argc < 3) || argc - 1 - bg > SPAWN_ARGS_MAX)
+	if ((bg && argc < 3) || argc - 1 - bg > SPAWN_ARGS_MAX)
 		return -1;
 	pid = do_spawn(argv[1], argc - 1 - bg, argv + 1);
 	if (pid < 0) {
@@ -76,16 +79,14 @@ static int cmd_run(int argc, char **argv)
 		report(argv[1], pid, status);
 	return 0;
 }
-DEFINE_SHELL_CMD(run, "run PROG [ARGS...] [&]", "start a user program (from the ISO's modules)",
-		 cmd_run);
+DEFINE_SHELL_CMD(run, SHELL_TOPIC_PROC, 1, SHELL_ARGS_MAX - 1, "run PROG [ARGS...] [&]",
+		 "start a user program (from the ISO's modules)", cmd_run);
 
 static int cmd_ps(int argc, char **argv)
 {
 	static const char state[] = { 'R', 'S', 'Z' };
 
-	(void)argv;
-	if (argc != 1)
-		return -1;
+	(void)argc, (void)argv;
 	console_printf("  PID  PPID S COMM               VSZ    RSS  PGTBL  VMAS\n");
 	for_each_task(t) {
 		unsigned long vsz = 0;
@@ -100,21 +101,22 @@ static int cmd_ps(int argc, char **argv)
 	}
 	return 0;
 }
-DEFINE_SHELL_CMD(ps, "ps", "tasks: state, memory (KiB), user page-table pages", cmd_ps);
+DEFINE_SHELL_CMD(ps, SHELL_TOPIC_PROC, 0, 0, "ps", "tasks: state, memory (KiB), user page-table pages", cmd_ps);
 
 static int cmd_kill(int argc, char **argv)
 {
 	unsigned long long pid;
 	int err;
 
-	if (argc != 2 || kstrtoull(argv[1], 10, &pid) || pid > 0x7fffffff)
+	(void)argc;
+	if (kstrtoull(argv[1], 10, &pid) || pid > 0x7fffffff)
 		return -1;
 	err = kill_task(pid);
 	if (err)
 		console_printf("kill: (%llu) - %s\n", pid, errname(err));
 	return 0;
 }
-DEFINE_SHELL_CMD(kill, "kill PID", "end a process (SIGKILL's status)", cmd_kill);
+DEFINE_SHELL_CMD(kill, SHELL_TOPIC_PROC, 1, 1, "kill PID", "end a process (SIGKILL's status)", cmd_kill);
 
 /* The process PID's mm, or NULL with a line saying why. */
 struct mm_struct *shell_find_mm(const char *arg)
@@ -138,11 +140,9 @@ struct mm_struct *shell_find_mm(const char *arg)
  * (p private / s shared), offset, device, inode, name. */
 static int cmd_vmas(int argc, char **argv)
 {
-	struct mm_struct *mm;
+	struct mm_struct *mm = shell_find_mm(argv[1]);
 
-	if (argc != 2)
-		return -1;
-	mm = shell_find_mm(argv[1]);
+	(void)argc;
 	if (!mm)
 		return 0;
 	for (struct vm_area_struct *v = mm->mmap; v; v = v->vm_next) {
@@ -156,4 +156,22 @@ static int cmd_vmas(int argc, char **argv)
 	}
 	return 0;
 }
-DEFINE_SHELL_CMD(vmas, "vmas PID", "a process's VMAs, like /proc/PID/maps", cmd_vmas);
+DEFINE_SHELL_CMD(vmas, SHELL_TOPIC_PROC, 1, 1, "vmas PID", "a process's VMAs, like /proc/PID/maps", cmd_vmas);
+
+/* `kbuf write TEXT...` joins the words with spaces, as a shell's echo. */
+static int cmd_kbuf(int argc, char **argv)
+{
+	char text[SHELL_LINE_MAX];
+	size_t n = 0;
+
+	if (argc == 1)
+		return kbuf_show();
+	if (argc < 3 || strcmp(argv[1], "write"))
+		return -1;
+	text[0] = 0;
+	for (int i = 2; i < argc; i++)
+		n += snprintf(text + n, sizeof(text) - n, "%s%s", i > 2 ? " " : "", argv[i]);
+	return kbuf_write(text);
+}
+DEFINE_SHELL_CMD(kbuf, SHELL_TOPIC_PROC, 0, SHELL_ARGS_MAX - 1, "kbuf [write TEXT...]",
+		 "the /dev/kbuf buffer: where it is, who maps it, what both sides wrote", cmd_kbuf);

@@ -1,5 +1,5 @@
 /* The serial shell: a line editor and the command dispatcher
- * (kernel/shell.h, docs/console.md). Input is untrusted bytes: anything
+ * (shell/shell.h, docs/console.md). Input is untrusted bytes: anything
  * that is not printable ASCII or a known editing key is dropped. An
  * over-long line is refused whole rather than run truncated. The editor
  * counts every character typed, keeps the first SHELL_LINE_MAX - 1 and
@@ -7,9 +7,11 @@
  * erases from the end of it, and once it fits again it runs. */
 #include <limits.h>
 #include <stdbool.h>
-#include "kernel/shell.h"
+#include "shell/shell.h"
 #include "kernel/printk.h"
 #include "kernel/string.h"
+#include "kernel/errno.h"
+#include "kernel/init.h"
 #include "drivers/serial.h"
 
 extern const struct shell_cmd __start_shell_cmds[], __stop_shell_cmds[];
@@ -76,7 +78,7 @@ int shell_exec(char *line)
 		console_printf("unknown command: %s (try help)\n", argv[0]);
 		return -1;
 	}
-	ret = cmd->fn(argc, argv);
+	ret = argc - 1 < cmd->min_args || argc - 1 > cmd->max_args ? -1 : cmd->fn(argc, argv);
 	if (ret == -1)
 		console_printf("usage: %s\n", cmd->usage);
 	return ret;
@@ -195,13 +197,50 @@ void shell_run(void)
 	}
 }
 
+DEFINE_INIT_PROCESS("shell", shell_run);       /* task 1 (kernel/main.c) */
+
+static const char *const topic_names[NR_SHELL_TOPICS] = {
+	[SHELL_TOPIC_BOOT] = "Boot and CPU",
+	[SHELL_TOPIC_PHYSMEM] = "Physical memory",
+	[SHELL_TOPIC_PGTABLE] = "Page tables",
+	[SHELL_TOPIC_VMALLOC] = "vmalloc and ioremap",
+	[SHELL_TOPIC_PROC] = "Processes",
+	[SHELL_TOPIC_DEBUG] = "Debugging",
+};
+
+/* The command of `topic` that sorts first after `prev` by name (NULL:
+ * from the start); NULL when there is none. The table is small and its
+ * order is the linker's: a selection sort on the fly needs no copy. */
+static const struct shell_cmd *next_in_topic(enum shell_topic topic, const struct shell_cmd *prev)
+{
+	const struct shell_cmd *best = 0;
+
+	for (const struct shell_cmd *c = __start_shell_cmds; c < __stop_shell_cmds; c++)
+		if (c->topic == topic && (!prev || strcmp(c->name, prev->name) > 0) &&
+		    (!best || strcmp(c->name, best->name) < 0))
+			best = c;
+	return best;
+}
+
 static int cmd_help(int argc, char **argv)
 {
-	(void)argv;
-	if (argc != 1)
-		return -1;
-	for (const struct shell_cmd *c = __start_shell_cmds; c < __stop_shell_cmds; c++)
-		console_printf("  %-28s %s\n", c->usage, c->help);
+	const struct shell_cmd *c;
+
+	if (argc == 2) {
+		c = find_cmd(argv[1]);
+		if (!c) {
+			console_printf("help: no command %s\n", argv[1]);
+			return -ENOENT;
+		}
+		console_printf("usage: %s\n%s\n", c->usage, c->help);
+		return 0;
+	}
+	for (int t = 0; t < NR_SHELL_TOPICS; t++) {
+		console_printf("%s%s:\n", t ? "\n" : "", topic_names[t]);
+		for (c = next_in_topic(t, 0); c; c = next_in_topic(t, c))
+			console_printf("  %-28s %s\n", c->usage, c->help);
+	}
 	return 0;
 }
-DEFINE_SHELL_CMD(help, "help", "list the commands", cmd_help);
+DEFINE_SHELL_CMD(help, SHELL_TOPIC_DEBUG, 0, 1, "help [CMD]", "list the commands, or say how to use one",
+		 cmd_help);

@@ -1,0 +1,82 @@
+/* Shell commands about page tables: ptdump and translate, the fixmap and
+ * early_ioremap slots, every PGD's kernel half, and the TLB. */
+#include "shell/shell.h"
+#include "kernel/kstrtox.h"
+#include "kernel/printk.h"
+#include "kernel/string.h"
+#include "mm/early_ioremap.h"
+#include "mm/fixmap.h"
+#include "mm/mm_types.h"
+#include "mm/pgd.h"
+#include "mm/pgtable.h"
+#include "mm/tlb.h"
+
+static int cmd_earlyioremap(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	early_ioremap_show();
+	return 0;
+}
+DEFINE_SHELL_CMD(earlyioremap, SHELL_TOPIC_PGTABLE, 0, 0, "earlyioremap",
+		 "early_ioremap slots: address, state, phys, size, caller", cmd_earlyioremap);
+
+static int cmd_tlbstat(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	console_printf("invlpg %lu  range flushes %lu  full flushes %lu  (ceiling %d pages)\n",
+		       tlb_stats.one, tlb_stats.ranges, tlb_stats.full,
+		       TLB_SINGLE_PAGE_FLUSH_CEILING);
+	return 0;
+}
+DEFINE_SHELL_CMD(tlbstat, SHELL_TOPIC_PGTABLE, 0, 0, "tlbstat",
+		 "TLB flushes done: single pages, ranges, full", cmd_tlbstat);
+
+static int cmd_fixmap(int argc, char **argv)
+{
+	if (argc == 2 && strcmp(argv[1], "all"))
+		return -1;
+	fixmap_show(argc == 2);
+	return 0;
+}
+DEFINE_SHELL_CMD(fixmap, SHELL_TOPIC_PGTABLE, 0, 1, "fixmap [all]",
+		 "fixmap indices: name, virtual address, PTE", cmd_fixmap);
+
+static int cmd_ptdump(int argc, char **argv)
+{
+	struct mm_struct *mm;
+
+	if (argc == 3 && !strcmp(argv[1], "user")) {
+		mm = shell_find_mm(argv[2]);
+		if (mm)
+			ptdump_walk_user(mm->pgd);
+		return 0;
+	}
+	if (argc == 3 || (argc == 2 && strcmp(argv[1], "kernel")))
+		return -1;
+	ptdump_walk_pgd(current_pgd(), argc == 2 ? KERNEL_HALF_START : 0);
+	return 0;
+}
+DEFINE_SHELL_CMD(ptdump, SHELL_TOPIC_PGTABLE, 0, 2, "ptdump [kernel | user PID]",
+		 "page tables as ranges (Linux dump_pagetables format)", cmd_ptdump);
+
+static int cmd_translate(int argc, char **argv)
+{
+	unsigned long long va;
+
+	(void)argc;
+	if (kstrtoull(argv[1], 16, &va))
+		return -1;
+	ptdump_translate(va);
+	return 0;
+}
+DEFINE_SHELL_CMD(translate, SHELL_TOPIC_PGTABLE, 1, 1, "translate VADDR",
+		 "walk the page tables for one address (hex)", cmd_translate);
+
+static int cmd_checkpgd(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	checkpgd_show();
+	return 0;
+}
+DEFINE_SHELL_CMD(checkpgd, SHELL_TOPIC_PGTABLE, 0, 0, "checkpgd",
+		 "every PGD's kernel half (slots 256-511) equals the kernel's?", cmd_checkpgd);
