@@ -35,7 +35,7 @@ static const struct ptdump_marker markers[] = {
 	{ __START_KERNEL_map, "High Kernel Mapping" },
 	{ FIXADDR_TOT_START + PAGE_SIZE, "Fixmap Area" },
 };
-#define NR_MARKERS (sizeof(markers) / sizeof(markers[0]))
+#define NR_MARKERS ARRAY_SIZE(markers)
 
 struct ptdump_state {
 	unsigned long start;        /* of the range being merged */
