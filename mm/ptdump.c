@@ -17,6 +17,7 @@
 #include "mm/page.h"
 #include "kernel/printk.h"
 #include "kernel/sections.h"
+#include "kernel/types.h"
 #include "kernel/string.h"
 #include "kernel/vsprintf.h"
 #include "kernel/x86.h"
@@ -35,7 +36,7 @@ static const struct ptdump_marker markers[] = {
 	{ __START_KERNEL_map, "High Kernel Mapping" },
 	{ FIXADDR_TOT_START + PAGE_SIZE, "Fixmap Area" },
 };
-#define NR_MARKERS ARRAY_SIZE(markers)
+#define NR_MARKERS ((unsigned int)ARRAY_SIZE(markers))
 
 struct ptdump_state {
 	unsigned long start;        /* of the range being merged */
