@@ -8,60 +8,30 @@
 #include "kernel/setup.h"
 #include "drivers/acpi.h"
 
-static int cmd_cpuinfo(int argc, char **argv)
-{
-	(void)argc, (void)argv;
-	cpuinfo_show();
-	return 0;
-}
-DEFINE_SHELL_CMD(cpuinfo, SHELL_TOPIC_BOOT, 0, 0, "cpuinfo",
-		 "CPU vendor, model and paging features (like /proc/cpuinfo)", cmd_cpuinfo);
+DEFINE_SHELL_SHOW(cpuinfo, SHELL_TOPIC_BOOT,
+		  "CPU vendor, model and paging features (like /proc/cpuinfo)",
+		  cpuinfo_show());
 
-static int cmd_dmesg(int argc, char **argv)
-{
-	(void)argc, (void)argv;
-	log_buf_for_each(console_write);
-	return 0;
-}
-DEFINE_SHELL_CMD(dmesg, SHELL_TOPIC_BOOT, 0, 0, "dmesg", "the kernel log so far", cmd_dmesg);
+DEFINE_SHELL_SHOW(dmesg, SHELL_TOPIC_BOOT,
+		  "the kernel log so far",
+		  log_buf_for_each(console_write));
 
-static int cmd_poweroff(int argc, char **argv)
-{
-	(void)argc, (void)argv;
-	machine_power_off();
-}
-DEFINE_SHELL_CMD(poweroff, SHELL_TOPIC_BOOT, 0, 0, "poweroff",
-		 "switch the machine off (QEMU exits with status 33)", cmd_poweroff);
+DEFINE_SHELL_SHOW(poweroff, SHELL_TOPIC_BOOT,
+		  "switch the machine off (QEMU exits with status 33)",
+		  machine_power_off());
 
-static int cmd_reboot(int argc, char **argv)
-{
-	(void)argc, (void)argv;
-	machine_restart();
-}
-DEFINE_SHELL_CMD(reboot, SHELL_TOPIC_BOOT, 0, 0, "reboot", "reset the machine", cmd_reboot);
+DEFINE_SHELL_SHOW(reboot, SHELL_TOPIC_BOOT,
+		  "reset the machine",
+		  machine_restart());
 
-static int cmd_bootinfo(int argc, char **argv)
-{
-	(void)argc, (void)argv;
-	boot_info_show();
-	return 0;
-}
-DEFINE_SHELL_CMD(bootinfo, SHELL_TOPIC_BOOT, 0, 0, "bootinfo", "what the boot loader told us",
-		 cmd_bootinfo);
+DEFINE_SHELL_SHOW(bootinfo, SHELL_TOPIC_BOOT,
+		  "what the boot loader told us",
+		  boot_info_show());
 
-static int cmd_memmap(int argc, char **argv)
-{
-	(void)argc, (void)argv;
-	e820__print_table("BIOS-e820", console_printf);
-	return 0;
-}
-DEFINE_SHELL_CMD(memmap, SHELL_TOPIC_BOOT, 0, 0, "memmap",
-		 "the firmware memory map (Linux's BIOS-e820 lines)", cmd_memmap);
+DEFINE_SHELL_SHOW(memmap, SHELL_TOPIC_BOOT,
+		  "the firmware memory map (Linux's BIOS-e820 lines)",
+		  e820__print_table("BIOS-e820", console_printf));
 
-static int cmd_acpi(int argc, char **argv)
-{
-	(void)argc, (void)argv;
-	acpi_show();
-	return 0;
-}
-DEFINE_SHELL_CMD(acpi, SHELL_TOPIC_BOOT, 0, 0, "acpi", "ACPI tables found at boot", cmd_acpi);
+DEFINE_SHELL_SHOW(acpi, SHELL_TOPIC_BOOT,
+		  "ACPI tables found at boot",
+		  acpi_show());

@@ -11,25 +11,15 @@
 #include "mm/pgtable.h"
 #include "mm/tlb.h"
 
-static int cmd_earlyioremap(int argc, char **argv)
-{
-	(void)argc, (void)argv;
-	early_ioremap_show();
-	return 0;
-}
-DEFINE_SHELL_CMD(earlyioremap, SHELL_TOPIC_PGTABLE, 0, 0, "earlyioremap",
-		 "early_ioremap slots: address, state, phys, size, caller", cmd_earlyioremap);
+DEFINE_SHELL_SHOW(earlyioremap, SHELL_TOPIC_PGTABLE,
+		  "early_ioremap slots: address, state, phys, size, caller",
+		  early_ioremap_show());
 
-static int cmd_tlbstat(int argc, char **argv)
-{
-	(void)argc, (void)argv;
-	console_printf("invlpg %lu  range flushes %lu  full flushes %lu  (ceiling %d pages)\n",
-		       tlb_stats.one, tlb_stats.ranges, tlb_stats.full,
-		       TLB_SINGLE_PAGE_FLUSH_CEILING);
-	return 0;
-}
-DEFINE_SHELL_CMD(tlbstat, SHELL_TOPIC_PGTABLE, 0, 0, "tlbstat",
-		 "TLB flushes done: single pages, ranges, full", cmd_tlbstat);
+DEFINE_SHELL_SHOW(tlbstat, SHELL_TOPIC_PGTABLE,
+		  "TLB flushes done: single pages, ranges, full",
+		  console_printf("invlpg %lu  range flushes %lu  full flushes %lu  (ceiling %d pages)\n",
+				 tlb_stats.one, tlb_stats.ranges, tlb_stats.full,
+				 TLB_SINGLE_PAGE_FLUSH_CEILING));
 
 static int cmd_fixmap(int argc, char **argv)
 {
@@ -72,11 +62,6 @@ static int cmd_translate(int argc, char **argv)
 DEFINE_SHELL_CMD(translate, SHELL_TOPIC_PGTABLE, 1, 1, "translate VADDR",
 		 "walk the page tables for one address (hex)", cmd_translate);
 
-static int cmd_checkpgd(int argc, char **argv)
-{
-	(void)argc, (void)argv;
-	checkpgd_show();
-	return 0;
-}
-DEFINE_SHELL_CMD(checkpgd, SHELL_TOPIC_PGTABLE, 0, 0, "checkpgd",
-		 "every PGD's kernel half (slots 256-511) equals the kernel's?", cmd_checkpgd);
+DEFINE_SHELL_SHOW(checkpgd, SHELL_TOPIC_PGTABLE,
+		  "every PGD's kernel half (slots 256-511) equals the kernel's?",
+		  checkpgd_show());

@@ -13,68 +13,33 @@
 #include "mm/page_alloc.h"
 #include "mm/slab.h"
 
-static int cmd_memblock(int argc, char **argv)
-{
-	(void)argc, (void)argv;
-	memblock_show();
-	return 0;
-}
-DEFINE_SHELL_CMD(memblock, SHELL_TOPIC_PHYSMEM, 0, 0, "memblock",
-		 "memory and reserved regions (like memblock=debug)", cmd_memblock);
+DEFINE_SHELL_SHOW(memblock, SHELL_TOPIC_PHYSMEM,
+		  "memory and reserved regions (like memblock=debug)",
+		  memblock_show());
 
-static int cmd_meminfo(int argc, char **argv)
-{
-	(void)argc, (void)argv;
-	meminfo_show();
-	return 0;
-}
-DEFINE_SHELL_CMD(meminfo, SHELL_TOPIC_PHYSMEM, 0, 0, "meminfo",
-		 "memory totals (like /proc/meminfo)", cmd_meminfo);
+DEFINE_SHELL_SHOW(meminfo, SHELL_TOPIC_PHYSMEM,
+		  "memory totals (like /proc/meminfo)",
+		  meminfo_show());
 
-static int cmd_buddyinfo(int argc, char **argv)
-{
-	(void)argc, (void)argv;
-	buddyinfo_print(console_printf);
-	return 0;
-}
-DEFINE_SHELL_CMD(buddyinfo, SHELL_TOPIC_PHYSMEM, 0, 0, "buddyinfo",
-		 "free blocks per order (like /proc/buddyinfo)", cmd_buddyinfo);
+DEFINE_SHELL_SHOW(buddyinfo, SHELL_TOPIC_PHYSMEM,
+		  "free blocks per order (like /proc/buddyinfo)",
+		  buddyinfo_print(console_printf));
 
-static int cmd_slabinfo(int argc, char **argv)
-{
-	(void)argc, (void)argv;
-	slabinfo_show();
-	return 0;
-}
-DEFINE_SHELL_CMD(slabinfo, SHELL_TOPIC_PHYSMEM, 0, 0, "slabinfo",
-		 "object caches (like /proc/slabinfo)", cmd_slabinfo);
+DEFINE_SHELL_SHOW(slabinfo, SHELL_TOPIC_PHYSMEM,
+		  "object caches (like /proc/slabinfo)",
+		  slabinfo_show());
 
-static int cmd_directmap(int argc, char **argv)
-{
-	(void)argc, (void)argv;
-	direct_map_show();
-	return 0;
-}
-DEFINE_SHELL_CMD(directmap, SHELL_TOPIC_PHYSMEM, 0, 0, "directmap",
-		 "direct-map page sizes (like /proc/meminfo DirectMap*)", cmd_directmap);
+DEFINE_SHELL_SHOW(directmap, SHELL_TOPIC_PHYSMEM,
+		  "direct-map page sizes (like /proc/meminfo DirectMap*)",
+		  direct_map_show());
 
-static int cmd_iomem(int argc, char **argv)
-{
-	(void)argc, (void)argv;
-	resource_print(&iomem_resource, 8, console_printf);
-	return 0;
-}
-DEFINE_SHELL_CMD(iomem, SHELL_TOPIC_PHYSMEM, 0, 0, "iomem",
-		 "physical address space owners (like /proc/iomem)", cmd_iomem);
+DEFINE_SHELL_SHOW(iomem, SHELL_TOPIC_PHYSMEM,
+		  "physical address space owners (like /proc/iomem)",
+		  resource_print(&iomem_resource, 8, console_printf));
 
-static int cmd_ioports(int argc, char **argv)
-{
-	(void)argc, (void)argv;
-	resource_print(&ioport_resource, 4, console_printf);
-	return 0;
-}
-DEFINE_SHELL_CMD(ioports, SHELL_TOPIC_PHYSMEM, 0, 0, "ioports",
-		 "I/O port owners (like /proc/ioports)", cmd_ioports);
+DEFINE_SHELL_SHOW(ioports, SHELL_TOPIC_PHYSMEM,
+		  "I/O port owners (like /proc/ioports)",
+		  resource_print(&ioport_resource, 4, console_printf));
 
 /* Names of the regions claimed from the shell: the line buffer is reused,
  * and a resource keeps its name pointer. There is no release command, so

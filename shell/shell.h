@@ -42,6 +42,17 @@ struct shell_cmd {
 	__attribute__((used, section(".shell_cmds"), aligned(8))) =          \
 		{ #cname, usage_, help_, topic_, min_, max_, fn_ }
 
+/* The commonest command: no arguments, and it prints what `show` (a
+ * statement, usually one *_show() call) prints. */
+#define DEFINE_SHELL_SHOW(cname, topic_, help_, show)                       \
+	static int cmd_##cname(int argc, char **argv)                       \
+	{                                                                   \
+		(void)argc, (void)argv;                                     \
+		show;                                                       \
+		return 0;                                                   \
+	}                                                                   \
+	DEFINE_SHELL_CMD(cname, topic_, 0, 0, #cname, help_, cmd_##cname)
+
 void shell_run(void) __attribute__((noreturn));
 /* Runs one command line (also used by selftests); returns the command's
  * result, or -1 for an unknown command or a wrong argument count. */

@@ -117,14 +117,9 @@ static int cmd_iounmap(int argc, char **argv)
 }
 DEFINE_SHELL_CMD(iounmap, SHELL_TOPIC_VMALLOC, 1, 1, "iounmap ADDR", "unmap what `ioremap` returned", cmd_iounmap);
 
-static int cmd_vmallocinfo(int argc, char **argv)
-{
-	(void)argc, (void)argv;
-	vmallocinfo_print(console_printf);
-	return 0;
-}
-DEFINE_SHELL_CMD(vmallocinfo, SHELL_TOPIC_VMALLOC, 0, 0, "vmallocinfo", "live vmalloc/ioremap areas, as /proc/vmallocinfo",
-		 cmd_vmallocinfo);
+DEFINE_SHELL_SHOW(vmallocinfo, SHELL_TOPIC_VMALLOC,
+		  "live vmalloc/ioremap areas, as /proc/vmallocinfo",
+		  vmallocinfo_print(console_printf));
 
 static int cmd_bench(int argc, char **argv)
 {
