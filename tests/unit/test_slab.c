@@ -32,7 +32,8 @@ TEST(every_size_up_to_4096_gets_the_smallest_class_that_holds_it)
 }
 
 /* Three slabs' worth of each class: every object aligned to 8 (and to its
- * size for the powers of two), inside one page, overlapping no other. */
+ * size for the powers of two), inside one page clear of the free map at
+ * its end, overlapping no other. */
 TEST(each_class_packs_aligned_disjoint_objects_within_a_page)
 {
 	static void *objs[3 * 512];
@@ -40,7 +41,7 @@ TEST(each_class_packs_aligned_disjoint_objects_within_a_page)
 	setup();
 	for (int c = 0; c < NR_CLASSES; c++) {
 		unsigned int size = classes[c];
-		int n = 3 * (int)(PG / size);
+		int n = 3 * (int)per_slab[c];
 
 		for (int i = 0; i < n; i++) {
 			uintptr_t a;
@@ -51,7 +52,7 @@ TEST(each_class_packs_aligned_disjoint_objects_within_a_page)
 			EXPECT_EQ(a % 8, 0);
 			if (!(size & (size - 1)))
 				EXPECT_EQ(a % size, 0);
-			EXPECT_EQ(a / PG, (a + size - 1) / PG);
+			EXPECT_TRUE(a % PG + size <= per_slab[c] * size);
 			EXPECT_TRUE(virt_to_page(objs[i])->flags & PG_slab);
 			for (int j = 0; j < i; j++)
 				if (overlap(objs[i], size, objs[j], size))
@@ -181,11 +182,7 @@ TEST(freeing_everything_gives_every_page_back_and_empties_slabinfo)
 		kfree(objs[i]);
 	expect_no_leak();
 	for (int c = 0; c < NR_CLASSES; c++) {
-		char name[32];
-
-		snprintf(name, sizeof(name), classes[c] < 1024 ? "kmalloc-%u" : "kmalloc-%uk",
-			 classes[c] < 1024 ? classes[c] : classes[c] / 1024);
-		EXPECT_TRUE(slabinfo_of(name, &l));
+		EXPECT_TRUE(slabinfo_of(class_name(classes[c]), &l));
 		EXPECT_EQ(l.active, 0);
 		EXPECT_EQ(l.slabs, 0);
 	}
@@ -212,10 +209,10 @@ TEST(slabinfo_counts_objects_and_slabs)
 	EXPECT_EQ(l.aslabs, 2);
 	EXPECT_EQ(l.slabs, 2);
 	EXPECT_TRUE(strncmp(out_buf, SLABINFO_HEADER, strlen(SLABINFO_HEADER)) == 0);
-	EXPECT_TRUE(slabinfo_of("kmalloc-96", &l));
-	EXPECT_EQ(l.perslab, 42);
-	EXPECT_TRUE(slabinfo_of("kmalloc-192", &l));
-	EXPECT_EQ(l.perslab, 21);
+	for (int c = 0; c < NR_CLASSES; c++) {
+		EXPECT_TRUE(slabinfo_of(class_name(classes[c]), &l));
+		EXPECT_EQ(l.perslab, per_slab[c]);
+	}
 	for (int i = 0; i < 70; i++)
 		kfree(objs[i]);
 	expect_no_leak();
