@@ -114,8 +114,8 @@ static void set_free_pointer(void *obj, void *next) { *(void **)obj = next; }
 
 /* The index of the object that starts at p in this slab page, or -1 if
  * no object starts there (p inside one, in the tail, or off the page). */
-static int obj_index(const struct kmem_cache *c, const struct page *page,
-		     const void *p)
+static inline int obj_index(const struct kmem_cache *c, const struct page *page,
+			    const void *p)
 {
 	uintptr_t off = (uintptr_t)p - (uintptr_t)page_address(page);
 
@@ -131,24 +131,24 @@ static unsigned int free_map_bytes(unsigned int n)
 }
 
 /* The slab's free map: in its struct page, or after its last object. */
-static unsigned int *free_map(const struct kmem_cache *c, struct page *page)
+static inline unsigned int *free_map(const struct kmem_cache *c, struct page *page)
 {
 	if (!c->free_map_offset)
 		return page->free_map;
 	return (unsigned int *)((char *)page_address(page) + c->free_map_offset);
 }
 
-static bool obj_is_free(const unsigned int *map, unsigned int i)
+static inline bool obj_is_free(const unsigned int *map, unsigned int i)
 {
 	return map[i / MAP_WORD_BITS] >> (i % MAP_WORD_BITS) & 1;
 }
 
-static void mark_free(unsigned int *map, unsigned int i)
+static inline void mark_free(unsigned int *map, unsigned int i)
 {
 	map[i / MAP_WORD_BITS] |= 1u << (i % MAP_WORD_BITS);
 }
 
-static void mark_live(unsigned int *map, unsigned int i)
+static inline void mark_live(unsigned int *map, unsigned int i)
 {
 	map[i / MAP_WORD_BITS] &= ~(1u << (i % MAP_WORD_BITS));
 }
