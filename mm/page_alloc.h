@@ -44,7 +44,8 @@ struct page {
 	struct kmem_cache *slab_cache;  /* PG_slab: its cache */
 	void *freelist;                 /* PG_slab: first free object */
 	unsigned int inuse;             /* PG_slab: live objects */
-	unsigned int pad[3];            /* to 64 bytes: the fields above take 52 */
+	unsigned int free_map[3];       /* PG_slab: a bit per free object, if it has
+					 * <= 96 objects (mm/slab.c); 64 bytes in all */
 };
 _Static_assert(sizeof(struct page) == 64, "struct page is 64 bytes (16 MiB per GiB)");
 

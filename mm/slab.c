@@ -14,6 +14,7 @@
  *   inuse       live objects
  *   lru         on the cache's list of partial slabs (a PG_slab page is
  *               never on a buddy free list, so the links are free to use)
+ *   free_map    a bit per object, set while it is free (if it fits: below)
  *
  * Only partial slabs (page->freelist != NULL) are on a list. A full slab
  * is on none - a free finds it by virt_to_page() and puts it back on the
@@ -22,14 +23,28 @@
  *
  * Poison: a free object is POISON_FREE (0x6b) but for its link. Before
  * handing it out, kmem_cache_alloc checks both: a changed byte, or a link
- * that is neither NULL nor another object of the slab, means a write after
- * free - one line, and the object is handed out anyway. A broken link is
- * not followed: the slab's other free objects are dropped from its list
- * (its page still goes back when its last live object is freed). A new
- * object reads 0x6b throughout unless __GFP_ZERO asked for zeroes.
+ * that is neither NULL nor another free object of the slab, means a write
+ * after free - one line, and the object is handed out anyway. A broken
+ * link is not followed: the slab's other free objects are dropped from its
+ * list (still free in the free map, and its page still goes back when its
+ * last live object is freed). A new object reads 0x6b throughout unless
+ * __GFP_ZERO asked for zeroes.
  *
- * Double frees are caught by walking the slab's freelist (at most 512
- * steps, for 8-byte objects): an object on it is already free.
+ * The free map says in O(1) whether an object is free, so kfree catches a
+ * double free without walking the freelist (SLUB's on_freelist, which it
+ * runs only in debug mode) and alloc refuses a link to a live object. Its
+ * home is struct page's free_map, 96 bits, which costs nothing: enough
+ * for every slab of 96 objects or fewer, an object stride of 43 bytes or
+ * more (kmalloc-64 and up). A slab of smaller objects keeps its map at the
+ * end of the page, in the unused tail, giving up the last objects if the
+ * tail is too short:
+ *
+ *   page:  | obj 0 | obj 1 | ... | obj n-1 | free map |
+ *
+ * kmalloc-8 holds 504 objects instead of 512 (a 64-byte map: 1.6% of the
+ * page), kmalloc-16 254 of 256 and kmalloc-32 127 of 128 (0.8%). Like the
+ * links, the map is trusted: an overflow off the last object can corrupt
+ * it, which SLUB would catch only with red zones.
  *
  * kmalloc(n) uses the smallest size class >= n; over 4096 bytes it takes
  * 2^order pages from alloc_pages, marked page->slab_cache == &kmalloc_large
@@ -59,6 +74,7 @@ struct kmem_cache {
 	unsigned int size;              /* stride: object_size rounded up to align */
 	unsigned int align;
 	unsigned int objs_per_slab;
+	unsigned int free_map_offset;   /* of the map in the page; 0: in struct page */
 	struct list_head partial;       /* slabs with a free object, through page->lru */
 	unsigned long nr_slabs;         /* slabs (= pages) the cache holds */
 	unsigned long nr_active;        /* live objects */
@@ -86,35 +102,55 @@ static struct kmem_cache *kmalloc_caches[NR_KMALLOC_CACHES];
 
 _Static_assert(KMALLOC_MIN_SIZE >= sizeof(void *), "a free object holds its link");
 
+/* The free map is an array of 32-bit words, as struct page's free_map. */
+#define MAP_WORD_BITS     32u
+#define MAP_IN_PAGE_BITS  ((unsigned int)ARRAY_SIZE(((struct page *)0)->free_map) * MAP_WORD_BITS)
+_Static_assert(sizeof(((struct page *)0)->free_map[0]) * 8 == MAP_WORD_BITS, "32-bit map words");
+
 /* ---- a slab's objects and freelist ---------------------------------------- */
 
 static void *get_free_pointer(const void *obj) { return *(void *const *)obj; }
 static void set_free_pointer(void *obj, void *next) { *(void **)obj = next; }
 
-/* True if p is the start of one of the objects of this slab page. */
-static bool is_object_start(const struct kmem_cache *c, const struct page *page,
+/* The index of the object that starts at p in this slab page, or -1 if
+ * no object starts there (p inside one, in the tail, or off the page). */
+static inline int obj_index(const struct kmem_cache *c, const struct page *page,
 			    const void *p)
 {
 	uintptr_t off = (uintptr_t)p - (uintptr_t)page_address(page);
 
-	return off < (uintptr_t)c->objs_per_slab * c->size && off % c->size == 0;
+	if (off >= (uintptr_t)c->objs_per_slab * c->size || off % c->size)
+		return -1;
+	return (int)(off / c->size);
 }
 
-/* True if obj (an object start) is on its slab's freelist. Stops at a
- * broken link: what follows it is unknown (alloc reports the break). */
-static bool on_freelist(const struct kmem_cache *c, const struct page *page,
-			const void *obj)
+/* Bytes of a free map for n objects: whole 32-bit words. */
+static unsigned int free_map_bytes(unsigned int n)
 {
-	const void *p = page->freelist;
+	return (n + MAP_WORD_BITS - 1) / MAP_WORD_BITS * (MAP_WORD_BITS / 8);
+}
 
-	for (unsigned int n = 0; p && n < c->objs_per_slab; n++) {
-		if (p == obj)
-			return true;
-		p = get_free_pointer(p);
-		if (p && !is_object_start(c, page, p))
-			return false;
-	}
-	return false;
+/* The slab's free map: in its struct page, or after its last object. */
+static inline unsigned int *free_map(const struct kmem_cache *c, struct page *page)
+{
+	if (!c->free_map_offset)
+		return page->free_map;
+	return (unsigned int *)((char *)page_address(page) + c->free_map_offset);
+}
+
+static inline bool obj_is_free(const unsigned int *map, unsigned int i)
+{
+	return map[i / MAP_WORD_BITS] >> (i % MAP_WORD_BITS) & 1;
+}
+
+static inline void mark_free(unsigned int *map, unsigned int i)
+{
+	map[i / MAP_WORD_BITS] |= 1u << (i % MAP_WORD_BITS);
+}
+
+static inline void mark_live(unsigned int *map, unsigned int i)
+{
+	map[i / MAP_WORD_BITS] &= ~(1u << (i % MAP_WORD_BITS));
 }
 
 /* kmem_cache_alloc takes from the front: the slab added last, new or just
@@ -136,15 +172,21 @@ static void remove_partial(struct page *page)
 static struct page *new_slab(struct kmem_cache *c, gfp_t gfp)
 {
 	struct page *page = alloc_pages(gfp & ~__GFP_ZERO, 0);
+	unsigned int *map;
 	char *base;
 
 	if (!page)
 		return NULL;
 	base = page_address(page);
 	memset(base, POISON_FREE, PAGE_SIZE);
-	for (unsigned int i = 0; i + 1 < c->objs_per_slab; i++)
-		set_free_pointer(base + i * c->size, base + (i + 1) * c->size);
-	set_free_pointer(base + (c->objs_per_slab - 1) * c->size, NULL);
+	map = free_map(c, page);
+	memset(map, 0, free_map_bytes(c->objs_per_slab));
+	for (unsigned int i = 0; i < c->objs_per_slab; i++) {
+		bool last = i + 1 == c->objs_per_slab;
+
+		set_free_pointer(base + i * c->size, last ? NULL : base + (i + 1) * c->size);
+		mark_free(map, i);
+	}
 	page->flags |= PG_slab;
 	page->slab_cache = c;
 	page->freelist = base;
@@ -161,6 +203,7 @@ static void discard_slab(struct kmem_cache *c, struct page *page)
 	page->slab_cache = NULL;
 	page->freelist = NULL;
 	page->inuse = 0;
+	memset(page->free_map, 0, sizeof(page->free_map));
 	c->nr_slabs--;
 	__free_pages(page, 0);
 }
@@ -168,13 +211,19 @@ static void discard_slab(struct kmem_cache *c, struct page *page)
 /* ---- allocating ------------------------------------------------------------- */
 
 /* Pops the first free object of a partial slab, after checking that
- * nothing wrote to it while it was free (one line if something did). */
+ * nothing wrote to it while it was free (one line if something did): its
+ * link must be NULL or another free object of the slab, the rest poison. */
 static void *take_object(struct kmem_cache *c, struct page *page)
 {
 	unsigned char *obj = page->freelist;
+	unsigned int *map = free_map(c, page);
 	void *next = get_free_pointer(obj);
-	bool link_ok = !next || (next != obj && is_object_start(c, page, next));
-	bool intact = link_ok;
+	int next_i = next ? obj_index(c, page, next) : -1;
+	bool link_ok, intact;
+
+	mark_live(map, (unsigned int)obj_index(c, page, obj));  /* so next == obj fails */
+	link_ok = !next || (next_i >= 0 && obj_is_free(map, (unsigned int)next_i));
+	intact = link_ok;
 
 	for (unsigned int i = LINK_SIZE; intact && i < c->size; i++)
 		intact = obj[i] == POISON_FREE;
@@ -211,7 +260,7 @@ void *kmem_cache_alloc(struct kmem_cache *cache, gfp_t gfp)
 enum obj_state {
 	OBJ_FOREIGN,    /* not in a slab page, nor the start of a large kmalloc's */
 	OBJ_INTERIOR,   /* in a slab or large kmalloc, not at an object's start */
-	OBJ_FREE,       /* an object's start, already on its slab's freelist */
+	OBJ_FREE,       /* an object's start, free in its slab's free map */
 	OBJ_SLAB,       /* a live slab object */
 	OBJ_LARGE,      /* a live large kmalloc */
 };
@@ -226,9 +275,12 @@ static enum obj_state classify(const void *obj, struct page **pagep)
 	if (!page)
 		return OBJ_FOREIGN;
 	if (page->flags & PG_slab) {
-		if (!is_object_start(page->slab_cache, page, obj))
+		struct kmem_cache *c = page->slab_cache;
+		int i = obj_index(c, page, obj);
+
+		if (i < 0)
 			return OBJ_INTERIOR;
-		return on_freelist(page->slab_cache, page, obj) ? OBJ_FREE : OBJ_SLAB;
+		return obj_is_free(free_map(c, page), (unsigned int)i) ? OBJ_FREE : OBJ_SLAB;
 	}
 	if (page->slab_cache == &kmalloc_large)
 		return obj == page_address(page) ? OBJ_LARGE : OBJ_INTERIOR;
@@ -259,6 +311,7 @@ static void slab_free(struct kmem_cache *c, struct page *page, void *obj)
 
 	memset(obj, POISON_FREE, c->size);
 	set_free_pointer(obj, page->freelist);
+	mark_free(free_map(c, page), (unsigned int)obj_index(c, page, obj));
 	page->freelist = obj;
 	page->inuse--;
 	c->nr_active--;
@@ -390,6 +443,22 @@ void *kzalloc(size_t size, gfp_t gfp)
 
 /* ---- caches ----------------------------------------------------------------- */
 
+/* Objects per slab, and where their free map goes (see the top of the
+ * file): struct page if they are few enough, else the end of the page,
+ * with as many objects as leave room for it. */
+static void calculate_sizes(struct kmem_cache *c)
+{
+	unsigned int n = PAGE_SIZE / c->size;
+
+	c->free_map_offset = 0;
+	if (n > MAP_IN_PAGE_BITS) {
+		while (n * c->size + free_map_bytes(n) > PAGE_SIZE)
+			n--;
+		c->free_map_offset = n * c->size;
+	}
+	c->objs_per_slab = n;
+}
+
 /* The name is copied (truncated to 23 characters); no flags are defined
  * yet, so flags is ignored. align must be a power of two up to PAGE_SIZE; below
  * 8 it is raised to 8, for the freelist link. One line on failure. */
@@ -423,7 +492,7 @@ struct kmem_cache *kmem_cache_create(const char *name, unsigned int size,
 	c->object_size = size;
 	c->align = align;
 	c->size = (size + align - 1) & ~(align - 1);
-	c->objs_per_slab = PAGE_SIZE / c->size;
+	calculate_sizes(c);
 	return c;
 }
 

@@ -32,6 +32,15 @@ static const unsigned int classes[] = {
 };
 #define NR_CLASSES ((int)ARRAY_SIZE(classes))
 
+/* Objects per one-page slab of each class: PG / size, but for the classes
+ * with over 96 objects, which give up the last few to the free map at the
+ * page's end (a bit per object in 32-bit words: 504 objects + 64 bytes,
+ * 254 + 32, 127 + 16). */
+static const unsigned int per_slab[] = {
+	504, 254, 127, 64, 42, 32, 21, 16, 8, 4, 2, 1,
+};
+_Static_assert(ARRAY_SIZE(per_slab) == ARRAY_SIZE(classes), "one count per class");
+
 /* ---- printk: every message kept, lines counted --------------------------- */
 
 #include "tests/unit/printk_capture.h"
@@ -168,6 +177,18 @@ static inline bool slabinfo_of(const char *name, struct cache_line *l)
 	return sscanf(p + 1, "%63s %lu %lu %lu %lu %lu : slabs %lu %lu", got, &l->active,
 		      &l->total, &l->objsize, &l->perslab, &l->pages, &l->aslabs,
 		      &l->slabs) == 8;
+}
+
+/* The name of the kmalloc cache of class `size`, as Linux names them. */
+static inline const char *class_name(unsigned int size)
+{
+	static char name[32];
+
+	if (size < 1024)
+		snprintf(name, sizeof(name), "kmalloc-%u", size);
+	else
+		snprintf(name, sizeof(name), "kmalloc-%uk", size / 1024);
+	return name;
 }
 
 static inline unsigned int class_of(size_t size)

@@ -32,7 +32,8 @@ TEST(every_size_up_to_4096_gets_the_smallest_class_that_holds_it)
 }
 
 /* Three slabs' worth of each class: every object aligned to 8 (and to its
- * size for the powers of two), inside one page, overlapping no other. */
+ * size for the powers of two), inside one page clear of the free map at
+ * its end, overlapping no other. */
 TEST(each_class_packs_aligned_disjoint_objects_within_a_page)
 {
 	static void *objs[3 * 512];
@@ -40,7 +41,7 @@ TEST(each_class_packs_aligned_disjoint_objects_within_a_page)
 	setup();
 	for (int c = 0; c < NR_CLASSES; c++) {
 		unsigned int size = classes[c];
-		int n = 3 * (int)(PG / size);
+		int n = 3 * (int)per_slab[c];
 
 		for (int i = 0; i < n; i++) {
 			uintptr_t a;
@@ -51,7 +52,7 @@ TEST(each_class_packs_aligned_disjoint_objects_within_a_page)
 			EXPECT_EQ(a % 8, 0);
 			if (!(size & (size - 1)))
 				EXPECT_EQ(a % size, 0);
-			EXPECT_EQ(a / PG, (a + size - 1) / PG);
+			EXPECT_TRUE(a % PG + size <= per_slab[c] * size);
 			EXPECT_TRUE(virt_to_page(objs[i])->flags & PG_slab);
 			for (int j = 0; j < i; j++)
 				if (overlap(objs[i], size, objs[j], size))
@@ -165,6 +166,159 @@ TEST(random_kmalloc_kfree_never_changes_a_live_object)
 	expect_no_leak();
 }
 
+/* ---- random bad frees among the good ones ------------------------------------- */
+
+#define MAX_DEAD 64     /* the last frees, kept to free again */
+
+struct dead {
+	unsigned char *p;
+	size_t size;
+};
+
+static bool overlaps_a_live_one(const struct live *live, int n, const void *p, size_t len)
+{
+	for (int i = 0; i < n; i++)
+		if (overlap(p, len, live[i].p, usable_size(live[i].size)))
+			return true;
+	return false;
+}
+
+/* The line kfree must print for d, a freed pointer that no live
+ * allocation overlaps, if the model can tell: when d was a slab object and
+ * a live object of its class shares its page, that page is still a slab of
+ * that class, so d is an object start there, and a free one. Otherwise
+ * the page may have gone to another cache or back: NULL. */
+static const char *dead_line(const struct dead *d, const struct live *live, int n)
+{
+	static char line[128];
+	unsigned int class = class_of(d->size);         /* 0: a large kmalloc */
+
+	for (int i = 0; class && i < n; i++) {
+		if (class_of(live[i].size) != class ||
+		    (uintptr_t)live[i].p / PG != (uintptr_t)d->p / PG)
+			continue;
+		snprintf(line, sizeof(line), "kfree(%p): double free in cache %s\n",
+			 (void *)d->p, class_name(class));
+		return line;
+	}
+	return NULL;
+}
+
+/* The line for l->p + k, 0 < k < its usable size: inside a slab object or
+ * the first page of a large kmalloc, or in a later page, which has no
+ * marks at all. */
+static const char *interior_line(const struct live *l, size_t k)
+{
+	static char line[128];
+	void *p = l->p + k;
+
+	if (l->size <= 4096)
+		snprintf(line, sizeof(line), "kfree(%p): not the start of an object in cache %s\n",
+			 p, class_name(class_of(l->size)));
+	else if (k < PG)
+		snprintf(line, sizeof(line),
+			 "kfree(%p): not the start of an object in cache kmalloc-large\n", p);
+	else
+		snprintf(line, sizeof(line), "kfree(%p): not a kmalloc object\n", p);
+	return line;
+}
+
+/* One line, and one of kfree's three for a bad pointer p. */
+static bool logged_a_bad_free_of(const void *p)
+{
+	static const char *const whats[] = {
+		"double free in cache ", "not the start of an object in cache ",
+		"not a kmalloc object\n",
+	};
+	char head[64];
+	const char *rest = msgs;
+
+	snprintf(head, sizeof(head), "kfree(%p): ", p);
+	if (nr_lines != 1 || strncmp(msgs, head, strlen(head)))
+		return false;
+	rest += strlen(head);
+	for (unsigned int i = 0; i < ARRAY_SIZE(whats); i++)
+		if (!strncmp(rest, whats[i], strlen(whats[i])))
+			return true;
+	return false;
+}
+
+/* kfree of a bad pointer: exactly one line (`want`, if the model knows
+ * it), no size, and slabinfo and the pages out as they were. */
+static void bad_free(const void *p, const char *want)
+{
+	static char before[sizeof(out_buf)];
+	unsigned long pages = pages_out;
+
+	read_slabinfo();
+	strcpy(before, out_buf);
+	clear_msgs();
+	kfree(p);
+	if (want)
+		EXPECT_TRUE(logged_once(want));
+	else
+		EXPECT_TRUE(logged_a_bad_free_of(p));
+	EXPECT_EQ(ksize(p), 0);
+	EXPECT_EQ(pages_out, pages);
+	read_slabinfo();
+	EXPECT_STREQ(out_buf, before);
+	clear_msgs();
+}
+
+/* The random run again, with bad frees mixed in: pointers freed a while
+ * ago that no live allocation overlaps (a double free once more, unless
+ * their page went elsewhere) and interior pointers of live allocations. */
+TEST(random_bad_frees_are_each_reported_once_and_change_nothing)
+{
+	static struct live live[MAX_LIVE];
+	static struct dead dead[MAX_DEAD];
+	unsigned int nr_dead = 0, doubles = 0, interiors = 0, others = 0;
+	int n = 0;
+
+	setup();
+	rng_state = 0x2545f4914f6cdd1dULL;
+	for (unsigned int step = 0; step < 20000; step++) {
+		uint64_t r = xorshift64();
+		unsigned int what = r % 100;
+
+		if (what < 8 && nr_dead) {
+			struct dead *d = &dead[(r >> 8) % (nr_dead < MAX_DEAD ? nr_dead : MAX_DEAD)];
+			const char *want;
+
+			if (overlaps_a_live_one(live, n, d->p, 1))
+				continue;               /* handed out again */
+			want = dead_line(d, live, n);
+			bad_free(d->p, want);
+			if (want)
+				doubles++;
+			else
+				others++;
+		} else if (what < 12 && n) {
+			struct live *l = &live[(r >> 8) % n];
+			size_t k = 1 + (r >> 24) % (usable_size(l->size) - 1);
+
+			bad_free(l->p + k, interior_line(l, k));
+			interiors++;
+		} else if (n < MAX_LIVE && (n == 0 || (r >> 32) % 100 < 55)) {
+			model_add(live, &n, random_size(), step);
+		} else {
+			int i = (int)((r >> 8) % n);
+
+			dead[nr_dead++ % MAX_DEAD] = (struct dead){ live[i].p, live[i].size };
+			model_free(live, &n, i);
+		}
+		EXPECT_EQ(slab_pages(), pages_out);
+		if (step % 250 == 0)
+			for (int i = 0; i < n; i++)
+				EXPECT_TRUE(intact(live[i].p, live[i].size, live[i].tag));
+	}
+	EXPECT_TRUE(doubles > 200 && interiors > 200 && others > 0);
+	while (n)
+		model_free(live, &n, n - 1);
+	EXPECT_EQ(nr_lines, 0);                 /* the good frees said nothing */
+	expect_no_leak();
+}
+
 TEST(freeing_everything_gives_every_page_back_and_empties_slabinfo)
 {
 	static void *objs[2000];
@@ -181,11 +335,7 @@ TEST(freeing_everything_gives_every_page_back_and_empties_slabinfo)
 		kfree(objs[i]);
 	expect_no_leak();
 	for (int c = 0; c < NR_CLASSES; c++) {
-		char name[32];
-
-		snprintf(name, sizeof(name), classes[c] < 1024 ? "kmalloc-%u" : "kmalloc-%uk",
-			 classes[c] < 1024 ? classes[c] : classes[c] / 1024);
-		EXPECT_TRUE(slabinfo_of(name, &l));
+		EXPECT_TRUE(slabinfo_of(class_name(classes[c]), &l));
 		EXPECT_EQ(l.active, 0);
 		EXPECT_EQ(l.slabs, 0);
 	}
@@ -212,10 +362,10 @@ TEST(slabinfo_counts_objects_and_slabs)
 	EXPECT_EQ(l.aslabs, 2);
 	EXPECT_EQ(l.slabs, 2);
 	EXPECT_TRUE(strncmp(out_buf, SLABINFO_HEADER, strlen(SLABINFO_HEADER)) == 0);
-	EXPECT_TRUE(slabinfo_of("kmalloc-96", &l));
-	EXPECT_EQ(l.perslab, 42);
-	EXPECT_TRUE(slabinfo_of("kmalloc-192", &l));
-	EXPECT_EQ(l.perslab, 21);
+	for (int c = 0; c < NR_CLASSES; c++) {
+		EXPECT_TRUE(slabinfo_of(class_name(classes[c]), &l));
+		EXPECT_EQ(l.perslab, per_slab[c]);
+	}
 	for (int i = 0; i < 70; i++)
 		kfree(objs[i]);
 	expect_no_leak();

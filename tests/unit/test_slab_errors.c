@@ -1,5 +1,6 @@
 /* Host tests for kmalloc (mm/slab.c): bad frees (one line, nothing
- * changed), kzalloc and kmalloc(0), running out of pages, and cache
+ * changed), the cases only the per-slab free map catches and a check that
+ * kfree reads no free object, kzalloc and kmalloc(0), running out of pages, and cache
  * creation, over the fake page allocator of tests/unit/slab_harness.h.
  * The test that fills the cache table must stay last. */
 #include "tests/unit/unit.h"
@@ -172,6 +173,236 @@ TEST(kfree_null_does_nothing)
 	expect_unchanged(&snap);
 	kfree(p);
 	expect_no_leak();
+}
+
+/* ---- what only the free map catches, and what it must not cost ---------------- */
+
+/* Frees and allocations in between leave the freed object deep in the
+ * freelist, or hand it out again: only the ones still free are double. */
+TEST(a_double_free_after_the_slab_was_partly_refilled_is_reported)
+{
+	static const int freed[] = { 2, 5, 7, 9 };
+	static struct snapshot snap;
+	unsigned char *o[10], *q[2];
+	char line[128];
+	int doubles = 0;
+
+	setup();
+	for (int i = 0; i < 10; i++)
+		o[i] = kmalloc(128, GFP_KERNEL);
+	for (unsigned int k = 0; k < ARRAY_SIZE(freed); k++)
+		kfree(o[freed[k]]);
+	q[0] = kmalloc(128, GFP_KERNEL);        /* the slab, partly refilled */
+	q[1] = kmalloc(128, GFP_KERNEL);
+	take_snapshot(&snap);
+	for (unsigned int k = 0; k < ARRAY_SIZE(freed); k++) {
+		unsigned char *p = o[freed[k]];
+
+		if (p == q[0] || p == q[1])
+			continue;                       /* live again */
+		clear_msgs();
+		kfree(p);
+		snprintf(line, sizeof(line), "kfree(%p): double free in cache kmalloc-128\n",
+			 (void *)p);
+		EXPECT_TRUE(logged_once(line));
+		EXPECT_EQ(ksize(p), 0);
+		expect_unchanged(&snap);
+		doubles++;
+	}
+	EXPECT_TRUE(doubles >= 2);
+	clear_msgs();
+	kfree(q[0]);
+	kfree(q[1]);
+	for (int i = 0; i < 10; i++)
+		if (i != 2 && i != 5 && i != 7 && i != 9)
+			kfree(o[i]);
+	EXPECT_EQ(nr_lines, 0);
+	expect_no_leak();
+}
+
+/* A clobbered link drops the free objects behind it off the list. They
+ * are still free: freeing one is a double free, not a second live object
+ * (a freelist walk stopped at the break, took b for live, and the slab's
+ * count of live objects went wrong). */
+TEST(a_double_free_behind_a_clobbered_link_is_still_reported)
+{
+	static struct snapshot snap;
+	unsigned char *pin, *a, *b;
+	char line[128];
+
+	setup();
+	pin = kmalloc(256, GFP_KERNEL);
+	a = kmalloc(256, GFP_KERNEL);
+	b = kmalloc(256, GFP_KERNEL);
+	fill(pin, 256, 5);
+	kfree(b);
+	kfree(a);                               /* freelist: a, b, ... */
+	memset(a, 0x41, 8);
+	EXPECT_TRUE(kmalloc(256, GFP_KERNEL) == a);     /* reported; b is off the list */
+	EXPECT_EQ(nr_lines, 1);
+	take_snapshot(&snap);
+	clear_msgs();
+	kfree(b);
+	snprintf(line, sizeof(line), "kfree(%p): double free in cache kmalloc-256\n", (void *)b);
+	EXPECT_TRUE(logged_once(line));
+	expect_unchanged(&snap);
+	clear_msgs();
+	kfree(a);
+	EXPECT_TRUE(intact(pin, 256, 5));       /* its slab is still there */
+	EXPECT_EQ(ksize(pin), 256);
+	kfree(pin);
+	EXPECT_EQ(nr_lines, 0);
+	expect_no_leak();
+}
+
+/* A use after free that writes a live neighbour's address into the free
+ * link: a valid object start, but not a free one. Followed, it would hand
+ * the neighbour out a second time. */
+TEST(a_free_link_to_a_live_object_is_reported_and_not_followed)
+{
+	unsigned char *pin, *a, *live, *objs[70];
+	char line[128];
+
+	setup();
+	pin = kmalloc(64, GFP_KERNEL);
+	a = kmalloc(64, GFP_KERNEL);
+	live = kmalloc(64, GFP_KERNEL);
+	fill(live, 64, 6);
+	kfree(a);
+	memcpy(a, &live, sizeof(live));
+	EXPECT_TRUE(kmalloc(64, GFP_KERNEL) == a);
+	snprintf(line, sizeof(line), "kmem_cache_alloc: kmalloc-64: object %p was written after free\n",
+		 (void *)a);
+	EXPECT_TRUE(logged_once(line));
+	for (int i = 0; i < 70; i++) {          /* more than the slab's 64 */
+		objs[i] = kmalloc(64, GFP_KERNEL);
+		EXPECT_TRUE(objs[i] != live && objs[i] != pin && objs[i] != a);
+		for (int j = 0; j < i; j++)
+			EXPECT_TRUE(objs[i] != objs[j]);
+	}
+	EXPECT_TRUE(intact(live, 64, 6));
+	for (int i = 0; i < 70; i++)
+		kfree(objs[i]);
+	kfree(live);
+	kfree(a);
+	kfree(pin);
+	EXPECT_EQ(nr_lines, 1);
+	expect_no_leak();
+}
+
+/* kmalloc-8 keeps its free map in the last 64 bytes of the page, past
+ * its 504 objects: no object starts there. */
+TEST(kfree_of_a_pointer_into_a_slabs_free_map_is_reported_and_ignored)
+{
+	static const size_t offsets[] = { 504 * 8, 504 * 8 + 8, PG - 8, PG - 1 };
+	static struct snapshot snap;
+	unsigned char *p, *base;
+	char line[128];
+
+	setup();
+	p = kmalloc(8, GFP_KERNEL);
+	base = (unsigned char *)((uintptr_t)p & ~(PG - 1));
+	take_snapshot(&snap);
+	for (unsigned int i = 0; i < ARRAY_SIZE(offsets); i++) {
+		clear_msgs();
+		kfree(base + offsets[i]);
+		snprintf(line, sizeof(line), "kfree(%p): not the start of an object in cache kmalloc-8\n",
+			 (void *)(base + offsets[i]));
+		EXPECT_TRUE(logged_once(line));
+		EXPECT_EQ(ksize(base + offsets[i]), 0);
+		expect_unchanged(&snap);
+	}
+	clear_msgs();
+	kfree(p);
+	EXPECT_EQ(nr_lines, 0);
+	expect_no_leak();
+}
+
+/* Inside a free object, and in the padding after a live object of a cache
+ * whose stride (64) is over its object size (40). */
+TEST(a_pointer_inside_a_free_object_or_its_padding_is_reported_and_ignored)
+{
+	static struct snapshot snap;
+	struct kmem_cache *c;
+	unsigned char *x, *y, *bad[3];
+	char line[128];
+
+	setup();
+	c = kmem_cache_create("test-pad", 40, 64, 0);
+	x = kmem_cache_alloc(c, GFP_KERNEL);
+	y = kmem_cache_alloc(c, GFP_KERNEL);
+	kmem_cache_free(c, y);
+	take_snapshot(&snap);
+	bad[0] = x + 48;                        /* x's padding */
+	bad[1] = y + 8;                         /* inside free y */
+	bad[2] = y + 40;                        /* free y's padding */
+	for (int i = 0; i < 3; i++) {
+		clear_msgs();
+		kmem_cache_free(c, bad[i]);
+		snprintf(line, sizeof(line),
+			 "kmem_cache_free(%p): not the start of an object in cache test-pad\n",
+			 (void *)bad[i]);
+		EXPECT_TRUE(logged_once(line));
+		clear_msgs();
+		kfree(bad[i]);
+		snprintf(line, sizeof(line), "kfree(%p): not the start of an object in cache test-pad\n",
+			 (void *)bad[i]);
+		EXPECT_TRUE(logged_once(line));
+		expect_unchanged(&snap);
+	}
+	clear_msgs();
+	kmem_cache_free(c, x);
+	EXPECT_EQ(nr_lines, 0);
+	expect_no_leak();
+}
+
+/* The O(1) claim, checked: with every free object of a slab poisoned for
+ * ASan, a double free is still reported and a good free still goes
+ * through, so neither reads a free object (a freelist walk would). Once
+ * with the free map in struct page (kmalloc-256), once at the page's end
+ * (kmalloc-8). Without a sanitizer the poisoning does nothing. */
+static void check_kfree_reads_no_free_object(unsigned int size, unsigned int per_slab)
+{
+	unsigned char *o[8], *base;
+	char line[128];
+
+	setup();
+	for (int i = 0; i < 8; i++)
+		o[i] = kmalloc(size, GFP_KERNEL);
+	base = (unsigned char *)((uintptr_t)o[0] & ~(PG - 1));
+	for (int i = 0; i < 8; i++)
+		EXPECT_TRUE(o[i] >= base && o[i] < base + PG);  /* a fresh slab: one page */
+	kfree(o[3]);
+	kfree(o[5]);                            /* freelist: 5, 3, the never used */
+	for (unsigned int i = 0; i < per_slab; i++) {
+		unsigned char *p = base + i * size;
+		bool live = false;
+
+		for (int k = 0; k < 8; k++)
+			live |= p == o[k] && k != 3 && k != 5;
+		if (!live)
+			SIM_POISON(p, size);
+	}
+	clear_msgs();
+	kfree(o[3]);
+	kfree(o[6]);
+	for (unsigned int i = 0; i < per_slab; i++)
+		SIM_UNPOISON(base + i * size, size);
+	snprintf(line, sizeof(line), "kfree(%p): double free in cache %s\n", (void *)o[3],
+		 class_name(size));
+	EXPECT_TRUE(logged_once(line));
+	clear_msgs();
+	for (int i = 0; i < 8; i++)
+		if (i != 3 && i != 5 && i != 6)
+			kfree(o[i]);
+	EXPECT_EQ(nr_lines, 0);
+	expect_no_leak();
+}
+
+TEST(kfree_reads_no_free_object)
+{
+	check_kfree_reads_no_free_object(256, 16);
+	check_kfree_reads_no_free_object(8, 504);
 }
 
 /* ---- kzalloc, kmalloc(0), running out ---------------------------------------- */
