@@ -331,7 +331,7 @@ TEST(madt_zero_length_entry_stops_walk_keeping_earlier_entries)
 	nr_warnings = 0;
 	parse_madt_copy(&t, &info);
 	EXPECT_EQ(nr_warnings, 1);
-	EXPECT_TRUE(strstr(last_msg, "offset 64") != NULL);
+	EXPECT_TRUE(strstr(last_line, "offset 64") != NULL);
 	EXPECT_EQ(info.nr_cpus, 1);
 	EXPECT_EQ(info.nr_ioapics, 1);
 	EXPECT_EQ(info.ioapics[0].id, 1);
@@ -351,7 +351,7 @@ TEST(madt_entry_running_past_end_stops_walk)
 	nr_warnings = 0;
 	parse_madt_copy(&t, &info);
 	EXPECT_EQ(nr_warnings, 1);
-	EXPECT_TRUE(strstr(last_msg, "past the end") != NULL);
+	EXPECT_TRUE(strstr(last_line, "past the end") != NULL);
 	EXPECT_EQ(info.nr_cpus, 1);
 	EXPECT_EQ(info.nr_ioapics, 1);
 	EXPECT_EQ(info.ioapics[0].address, 0xfec00000);
