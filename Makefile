@@ -52,9 +52,12 @@ $(B)/obj/%.o: %.c
 # nasm names a macro's local labels (%%no) ..@N.no and keeps them in the
 # symbol table, where gdb would show them as frames: they go (a jump to one
 # is resolved by nasm itself, so no relocation needs the symbol).
+# The dependencies come from a -M pass of their own: nasm 2.16.00 and
+# 2.16.01 leave the %include files out of what -MD writes (fixed in 2.16.02).
 $(B)/obj/%.o: %.asm
 	@mkdir -p $(dir $@)
-	$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) -MP $< -o $@
+	$(NASM) $(NASMFLAGS) -M -MF $(@:.o=.d) -MT $@ -MP $<
+	$(NASM) $(NASMFLAGS) $< -o $@
 	$(OBJCOPY) --wildcard --strip-symbol='..@*' $@
 
 # Two links (kernel/kallsyms.h): the first, with an empty symbol table,
