@@ -27,7 +27,8 @@ KERNEL := $(B)/carta.elf
 ISO    := $(B)/carta.iso
 
 KERNEL_DIRS := kernel mm drivers shell tests/kernel
-C_SRCS   := $(sort $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.c)))
+# kernel/asm-offsets.c is compiled for its constants only (below), never linked.
+C_SRCS   := $(filter-out kernel/asm-offsets.c,$(sort $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.c))))
 ASM_SRCS := $(sort $(wildcard boot/*.asm kernel/*.asm))
 OBJS := $(C_SRCS:%.c=$(B)/obj/%.o) $(ASM_SRCS:%.asm=$(B)/obj/%.o)
 
@@ -40,7 +41,7 @@ CFLAGS += --target=x86_64-unknown-none-elf
 endif
 # No -g: nasm's DWARF line tables make gdb 13 warn "pc ... in address map, but
 # not in symtab" on every stop in asm; the asm keeps its symbols (x/i, si, hbreak).
-NASMFLAGS := -f elf64 -I.
+NASMFLAGS := -f elf64 -I. -I$(B)/
 LDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -T linker.ld
 
 all: $(KERNEL)
@@ -52,10 +53,30 @@ $(B)/obj/%.o: %.c
 # nasm names a macro's local labels (%%no) ..@N.no and keeps them in the
 # symbol table, where gdb would show them as frames: they go (a jump to one
 # is resolved by nasm itself, so no relocation needs the symbol).
+# The dependencies come from a -M pass of their own: nasm 2.16.00 and
+# 2.16.01 leave the %include files out of what -MD writes (fixed in 2.16.02).
 $(B)/obj/%.o: %.asm
 	@mkdir -p $(dir $@)
-	$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) -MP $< -o $@
+	$(NASM) $(NASMFLAGS) -M -MF $(@:.o=.d) -MT $@ -MP $<
+	$(NASM) $(NASMFLAGS) $< -o $@
 	$(OBJCOPY) --wildcard --strip-symbol='..@*' $@
+
+# The constants boot/*.asm shares with the C headers come from the headers
+# (kernel/asm-offsets.c, Linux's asm-offsets): compiled as the kernel is, to
+# assembly only, whose "->NAME value" lines become nasm %defines. The .d
+# file the compiler writes makes the headers prerequisites, and the boot
+# objects depend on the result, so a header change reassembles them.
+ASM_OFFSETS := $(B)/generated/asm-offsets.inc
+
+$(B)/generated/asm-offsets.s: kernel/asm-offsets.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -S $< -o $@
+
+$(ASM_OFFSETS): $(B)/generated/asm-offsets.s scripts/asm_offsets.py
+	$(PYTHON) scripts/asm_offsets.py $< > $@.tmp
+	@mv $@.tmp $@
+
+$(patsubst %.asm,$(B)/obj/%.o,$(wildcard boot/*.asm)): $(ASM_OFFSETS)
 
 # Two links (kernel/kallsyms.h): the first, with an empty symbol table,
 # gives the addresses; the second embeds them. linker.ld puts .kallsyms
@@ -142,4 +163,4 @@ help:
 
 
 .PHONY: all user iso run debug gdb deps unit test bench clean help FORCE
--include $(OBJS:.o=.d)
+-include $(OBJS:.o=.d) $(B)/generated/asm-offsets.d

@@ -13,7 +13,8 @@
  * The kernel image is loaded at physical LOAD_PHYSICAL_ADDR and linked at
  * __START_KERNEL_map + physical: a kernel-image virtual address minus
  * __START_KERNEL_map is its physical address (__pa_symbol).
- * boot/memlayout.inc repeats the few constants the assembly needs.
+ * The boot assembly (boot/) uses the few constants it needs from here and
+ * mm/pgtable.h by name: kernel/asm-offsets.c generates them at build time.
  */
 #ifndef MM_MEMLAYOUT_H
 #define MM_MEMLAYOUT_H

@@ -1,27 +1,20 @@
-/* vmalloc, vmap, ioremap and kernel stacks on the real machine. The
- * oracles are independent of the code under test: the buddy allocator's
- * and the table-page counters, the bytes seen through the direct map, the
- * page-table walk, the PAT MSR read back, and the vmallocinfo text. */
-#include <stdarg.h>
+/* vmalloc, vmap and kernel stacks on the real machine, and ioremap mixed
+ * in with them (its own cases are in test_ioremap.c). The oracles are
+ * independent of the code under test: the buddy allocator's and the
+ * table-page counters, the bytes seen through the direct map, the
+ * page-table walk, and the vmallocinfo text (vm_baseline.h). */
 #include "tests/kernel/ktest.h"
+#include "tests/kernel/vm_baseline.h"
 #include "kernel/sched.h"
-#include "kernel/string.h"
-#include "kernel/vsprintf.h"
-#include "kernel/x86.h"
-#include "kernel/cpufeature.h"
 #include "mm/ioremap.h"
 #include "mm/memblock.h"
-#include "mm/fixmap.h"
 #include "mm/page.h"
-#include "mm/pgalloc.h"
-#include "mm/slab.h"
 #include "mm/tlb.h"
 #include "mm/vmalloc.h"
 #include "tests/kernel/cr3_walk.h"
 
 #define RANDOM_OPS   100000
 #define MAX_LIVE     48
-#define IO_POOL      0xf0000000ULL     /* PCI hole on pc and q35: never RAM */
 #define IO_SLOTS     32
 #define IO_SLOT_SIZE (4 * PAGE_SIZE)
 
@@ -33,58 +26,6 @@ static unsigned long rnd(void)
 	rnd_state ^= rnd_state >> 7;
 	rnd_state ^= rnd_state << 17;
 	return rnd_state;
-}
-
-/* vmallocinfo as text, to compare before and after */
-static char info_buf[4096];
-static unsigned int info_len;
-
-static int info_out(const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(info_buf + info_len, sizeof(info_buf) - info_len, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		info_len = info_len + n < sizeof(info_buf) ? info_len + n : sizeof(info_buf) - 1;
-	return n;
-}
-
-static const char *vmallocinfo_text(char *copy, unsigned int len)
-{
-	info_len = 0;
-	info_buf[0] = 0;
-	vmallocinfo_print(info_out);
-	memcpy(copy, info_buf, len);
-	copy[len - 1] = 0;
-	return copy;
-}
-
-struct baseline {
-	unsigned long free_pages, pgtable_pages, areas, memtypes;
-	char info[4096];
-};
-
-static void take_baseline(struct baseline *b)
-{
-	b->free_pages = nr_free_pages();
-	b->pgtable_pages = nr_pgtable_pages;
-	b->areas = vmap_nr_areas();
-	b->memtypes = memtype_count();
-	vmallocinfo_text(b->info, sizeof(b->info));
-}
-
-static void expect_baseline(struct kunit *test, const struct baseline *b)
-{
-	static char now[4096];
-
-	KUNIT_EXPECT_EQ(test, nr_free_pages(), b->free_pages);
-	KUNIT_EXPECT_EQ(test, nr_pgtable_pages, b->pgtable_pages);
-	KUNIT_EXPECT_EQ(test, vmap_nr_areas(), b->areas);
-	KUNIT_EXPECT_EQ(test, memtype_count(), b->memtypes);
-	KUNIT_EXPECT_STREQ(test, vmallocinfo_text(now, sizeof(now)), b->info);
 }
 
 static unsigned long pte_phys(const void *va)
@@ -290,51 +231,6 @@ KTEST(vmalloc, alignment_and_guard_pages)
 	}
 }
 
-/* Linux's PAT layout, written out from the SDM encodings (Table 11-10:
- * UC 0, WC 1, WT 4, WP 5, WB 6, UC- 7): WB WC UC- UC WB WP UC- WT. */
-KTEST(vmalloc, pat_msr_and_cache_mode_bits)
-{
-	/* without PAT the power-on table has WB WT UC- UC only */
-	for (int m = 0; m <= _PAGE_CACHE_MODE_WP; m++)
-		if (pat_enabled() || (m != _PAGE_CACHE_MODE_WC && m != _PAGE_CACHE_MODE_WP))
-			KUNIT_EXPECT_EQ(test, pgprot2cachemode(__pgprot(cachemode2protval(m))), m);
-	if (!pat_enabled())
-		return;
-	KUNIT_EXPECT_EQ(test, rdmsr(0x277), 0x0407050600070106ULL);
-	KUNIT_EXPECT_EQ(test, cachemode2protval(_PAGE_CACHE_MODE_WB), 0);
-	KUNIT_EXPECT_EQ(test, cachemode2protval(_PAGE_CACHE_MODE_WC), _PAGE_PWT);
-	KUNIT_EXPECT_EQ(test, cachemode2protval(_PAGE_CACHE_MODE_UC_MINUS), _PAGE_PCD);
-	KUNIT_EXPECT_EQ(test, cachemode2protval(_PAGE_CACHE_MODE_UC), _PAGE_PCD | _PAGE_PWT);
-	KUNIT_EXPECT_EQ(test, cachemode2protval(_PAGE_CACHE_MODE_WP), _PAGE_PAT | _PAGE_PWT);
-	KUNIT_EXPECT_EQ(test, cachemode2protval(_PAGE_CACHE_MODE_WT),
-			_PAGE_PAT | _PAGE_PCD | _PAGE_PWT);
-}
-
-KTEST(vmalloc, ioremap_refuses_ram_wraps_and_conflicts)
-{
-	static struct baseline before;
-	void *a, *b;
-
-	take_baseline(&before);
-	KUNIT_EXPECT_TRUE(test, ioremap(0x100000, PAGE_SIZE) == 0);          /* RAM */
-	KUNIT_EXPECT_TRUE(test, ioremap(0xa0000, 0x61000) == 0);             /* hole, then RAM */
-	KUNIT_EXPECT_TRUE(test, ioremap(~0ULL - 10, 100) == 0);              /* wraps */
-	KUNIT_EXPECT_TRUE(test, ioremap(1ULL << boot_cpu_data.phys_bits, 8) == 0);
-	KUNIT_EXPECT_TRUE(test, ioremap(IO_POOL, 0) == 0);
-	/* the fixmap maps the LAPIC uncached already: write-back refused */
-	KUNIT_EXPECT_TRUE(test, ioremap_cache(PFN_PHYS(pte_pfn(*fixmap_pte(FIX_APIC_BASE))), 16) == 0);
-	expect_baseline(test, &before);
-	a = ioremap_wc(IO_POOL + 0x10, 0x20);
-	KUNIT_EXPECT_EQ(test, (unsigned long)a & ~PAGE_MASK, 0x10);
-	/* a UC- request on the same page conflicts (if WC is really WC) */
-	b = ioremap(IO_POOL + 0x800, 8);
-	KUNIT_EXPECT_EQ(test, b == 0, pat_enabled());
-	if (b)
-		iounmap(b);
-	iounmap(a);
-	expect_baseline(test, &before);
-}
-
 KTEST(vmalloc, thread_stacks_between_guard_pages)
 {
 	static struct baseline before;
@@ -372,28 +268,4 @@ KTEST(vmalloc, vfree_flushes_only_its_range)
 	vfree(big);
 	KUNIT_EXPECT_EQ(test, tlb_stats.one, before.one);
 	KUNIT_EXPECT_EQ(test, tlb_stats.full - before.full, 1);
-}
-
-/* A 4 MiB ioremap of 2 MiB-aligned device memory is 2 MiB-aligned too
- * and maps with 2 MiB leaves, whose PAT bit would be bit 12 (SDM Vol. 3A
- * Table 4-18); PWT/PCD stay in bits 3/4 at every level. */
-KTEST(vmalloc, large_ioremap_uses_2m_leaves_with_the_type_bits)
-{
-	static struct baseline before;
-	char *p;
-
-	take_baseline(&before);
-	p = ioremap_uc(IO_POOL + 0x200000, 2 * PMD_SIZE);
-	KUNIT_EXPECT_TRUE(test, p && !((unsigned long)p & (PMD_SIZE - 1)));
-	for (int i = 0; p && i < 2; i++) {
-		enum pg_level level;
-		pte_t *leaf = lookup_address((unsigned long)p + i * PMD_SIZE, &level);
-
-		KUNIT_EXPECT_TRUE(test, leaf && level == PG_LEVEL_2M);
-		if (leaf)
-			KUNIT_EXPECT_EQ(test, pte_val(*leaf) & (_PAGE_PWT | _PAGE_PCD | _PAGE_PAT_LARGE),
-					_PAGE_PWT | _PAGE_PCD);
-	}
-	iounmap(p);
-	expect_baseline(test, &before);
 }

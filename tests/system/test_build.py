@@ -1,9 +1,11 @@
-"""Build checks: the image is a valid multiboot2 kernel, and the other
-compilers the README promises build it too (each into its own build dir)."""
+"""Build checks: the image is a valid multiboot2 kernel, the other
+compilers the README promises build it too (each into its own build dir),
+and the assembly takes its shared constants from the C headers."""
 import os
 import re
 import shutil
 import subprocess
+import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 KERNEL = os.path.join(ROOT, "build", "carta.elf")
@@ -81,3 +83,61 @@ def test_fix_to_virt_rejects_bad_constant_at_compile_time():
     bad = compile_probe()
     assert bad.returncode != 0
     assert "fix_to_virt: index beyond __end_of_fixed_addresses" in bad.stderr, bad.stderr
+
+
+def test_boot_asm_defines_none_of_the_c_headers_constants():
+    """A hand-written %define of a name kernel/asm-offsets.c generates would
+    silently win over the header's value (a later %define replaces one)."""
+    with open(os.path.join(ROOT, "kernel", "asm-offsets.c")) as f:
+        names = set(re.findall(r"^\s*DEFINE\((\w+),", f.read(), re.M))
+    assert {"__START_KERNEL_map", "LOAD_PHYSICAL_ADDR", "_KERNPG_TABLE"} <= names, names
+    defines = re.compile(r"^\s*%(?:i?x?define|i?assign)\s+(\w+)", re.M)
+    bad = []
+    for name in sorted(os.listdir(os.path.join(ROOT, "boot"))):
+        if name.endswith((".asm", ".inc")):
+            with open(os.path.join(ROOT, "boot", name)) as f:
+                bad += [f"boot/{name}: {n}" for n in defines.findall(f.read()) if n in names]
+    assert not bad, "defined by hand, but generated from the C headers:\n" + "\n".join(bad)
+
+
+def test_asm_constants_follow_the_c_headers():
+    """In a copy of the tree, moving LOAD_PHYSICAL_ADDR in mm/memlayout.h
+    makes boot/head.o out of date, and reassembled it loads the new value:
+    `mov eax, LOAD_PHYSICAL_ADDR | __PAGE_KERNEL_LARGE_EXEC` (0x183)."""
+    obj = os.path.join("build", "obj", "boot", "head.o")
+    with tempfile.TemporaryDirectory() as tmp:
+        for d in ("boot", "kernel", "mm", "scripts"):
+            shutil.copytree(os.path.join(ROOT, d), os.path.join(tmp, d))
+        os.makedirs(os.path.join(tmp, "user"))
+        for f in ("Makefile", os.path.join("user", "user.mk")):
+            shutil.copy(os.path.join(ROOT, f), os.path.join(tmp, f))
+
+        def make(*args):
+            return subprocess.run(["make", "-C", tmp, *args, obj], capture_output=True,
+                                  text=True, timeout=120)
+
+        def built():
+            p = make()
+            assert p.returncode == 0, p.stdout[-2000:] + p.stderr[-2000:]
+            with open(os.path.join(tmp, "build", "generated", "asm-offsets.inc")) as f:
+                inc = f.read()
+            with open(os.path.join(tmp, obj), "rb") as f:
+                return inc, f.read()
+
+        inc, code = built()
+        assert re.search(r"^%define LOAD_PHYSICAL_ADDR\s+0x200000$", inc, re.M), inc
+        assert b"\xb8" + (0x200183).to_bytes(4, "little") in code
+        assert make("-q").returncode == 0               # up to date
+        header = os.path.join(tmp, "mm", "memlayout.h")
+        with open(header) as f:
+            text = f.read()
+        moved = text.replace("LOAD_PHYSICAL_ADDR  0x200000UL", "LOAD_PHYSICAL_ADDR  0x400000UL")
+        assert moved != text
+        with open(header, "w") as f:
+            f.write(moved)
+        later = os.stat(os.path.join(tmp, obj)).st_mtime + 2   # whatever the clock's grain
+        os.utime(header, (later, later))
+        assert make("-q").returncode == 1               # the header change reaches the object
+        inc, code = built()
+        assert re.search(r"^%define LOAD_PHYSICAL_ADDR\s+0x400000$", inc, re.M), inc
+        assert b"\xb8" + (0x400183).to_bytes(4, "little") in code

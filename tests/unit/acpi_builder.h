@@ -1,12 +1,12 @@
 /* Shared by the ACPI host tests (test_acpi.c, test_acpi_aml.c): the printk
- * that drivers/acpi_tables.c calls (it counts warnings and keeps the last
- * message), an exact-size heap copy for ASan, little-endian stores, an
- * independent byte sum, and a builder for tables with the 5.2.6 header
- * (ACPI specification 6.5).
+ * that drivers/acpi_tables.c calls (printk_capture.h: nr_warnings counts
+ * its warnings, last_line keeps the last one), an exact-size heap copy for
+ * ASan, little-endian stores, an independent byte sum, and a builder for
+ * tables with the 5.2.6 header (ACPI specification 6.5).
  *
  * Each test program is one translation unit plus the source under test, so
- * the helpers here are static (printk is the one definition the source
- * links against); they are inline so that a program that does not use one
+ * the helpers here are static (printk, printk_capture.h's, is the one
+ * definition the source links against); they are inline so that a program that does not use one
  * of them gets no -Wunused-function. Include after tests/unit/unit.h.
  */
 #ifndef TESTS_UNIT_ACPI_BUILDER_H
@@ -16,30 +16,11 @@
 #error "include tests/unit/unit.h before tests/unit/acpi_builder.h"
 #endif
 
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "drivers/acpi.h"
-#include "kernel/printk.h"
-
-/* ---- printk, which acpi_tables.c calls ---------------------------------- */
-
-static int nr_warnings;
-static char last_msg[512];
-
-int printk(const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(last_msg, sizeof(last_msg), fmt, ap);
-	va_end(ap);
-	if (last_msg[0] == KERN_SOH[0] && last_msg[1] == '4')
-		nr_warnings++;
-	return n;
-}
+#include "tests/unit/printk_capture.h"
 
 /* ---- helpers -------------------------------------------------------------- */
 

@@ -66,9 +66,7 @@ static inline void reset(void)
 	memblock_reset();
 	for (int w = 0; w < NWIN; w++)
 		memset(win[w].page, 0, win[w].npages);
-	msgs[0] = 0;
-	msgs_len = 0;
-	nr_calls = nr_lines = 0;
+	clear_msgs();
 }
 
 static inline uint8_t *page_at(uint64_t addr)

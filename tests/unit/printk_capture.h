@@ -1,8 +1,11 @@
-/* The printk the mm and kernel sources call in the host tests: every
- * message kept (without its KERN_ level) in msgs, the last one in
- * last_line, calls and lines counted; each call must be one whole line
- * unless the test defines PRINTK_CAPTURE_PARTIAL_LINES first. Include after
- * tests/unit/unit.h, in one file per test program. */
+/* The one printk of the host tests, for every source under test that
+ * prints (pr_err, pr_warn, ... are printk with a KERN_ level): every
+ * message kept (without its level) in msgs, the last one in last_line,
+ * calls, lines and KERN_WARNING messages counted; each call must be one
+ * whole line unless the test defines PRINTK_CAPTURE_PARTIAL_LINES first.
+ * clear_msgs() forgets them all. Include after tests/unit/unit.h, in one
+ * file per test program (a shared harness header includes it for its
+ * programs). */
 #ifndef TESTS_UNIT_PRINTK_CAPTURE_H
 #define TESTS_UNIT_PRINTK_CAPTURE_H
 
@@ -18,6 +21,7 @@
 static char msgs[1 << 16];
 static size_t msgs_len;
 static int nr_calls, nr_lines;
+static int nr_warnings;         /* at KERN_WARNING: the parsers' rejections */
 static char last_line[512];
 
 int printk(const char *fmt, ...)
@@ -30,8 +34,10 @@ int printk(const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	if (buf[0] == KERN_SOH[0] && buf[1])
+	if (buf[0] == KERN_SOH[0] && buf[1]) {
+		nr_warnings += buf[1] == KERN_WARNING[1];
 		s += 2;
+	}
 	nr_calls++;
 	for (const char *p = s; *p; p++)
 		nr_lines += *p == '\n';
@@ -50,7 +56,8 @@ static inline void clear_msgs(void)
 {
 	msgs[0] = 0;
 	msgs_len = 0;
-	nr_lines = 0;
+	nr_calls = nr_lines = nr_warnings = 0;
+	last_line[0] = 0;
 }
 
 /* The out() that the *_print functions take (buddyinfo, slabinfo,

@@ -215,244 +215,246 @@ static void parse_madt_copy(struct tbl *t, struct acpi_info *info)
 	free(p);
 }
 
-TEST(madt_cpus_ioapics_overrides_and_lapic_override)
+/* ---- MADT cases: a table ----------------------------------------------------
+ * Each row builds a table, parses it, and checks the facts it lists (only
+ * those: what each case is about), a phrase of the last warning, and any
+ * check a list of facts cannot say. */
+
+enum madt_fact { END, WARNINGS, CPUS, IOAPICS, OVERRIDES, LAPIC_ADDRESS, IOAPIC0_ID, IOAPIC0_ADDRESS };
+
+static const char *const madt_fact_name[] = {
+	[WARNINGS] = "KERN_WARNING lines", [CPUS] = "nr_cpus", [IOAPICS] = "nr_ioapics",
+	[OVERRIDES] = "nr_overrides", [LAPIC_ADDRESS] = "lapic_address",
+	[IOAPIC0_ID] = "ioapics[0].id", [IOAPIC0_ADDRESS] = "ioapics[0].address",
+};
+
+static uint64_t madt_fact(const struct acpi_info *info, enum madt_fact f)
 {
-	struct acpi_info info;
-	struct tbl t;
-
-	memset(&info, 0, sizeof(info));
-	madt_init(&t, 0xfee00000);
-	madt_lapic(&t, 0, 0, 1);
-	madt_lapic(&t, 1, 1, 0);                /* disabled: not counted */
-	madt_lapic(&t, 2, 4, 3);                /* enabled + online capable */
-	madt_ioapic(&t, 2, 0xfec00000, 0);
-	madt_iso(&t, 0, 0, 2, 0x0000);
-	madt_ioapic(&t, 3, 0xfec01000, 24);
-	madt_iso(&t, 0, 9, 9, 0x000d);          /* active high, level */
-	madt_lapic_override(&t, 0x1234fee00000ULL);
-	nr_warnings = 0;
-	parse_madt_copy(&t, &info);
-
-	EXPECT_EQ(nr_warnings, 0);
-	EXPECT_EQ(info.nr_cpus, 2);
-	EXPECT_EQ(info.lapic_address, 0x1234fee00000ULL);
-	EXPECT_EQ(info.nr_ioapics, 2);
-	EXPECT_EQ(info.ioapics[0].id, 2);
-	EXPECT_EQ(info.ioapics[0].address, 0xfec00000);
-	EXPECT_EQ(info.ioapics[0].gsi_base, 0);
-	EXPECT_EQ(info.ioapics[1].id, 3);
-	EXPECT_EQ(info.ioapics[1].address, 0xfec01000);
-	EXPECT_EQ(info.ioapics[1].gsi_base, 24);
-	EXPECT_EQ(info.nr_overrides, 2);
-	EXPECT_EQ(info.overrides[0].bus, 0);
-	EXPECT_EQ(info.overrides[0].source, 0);
-	EXPECT_EQ(info.overrides[0].gsi, 2);
-	EXPECT_EQ(info.overrides[0].flags, 0);
-	EXPECT_EQ(info.overrides[1].source, 9);
-	EXPECT_EQ(info.overrides[1].gsi, 9);
-	EXPECT_EQ(info.overrides[1].flags, 0x000d);
+	switch (f) {
+	case WARNINGS:          return (uint64_t)nr_warnings;
+	case CPUS:              return info->nr_cpus;
+	case IOAPICS:           return info->nr_ioapics;
+	case OVERRIDES:         return info->nr_overrides;
+	case LAPIC_ADDRESS:     return info->lapic_address;
+	case IOAPIC0_ID:        return info->ioapics[0].id;
+	case IOAPIC0_ADDRESS:   return info->ioapics[0].address;
+	case END:               break;
+	}
+	return 0;
 }
 
-TEST(madt_header_lapic_address_without_override)
-{
-	struct acpi_info info;
-	struct tbl t;
+struct madt_want {
+	enum madt_fact fact;
+	uint64_t value;
+};
 
-	memset(&info, 0, sizeof(info));
-	madt_init(&t, 0xfee00000);
-	madt_lapic(&t, 0, 0, 1);
-	parse_madt_copy(&t, &info);
-	EXPECT_EQ(info.lapic_address, 0xfee00000);
-	EXPECT_EQ(info.nr_cpus, 1);
+struct madt_case {
+	const char *name;
+	void (*build)(struct tbl *t);   /* the whole table; the parse sets Length and checksum */
+	bool stale;                     /* info starts as garbage (0x5a), not zeros */
+	struct madt_want want[6];       /* up to the first END */
+	const char *warning;            /* a phrase of the last warning; NULL: not checked */
+	void (*more)(const struct acpi_info *info);     /* NULL: nothing more */
+};
+
+static void madt_all_kinds(struct tbl *t)
+{
+	madt_init(t, 0xfee00000);
+	madt_lapic(t, 0, 0, 1);
+	madt_lapic(t, 1, 1, 0);                 /* disabled: not counted */
+	madt_lapic(t, 2, 4, 3);                 /* enabled + online capable */
+	madt_ioapic(t, 2, 0xfec00000, 0);
+	madt_iso(t, 0, 0, 2, 0x0000);
+	madt_ioapic(t, 3, 0xfec01000, 24);
+	madt_iso(t, 0, 9, 9, 0x000d);           /* active high, level */
+	madt_lapic_override(t, 0x1234fee00000ULL);
 }
 
-TEST(madt_lapic_override_wins_wherever_it_is)
+static void madt_all_kinds_entries(const struct acpi_info *info)
 {
-	struct acpi_info info;
-	struct tbl t;
+	static const struct acpi_ioapic ioapics[2] = { { 2, 0xfec00000, 0 }, { 3, 0xfec01000, 24 } };
 
-	memset(&info, 0, sizeof(info));
-	madt_init(&t, 0xfee00000);
-	madt_lapic_override(&t, 0xfee10000);    /* before the other entries */
-	madt_lapic(&t, 0, 0, 1);
-	parse_madt_copy(&t, &info);
-	EXPECT_EQ(info.lapic_address, 0xfee10000);
+	for (int i = 0; i < 2; i++) {
+		EXPECT_EQ(info->ioapics[i].id, ioapics[i].id);
+		EXPECT_EQ(info->ioapics[i].address, ioapics[i].address);
+		EXPECT_EQ(info->ioapics[i].gsi_base, ioapics[i].gsi_base);
+	}
+	EXPECT_EQ(info->overrides[0].bus, 0);
+	EXPECT_EQ(info->overrides[0].source, 0);
+	EXPECT_EQ(info->overrides[0].gsi, 2);
+	EXPECT_EQ(info->overrides[0].flags, 0);
+	EXPECT_EQ(info->overrides[1].source, 9);
+	EXPECT_EQ(info->overrides[1].gsi, 9);
+	EXPECT_EQ(info->overrides[1].flags, 0x000d);
 }
 
-TEST(madt_x2apic_entries_counted_when_enabled)
+static void madt_one_lapic(struct tbl *t)
 {
-	struct acpi_info info;
+	madt_init(t, 0xfee00000);
+	madt_lapic(t, 0, 0, 1);
+}
+
+static void madt_override_first(struct tbl *t)
+{
+	madt_init(t, 0xfee00000);
+	madt_lapic_override(t, 0xfee10000);     /* before the other entries */
+	madt_lapic(t, 0, 0, 1);
+}
+
+static void madt_x2apics(struct tbl *t)
+{
 	uint8_t e[16] = { 9, 16 };
-	struct tbl t;
 
-	memset(&info, 0, sizeof(info));
-	madt_init(&t, 0xfee00000);
+	madt_init(t, 0xfee00000);
 	put32(e + 4, 300);                      /* x2APIC ID */
 	put32(e + 8, 1);
-	tbl_bytes(&t, e, 16);
+	tbl_bytes(t, e, 16);
 	put32(e + 8, 0);
-	tbl_bytes(&t, e, 16);
-	parse_madt_copy(&t, &info);
-	EXPECT_EQ(info.nr_cpus, 1);
+	tbl_bytes(t, e, 16);
 }
 
-TEST(madt_unknown_types_skipped_by_length)
+static void madt_unknown_types(struct tbl *t)
 {
-	struct acpi_info info;
 	static const uint8_t nmi[6] = { 4, 6, 0xff, 5, 0, 1 };  /* local APIC NMI */
 	uint8_t big[40] = { 0x0b, 40 };                        /* GICC-sized entry */
-	struct tbl t;
 
-	memset(&info, 0, sizeof(info));
-	madt_init(&t, 0xfee00000);
-	tbl_bytes(&t, nmi, 6);
-	tbl_bytes(&t, big, 40);
-	madt_ioapic(&t, 7, 0xfec00000, 0);
-	nr_warnings = 0;
-	parse_madt_copy(&t, &info);
-	EXPECT_EQ(nr_warnings, 0);
-	EXPECT_EQ(info.nr_ioapics, 1);
-	EXPECT_EQ(info.ioapics[0].id, 7);
+	madt_init(t, 0xfee00000);
+	tbl_bytes(t, nmi, 6);
+	tbl_bytes(t, big, 40);
+	madt_ioapic(t, 7, 0xfec00000, 0);
 }
 
-TEST(madt_zero_length_entry_stops_walk_keeping_earlier_entries)
+static void madt_zero_length_entry(struct tbl *t)
 {
 	static const uint8_t zero_len[12] = { 1, 0, 9 };
-	struct acpi_info info;
-	struct tbl t;
 
-	memset(&info, 0, sizeof(info));
-	madt_init(&t, 0xfee00000);
-	madt_lapic(&t, 0, 0, 1);
-	madt_ioapic(&t, 1, 0xfec00000, 0);
-	tbl_bytes(&t, zero_len, 12);
-	madt_lapic(&t, 1, 1, 1);                /* after the bad entry: not reached */
-	madt_ioapic(&t, 2, 0xfec01000, 24);
-	nr_warnings = 0;
-	parse_madt_copy(&t, &info);
-	EXPECT_EQ(nr_warnings, 1);
-	EXPECT_TRUE(strstr(last_msg, "offset 64") != NULL);
-	EXPECT_EQ(info.nr_cpus, 1);
-	EXPECT_EQ(info.nr_ioapics, 1);
-	EXPECT_EQ(info.ioapics[0].id, 1);
+	madt_init(t, 0xfee00000);
+	madt_lapic(t, 0, 0, 1);
+	madt_ioapic(t, 1, 0xfec00000, 0);
+	tbl_bytes(t, zero_len, 12);
+	madt_lapic(t, 1, 1, 1);                 /* after the bad entry: not reached */
+	madt_ioapic(t, 2, 0xfec01000, 24);
 }
 
-TEST(madt_entry_running_past_end_stops_walk)
+static void madt_ends_inside_an_entry(struct tbl *t)
 {
-	struct acpi_info info;
-	struct tbl t;
-
-	memset(&info, 0, sizeof(info));
-	madt_init(&t, 0xfee00000);
-	madt_lapic(&t, 0, 0, 1);
-	madt_ioapic(&t, 1, 0xfec00000, 0);
-	madt_ioapic(&t, 2, 0xfec01000, 24);
-	t.len -= 4;                             /* the table ends inside the last entry */
-	nr_warnings = 0;
-	parse_madt_copy(&t, &info);
-	EXPECT_EQ(nr_warnings, 1);
-	EXPECT_TRUE(strstr(last_msg, "past the end") != NULL);
-	EXPECT_EQ(info.nr_cpus, 1);
-	EXPECT_EQ(info.nr_ioapics, 1);
-	EXPECT_EQ(info.ioapics[0].address, 0xfec00000);
+	madt_init(t, 0xfee00000);
+	madt_lapic(t, 0, 0, 1);
+	madt_ioapic(t, 1, 0xfec00000, 0);
+	madt_ioapic(t, 2, 0xfec01000, 24);
+	t->len -= 4;                            /* the table ends inside the last entry */
 }
 
-TEST(madt_single_trailing_byte_stops_walk)
+static void madt_trailing_byte(struct tbl *t)
 {
-	struct acpi_info info;
-	struct tbl t;
-
-	memset(&info, 0, sizeof(info));
-	madt_init(&t, 0xfee00000);
-	madt_lapic(&t, 0, 0, 1);
-	tbl_bytes(&t, &(uint8_t){ 1 }, 1);      /* a type byte, no length byte */
-	nr_warnings = 0;
-	parse_madt_copy(&t, &info);
-	EXPECT_EQ(nr_warnings, 1);
-	EXPECT_EQ(info.nr_cpus, 1);
+	madt_init(t, 0xfee00000);
+	madt_lapic(t, 0, 0, 1);
+	tbl_bytes(t, &(uint8_t){ 1 }, 1);       /* a type byte, no length byte */
 }
 
-TEST(madt_known_type_shorter_than_spec_skipped_walk_continues)
+static void madt_short_ioapic(struct tbl *t)
 {
 	static const uint8_t short_ioapic[8] = { 1, 8, 5, 0, 0, 0, 0xc0, 0xfe };
-	struct acpi_info info;
-	struct tbl t;
 
-	memset(&info, 0, sizeof(info));
-	madt_init(&t, 0xfee00000);
-	tbl_bytes(&t, short_ioapic, 8);
-	madt_ioapic(&t, 6, 0xfec00000, 0);
-	nr_warnings = 0;
-	parse_madt_copy(&t, &info);
-	EXPECT_EQ(nr_warnings, 1);
-	EXPECT_EQ(info.nr_ioapics, 1);
-	EXPECT_EQ(info.ioapics[0].id, 6);
+	madt_init(t, 0xfee00000);
+	tbl_bytes(t, short_ioapic, 8);
+	madt_ioapic(t, 6, 0xfec00000, 0);
 }
 
-TEST(madt_more_ioapics_than_max_keeps_first_and_warns_once)
+static void madt_too_many_ioapics(struct tbl *t)
 {
-	struct acpi_info info;
-	struct tbl t;
-
-	memset(&info, 0, sizeof(info));
-	madt_init(&t, 0xfee00000);
+	madt_init(t, 0xfee00000);
 	for (int i = 0; i < ACPI_MAX_IOAPICS + 3; i++)
-		madt_ioapic(&t, (uint8_t)(10 + i), 0xfec00000 + 0x1000 * i, 24 * i);
-	madt_lapic(&t, 0, 0, 1);                /* after them: still read */
-	nr_warnings = 0;
-	parse_madt_copy(&t, &info);
-	EXPECT_EQ(nr_warnings, 1);
-	EXPECT_EQ(info.nr_ioapics, ACPI_MAX_IOAPICS);
+		madt_ioapic(t, (uint8_t)(10 + i), 0xfec00000 + 0x1000 * i, 24 * i);
+	madt_lapic(t, 0, 0, 1);                 /* after them: still read */
+}
+
+static void madt_first_ioapics_kept(const struct acpi_info *info)
+{
 	for (int i = 0; i < ACPI_MAX_IOAPICS; i++) {
-		EXPECT_EQ(info.ioapics[i].id, 10 + i);
-		EXPECT_EQ(info.ioapics[i].address, 0xfec00000 + 0x1000 * i);
-		EXPECT_EQ(info.ioapics[i].gsi_base, 24 * i);
+		EXPECT_EQ(info->ioapics[i].id, 10 + i);
+		EXPECT_EQ(info->ioapics[i].address, 0xfec00000 + 0x1000 * i);
+		EXPECT_EQ(info->ioapics[i].gsi_base, 24 * i);
 	}
-	EXPECT_EQ(info.nr_cpus, 1);
 }
 
-TEST(madt_more_overrides_than_max_keeps_first_and_warns_once)
+static void madt_too_many_overrides(struct tbl *t)
 {
-	struct acpi_info info;
-	struct tbl t;
-
-	memset(&info, 0, sizeof(info));
-	madt_init(&t, 0xfee00000);
+	madt_init(t, 0xfee00000);
 	for (int i = 0; i < ACPI_MAX_OVERRIDES + 4; i++)
-		madt_iso(&t, 0, (uint8_t)i, 100 + i, (uint16_t)(i & 0xf));
-	nr_warnings = 0;
-	parse_madt_copy(&t, &info);
-	EXPECT_EQ(nr_warnings, 1);
-	EXPECT_EQ(info.nr_overrides, ACPI_MAX_OVERRIDES);
-	EXPECT_EQ(info.overrides[ACPI_MAX_OVERRIDES - 1].source, ACPI_MAX_OVERRIDES - 1);
-	EXPECT_EQ(info.overrides[ACPI_MAX_OVERRIDES - 1].gsi, 100 + ACPI_MAX_OVERRIDES - 1);
+		madt_iso(t, 0, (uint8_t)i, 100 + i, (uint16_t)(i & 0xf));
 }
 
-TEST(madt_shorter_than_fixed_part_ignored)
+static void madt_first_overrides_kept(const struct acpi_info *info)
+{
+	EXPECT_EQ(info->overrides[ACPI_MAX_OVERRIDES - 1].source, ACPI_MAX_OVERRIDES - 1);
+	EXPECT_EQ(info->overrides[ACPI_MAX_OVERRIDES - 1].gsi, 100 + ACPI_MAX_OVERRIDES - 1);
+}
+
+static void madt_without_flags(struct tbl *t)
+{
+	tbl_init(t, "APIC");
+	tbl_u32(t, 0xfee00000);                 /* no Flags: 40 bytes */
+}
+
+static void madt_one_ioapic(struct tbl *t)
+{
+	madt_init(t, 0xfee00000);
+	madt_ioapic(t, 1, 0xfec00000, 0);
+}
+
+static const struct madt_case madt_cases[] = {
+	{ "madt_cpus_ioapics_overrides_and_lapic_override", madt_all_kinds, false,
+	  { { WARNINGS, 0 }, { CPUS, 2 }, { LAPIC_ADDRESS, 0x1234fee00000ULL }, { IOAPICS, 2 },
+	    { OVERRIDES, 2 } }, NULL, madt_all_kinds_entries },
+	{ "madt_header_lapic_address_without_override", madt_one_lapic, false,
+	  { { LAPIC_ADDRESS, 0xfee00000 }, { CPUS, 1 } }, NULL, NULL },
+	{ "madt_lapic_override_wins_wherever_it_is", madt_override_first, false,
+	  { { LAPIC_ADDRESS, 0xfee10000 } }, NULL, NULL },
+	{ "madt_x2apic_entries_counted_when_enabled", madt_x2apics, false,
+	  { { CPUS, 1 } }, NULL, NULL },
+	{ "madt_unknown_types_skipped_by_length", madt_unknown_types, false,
+	  { { WARNINGS, 0 }, { IOAPICS, 1 }, { IOAPIC0_ID, 7 } }, NULL, NULL },
+	{ "madt_zero_length_entry_stops_walk_keeping_earlier_entries", madt_zero_length_entry, false,
+	  { { WARNINGS, 1 }, { CPUS, 1 }, { IOAPICS, 1 }, { IOAPIC0_ID, 1 } }, "offset 64", NULL },
+	{ "madt_entry_running_past_end_stops_walk", madt_ends_inside_an_entry, false,
+	  { { WARNINGS, 1 }, { CPUS, 1 }, { IOAPICS, 1 }, { IOAPIC0_ADDRESS, 0xfec00000 } },
+	  "past the end", NULL },
+	{ "madt_single_trailing_byte_stops_walk", madt_trailing_byte, false,
+	  { { WARNINGS, 1 }, { CPUS, 1 } }, NULL, NULL },
+	{ "madt_known_type_shorter_than_spec_skipped_walk_continues", madt_short_ioapic, false,
+	  { { WARNINGS, 1 }, { IOAPICS, 1 }, { IOAPIC0_ID, 6 } }, NULL, NULL },
+	{ "madt_more_ioapics_than_max_keeps_first_and_warns_once", madt_too_many_ioapics, false,
+	  { { WARNINGS, 1 }, { IOAPICS, ACPI_MAX_IOAPICS }, { CPUS, 1 } }, NULL,
+	  madt_first_ioapics_kept },
+	{ "madt_more_overrides_than_max_keeps_first_and_warns_once", madt_too_many_overrides, false,
+	  { { WARNINGS, 1 }, { OVERRIDES, ACPI_MAX_OVERRIDES } }, NULL, madt_first_overrides_kept },
+	{ "madt_shorter_than_fixed_part_ignored", madt_without_flags, false,
+	  { { WARNINGS, 1 }, { LAPIC_ADDRESS, 0 } }, NULL, NULL },
+	{ "madt_parse_replaces_earlier_values", madt_one_ioapic, true,
+	  { { CPUS, 0 }, { IOAPICS, 1 }, { OVERRIDES, 0 }, { LAPIC_ADDRESS, 0xfee00000 } },
+	  NULL, NULL },
+};
+
+static void run_madt_case(const struct madt_case *c)
 {
 	struct acpi_info info;
 	struct tbl t;
 
-	memset(&info, 0, sizeof(info));
-	tbl_init(&t, "APIC");
-	tbl_u32(&t, 0xfee00000);                /* no Flags: 40 bytes */
-	nr_warnings = 0;
+	memset(&info, c->stale ? 0x5a : 0, sizeof(info));
+	c->build(&t);
+	clear_msgs();
 	parse_madt_copy(&t, &info);
-	EXPECT_EQ(nr_warnings, 1);
-	EXPECT_EQ(info.lapic_address, 0);
-}
+	for (const struct madt_want *w = c->want; w->fact != END; w++) {
+		uint64_t got = madt_fact(&info, w->fact);
 
-TEST(madt_parse_replaces_earlier_values)
-{
-	struct acpi_info info;
-	struct tbl t;
-
-	memset(&info, 0x5a, sizeof(info));
-	madt_init(&t, 0xfee00000);
-	madt_ioapic(&t, 1, 0xfec00000, 0);
-	parse_madt_copy(&t, &info);
-	EXPECT_EQ(info.nr_cpus, 0);
-	EXPECT_EQ(info.nr_ioapics, 1);
-	EXPECT_EQ(info.nr_overrides, 0);
-	EXPECT_EQ(info.lapic_address, 0xfee00000);
+		if (got != w->value)
+			UNIT_DIAG("%s: %s", c->name, madt_fact_name[w->fact]);
+		EXPECT_EQ(got, w->value);
+	}
+	if (c->warning)
+		EXPECT_TRUE(strstr(last_line, c->warning) != NULL);
+	if (c->more)
+		c->more(&info);
 }
+TEST_CASES(madt_cases, run_madt_case)

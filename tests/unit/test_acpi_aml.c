@@ -90,40 +90,34 @@ TEST(s5_qemu_style_zero_ops)
 	EXPECT_EQ(typ, 0);
 }
 
-TEST(s5_byte_prefix_with_root_prefix)
+/* Name (_S5, Package () { ... }) written the ways a DSDT may write it. */
+struct s5_case {
+	const char *name;
+	bool name_op, root;     /* NameOp before the name; '\' before _S5_ */
+	uint8_t vals[4];        /* the package's elements */
+	int n;
+	const char *starts;     /* the snippet's first bytes; NULL: not checked */
+	uint8_t want;           /* SLP_TYPa */
+};
+
+static const struct s5_case s5_cases[] = {
+	{ "s5_byte_prefix_with_root_prefix", true, true, { 7, 7, 0, 0 }, 4, "\x08\\", 7 },
+	{ "s5_one_op_without_name_op", false, false, { 1, 1 }, 2, NULL, 1 },
+	{ "s5_byte_prefix_name_op_no_root", true, false, { 5, 5, 0, 0 }, 4, NULL, 5 },
+};
+
+static void run_s5_case(const struct s5_case *c)
 {
-	static const uint8_t v[] = { 7, 7, 0, 0 };
 	struct aml a = { .len = 0 };
 	uint8_t typ = 0xee;
 
-	aml_sx(&a, '5', true, true, v, 4, 1);
-	EXPECT_EQ(a.b[0], 0x08);
-	EXPECT_EQ(a.b[1], '\\');
+	aml_sx(&a, '5', c->name_op, c->root, c->vals, c->n, 1);
+	if (c->starts)
+		EXPECT_MEMEQ(a.b, c->starts, strlen(c->starts));
 	EXPECT_TRUE(find_s5_copy(a.b, a.len, &typ));
-	EXPECT_EQ(typ, 7);
+	EXPECT_EQ(typ, c->want);
 }
-
-TEST(s5_one_op_without_name_op)
-{
-	static const uint8_t v[] = { 1, 1 };
-	struct aml a = { .len = 0 };
-	uint8_t typ = 0xee;
-
-	aml_sx(&a, '5', false, false, v, 2, 1);
-	EXPECT_TRUE(find_s5_copy(a.b, a.len, &typ));
-	EXPECT_EQ(typ, 1);
-}
-
-TEST(s5_byte_prefix_name_op_no_root)
-{
-	static const uint8_t v[] = { 5, 5, 0, 0 };
-	struct aml a = { .len = 0 };
-	uint8_t typ = 0xee;
-
-	aml_sx(&a, '5', true, false, v, 4, 1);
-	EXPECT_TRUE(find_s5_copy(a.b, a.len, &typ));
-	EXPECT_EQ(typ, 5);
-}
+TEST_CASES(s5_cases, run_s5_case)
 
 TEST(s5_multi_byte_pkg_length)
 {

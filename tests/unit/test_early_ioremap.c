@@ -2,35 +2,21 @@
  * __set_fixmap is replaced by a recorder (the simulated PTE page), so each
  * test can check exactly which fixmap entries a call wrote, and that a
  * refused call wrote none. */
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include "tests/unit/unit.h"
+#include "tests/unit/printk_capture.h"
 #include "mm/early_ioremap.c"
 #include "mm/fixmap.c"
 
 static uint64_t fake_pte[__end_of_fixed_addresses];
 static int nr_set_calls;
-static char last_msg[256];
-static int nr_msgs;
 
 int __set_fixmap(enum fixed_addresses idx, uint64_t phys, pgprot_t prot)
 {
 	nr_set_calls++;
 	fake_pte[idx] = pgprot_val(prot) ? ((phys & PHYSICAL_PAGE_MASK) | pgprot_val(prot)) : 0;
 	return 0;
-}
-
-int printk(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (fmt[0] == '\001')
-		fmt += 2;
-	vsnprintf(last_msg, sizeof(last_msg), fmt, ap);
-	va_end(ap);
-	return ++nr_msgs;
 }
 
 /* A fresh state for each test: no slot live, no PTE set, boot open. */
@@ -40,8 +26,8 @@ static void reset(void)
 	memset(prev_caller, 0, sizeof(prev_caller));
 	memset(fake_pte, 0, sizeof(fake_pte));
 	early_ioremap_done = false;
-	nr_set_calls = nr_msgs = 0;
-	last_msg[0] = 0;
+	nr_set_calls = 0;
+	clear_msgs();
 	early_ioremap_setup();
 }
 
@@ -84,8 +70,8 @@ TEST(virt_to_fix_rejects_outside_addresses)
 	EXPECT_EQ(virt_to_fix(FIXADDR_TOT_START + PAGE_SIZE), FIX_BTMAP_BEGIN);
 	EXPECT_EQ(virt_to_fix(0xffffffff80200000UL), -EINVAL);
 	EXPECT_EQ(virt_to_fix(0xfffffffffffff000UL), -EINVAL);
-	EXPECT_EQ(nr_msgs, 3);   /* the three refused */
-	EXPECT_TRUE(strstr(last_msg, "virt_to_fix(0xfffffffffffff000): outside the fixmap") != NULL);
+	EXPECT_EQ(nr_calls, 3);   /* the three refused */
+	EXPECT_TRUE(strstr(last_line, "virt_to_fix(0xfffffffffffff000): outside the fixmap") != NULL);
 }
 
 TEST(btmap_block_inside_one_pmd_and_one_pte_page)
@@ -132,7 +118,7 @@ TEST(unmap_frees_the_slot_for_reuse)
 	early_memunmap(b, 100);
 	early_memunmap(c, 100);
 	EXPECT_EQ(live_ptes(), 0);
-	EXPECT_EQ(nr_msgs, 0);
+	EXPECT_EQ(nr_calls, 0);
 }
 
 TEST(all_eight_full_refuses_ninth_without_writing)
@@ -143,7 +129,7 @@ TEST(all_eight_full_refuses_ninth_without_writing)
 	int calls = nr_set_calls;
 	EXPECT_TRUE(early_ioremap(0xfec00000, 0x1000) == NULL);
 	EXPECT_EQ(nr_set_calls, calls);
-	EXPECT_STREQ(last_msg, "early_ioremap(0xfec00000, 0x1000): no free slot (all 8 in use)\n");
+	EXPECT_STREQ(last_line, "early_ioremap(0xfec00000, 0x1000): no free slot (all 8 in use)\n");
 }
 
 TEST(unaligned_mapping_keeps_offset_and_covers_every_page)
@@ -181,11 +167,11 @@ TEST(cache_type_and_permissions_by_flavour)
 
 /* Each refused call: NULL, its one-line message, and no PTE written. */
 #define EXPECT_REFUSED(call, msg) do {                                        \
-	int calls_ = nr_set_calls, msgs_ = nr_msgs;                           \
+	int calls_ = nr_set_calls, msgs_ = nr_calls;                          \
 	EXPECT_TRUE((call) == NULL);                                          \
 	EXPECT_EQ(nr_set_calls, calls_);                                      \
-	EXPECT_EQ(nr_msgs, msgs_ + 1);                                        \
-	EXPECT_STREQ(last_msg, msg);                                          \
+	EXPECT_EQ(nr_calls, msgs_ + 1);                                       \
+	EXPECT_STREQ(last_line, msg);                                         \
 } while (0)
 
 TEST(refuses_bad_sizes)
@@ -213,16 +199,16 @@ TEST(bad_unmaps_change_nothing)
 	int calls = nr_set_calls;
 
 	early_memunmap((char *)p + 1, 0x100);
-	EXPECT_TRUE(strstr(last_msg, "not a live early_ioremap slot") != NULL);
+	EXPECT_TRUE(strstr(last_line, "not a live early_ioremap slot") != NULL);
 	early_memunmap(p, 0x200);
-	EXPECT_TRUE(strstr(last_msg, "size differs from the mapping's 0x100") != NULL);
+	EXPECT_TRUE(strstr(last_line, "size differs from the mapping's 0x100") != NULL);
 	early_iounmap(NULL, 0x100);
-	EXPECT_TRUE(strstr(last_msg, "early_iounmap(") == last_msg);
+	EXPECT_TRUE(strstr(last_line, "early_iounmap(") == last_line);
 	EXPECT_EQ(nr_set_calls, calls);
 	EXPECT_EQ(live_ptes(), 1);
 	early_memunmap(p, 0x100);
 	early_memunmap(p, 0x100);           /* double unmap */
-	EXPECT_TRUE(strstr(last_msg, "not a live early_ioremap slot") != NULL);
+	EXPECT_TRUE(strstr(last_line, "not a live early_ioremap slot") != NULL);
 	EXPECT_EQ(live_ptes(), 0);
 }
 
@@ -230,10 +216,10 @@ TEST(leak_check_counts_live_slots)
 {
 	reset();
 	EXPECT_EQ(check_early_ioremap_leak(), 0);
-	EXPECT_EQ(nr_msgs, 0);
+	EXPECT_EQ(nr_calls, 0);
 	void *a = early_memremap(0x1000, 1), *b = early_ioremap(0x2000, 1);
 	EXPECT_EQ(check_early_ioremap_leak(), 2);
-	EXPECT_STREQ(last_msg, "Debug warning: early ioremap leak of 2 areas detected.\n");
+	EXPECT_STREQ(last_line, "Debug warning: early ioremap leak of 2 areas detected.\n");
 	early_memunmap(a, 1);
 	early_iounmap(b, 1);
 	EXPECT_EQ(check_early_ioremap_leak(), 0);

@@ -6,9 +6,9 @@
  * translate to. After each random operation, addresses at every extent
  * edge and at random are translated both ways and must agree, down to the
  * attribute bits; table pages are counted and must all come back. */
-#include <stdarg.h>
 #include <stdio.h>
 #include "tests/unit/unit.h"
+#include "tests/unit/printk_capture.h"
 #include "mm/pgtable.h"
 #include "mm/pgalloc.h"
 #include "mm/tlb.h"
@@ -21,7 +21,6 @@ static int sim_fail_after = -1;        /* make allocation fail after N more */
 unsigned long nr_pgtable_pages;
 static pgd_t *top;
 static unsigned long flushes;
-static int nr_msgs;
 
 void *pgtable_phys_to_virt(uint64_t pa)
 {
@@ -60,7 +59,6 @@ void pgtable_free_page(phys_addr_t pa)
 bool pgtable_page_freeable(phys_addr_t pa) { (void)pa; return true; }
 pgd_t *kernel_pgd(void) { return top; }
 void flush_tlb_kernel_range(unsigned long s, unsigned long e) { (void)s; (void)e; flushes++; }
-int printk(const char *fmt, ...) { (void)fmt; return ++nr_msgs; }
 
 /* ---- the model ---- */
 struct extent { unsigned long va, len; uint64_t pa, attrs; };

@@ -3,6 +3,15 @@
  *
  *   TEST(parses_foo) { EXPECT_EQ(foo(1), 2); }
  *
+ * Cases that differ only in data are a table run by one function, each
+ * row reported as a test of its own under its `name` member:
+ *
+ *   static const struct foo_case { const char *name; int in, out; } foo_cases[] = {
+ *           { "foo_of_one_is_two", 1, 2 }, ...
+ *   };
+ *   static void run_foo_case(const struct foo_case *c) { EXPECT_EQ(foo(c->in), c->out); }
+ *   TEST_CASES(foo_cases, run_foo_case)
+ *
  * Output is KTAP (docs.kernel.org/dev-tools/ktap.html): "KTAP version 1", the
  * plan "1..N", then "ok K name" or "not ok K name" per test, in file order.
  * A failed EXPECT_* prints "# file:line: ..." diagnostics (expected and seen)
@@ -37,21 +46,32 @@
 
 struct unit_test {
 	const char *name;
-	void (*fn)(void);
+	void (*fn)(void);               /* a TEST's body, or */
+	void (*run_case)(const void *); /* the runner of a TEST_CASES row */
+	const void *row;                /* (called with the row) */
 	int line;               /* to run in file order whatever the ctor order */
+	int seq;                /* registration order: a table's rows share a line */
 };
 
 static struct unit_test unit_tests[UNIT_MAX_TESTS];
 static int unit_nr_tests;
 static int unit_failures;       /* failed expectations in the running test */
 
-static void unit_register(const char *name, void (*fn)(void), int line)
+static void unit_register_case(const char *name, void (*fn)(void),
+			       void (*run_case)(const void *), const void *row, int line)
 {
 	if (unit_nr_tests == UNIT_MAX_TESTS) {
 		fprintf(stderr, "unit.h: more than %d tests\n", UNIT_MAX_TESTS);
 		exit(1);
 	}
-	unit_tests[unit_nr_tests++] = (struct unit_test){ name, fn, line };
+	unit_tests[unit_nr_tests] = (struct unit_test){ name, fn, run_case, row, line,
+							unit_nr_tests };
+	unit_nr_tests++;
+}
+
+static inline void unit_register(const char *name, void (*fn)(void), int line)
+{
+	unit_register_case(name, fn, NULL, NULL, line);
 }
 
 /* Define and register a test; the braces that follow are its body. */
@@ -62,6 +82,23 @@ static void unit_register(const char *name, void (*fn)(void), int line)
 		unit_register(#name, unit_test_##name, __LINE__);         \
 	}                                                                 \
 	static void unit_test_##name(void)
+
+/* Register every row of `table` as a test named by its `name` member, run
+ * by run(const row *); the rows run where the macro stands, in table order. */
+#define TEST_CASES(table, run)                                            \
+	static void unit_run_##table(const void *row)                     \
+	{                                                                 \
+		run((const __typeof__((table)[0]) *)row);                 \
+	}                                                                 \
+	__attribute__((constructor)) static void unit_reg_##table(void)   \
+	{                                                                 \
+		size_t n = sizeof(table) / sizeof((table)[0]);            \
+									  \
+		for (size_t i = 0; i < n; i++)                            \
+			unit_register_case((table)[i].name, NULL,         \
+					   unit_run_##table, &(table)[i], \
+					   __LINE__);                     \
+	}
 
 /* Print a "# " diagnostic line (for context in a test's output). */
 #define UNIT_DIAG(...)                                                    \
@@ -154,7 +191,9 @@ const char *__ubsan_default_options(void)
 
 static int unit_by_line(const void *a, const void *b)
 {
-	return ((const struct unit_test *)a)->line - ((const struct unit_test *)b)->line;
+	const struct unit_test *x = a, *y = b;
+
+	return x->line != y->line ? x->line - y->line : x->seq - y->seq;
 }
 
 int main(void)
@@ -175,7 +214,10 @@ int main(void)
 			 "# %s died: sanitizer report, signal or over %ds\nnot ok %d %s\n",
 			 unit_tests[i].name, UNIT_TIMEOUT, i + 1, unit_tests[i].name);
 		alarm(UNIT_TIMEOUT);
-		unit_tests[i].fn();
+		if (unit_tests[i].run_case)
+			unit_tests[i].run_case(unit_tests[i].row);
+		else
+			unit_tests[i].fn();
 		alarm(0);
 		printf("%sok %d %s\n", unit_failures ? "not " : "", i + 1,
 		       unit_tests[i].name);
