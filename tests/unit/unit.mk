@@ -5,10 +5,10 @@
 # header of helpers, listed as an extra prerequisite of both; the printk
 # stub all of them use (printk_capture.h) is a prerequisite of every one.
 UNIT_TESTS += multiboot2
-UNIT_SRCS_multiboot2 := kernel/multiboot2.c
+UNIT_SRCS_multiboot2 := kernel/multiboot2.c kernel/boot_info.c
 
 UNIT_TESTS += multiboot2_corrupt
-UNIT_SRCS_multiboot2_corrupt := kernel/multiboot2.c
+UNIT_SRCS_multiboot2_corrupt := kernel/multiboot2.c kernel/boot_info.c
 $(B)/unit/test_multiboot2 $(B)/unit/test_multiboot2_corrupt: tests/unit/mb2_builder.h
 
 # test_vsprintf.c includes kernel/vsprintf.c itself, renamed, so that the
