@@ -90,3 +90,12 @@ UNIT_SRCS_vma := mm/vma.c
 UNIT_TESTS += vma_random
 UNIT_SRCS_vma_random := mm/vma.c
 $(B)/unit/test_vma $(B)/unit/test_vma_random: tests/unit/vma_harness.h
+
+# The PVH start-info parser: directed tests, then malformed and random
+# start infos, both on simulated physical memory (pvh_builder.h).
+UNIT_TESTS += pvh
+UNIT_SRCS_pvh := kernel/pvh.c kernel/boot_info.c
+
+UNIT_TESTS += pvh_corrupt
+UNIT_SRCS_pvh_corrupt := kernel/pvh.c kernel/boot_info.c
+$(B)/unit/test_pvh $(B)/unit/test_pvh_corrupt: tests/unit/pvh_builder.h
