@@ -77,14 +77,14 @@ $(KERNEL): $(OBJS) $(B)/kallsyms0.o linker.ld scripts/kallsyms.py
 
 include user/user.mk
 
-# The ISO is rebuilt when the kernel, the command line or a user program changes.
+# The ISO is rebuilt when the kernel, the command line or the initramfs changes.
 $(B)/cmdline.stamp: FORCE
 	@mkdir -p $(B)
 	@echo '$(CMDLINE)' | cmp -s - $@ || echo '$(CMDLINE)' > $@
 
-$(ISO): $(KERNEL) $(B)/cmdline.stamp iso/grub.cfg.in scripts/mkiso.sh $(USER_FILES)
+$(ISO): $(KERNEL) $(B)/cmdline.stamp iso/grub.cfg.in scripts/mkiso.sh $(INITRAMFS)
 	@bash scripts/deps.sh -q
-	CARTA_USER_DIR=$(USER_B) scripts/mkiso.sh $(KERNEL) $@ $(CMDLINE)
+	CARTA_INITRAMFS=$(INITRAMFS) scripts/mkiso.sh $(KERNEL) $@ $(CMDLINE)
 
 iso: $(ISO)
 
@@ -130,8 +130,8 @@ clean:
 
 help:
 	@echo "make            build $(KERNEL)"
-	@echo "make user       build the user programs into $(B)/user (and malformed ELFs into $(B)/user/bad)"
-	@echo "make iso        build $(ISO) (GRUB, multiboot2, CMDLINE baked in, user programs as modules)"
+	@echo "make user       build the user programs into $(B)/user, stripped into $(INITRAMFS) (and malformed ELFs into $(INITRAMFS_TEST))"
+	@echo "make iso        build $(ISO) (GRUB, multiboot2, CMDLINE baked in, the initramfs as its module)"
 	@echo "make run        boot in QEMU; serial and monitor on this terminal (Ctrl-A X quits, Ctrl-A C monitor)"
 	@echo "make debug      boot stopped at reset, gdb stub on :1234; then 'make gdb' in another terminal"
 	@echo "make gdb        attach gdb with scripts/gdb/carta.gdb"

@@ -3,6 +3,7 @@
 #include "kernel/e820.h"
 #include "kernel/init.h"
 #include "kernel/boot_info.h"
+#include "kernel/initramfs.h"
 #include "kernel/multiboot2.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
@@ -40,7 +41,7 @@ static void __init setup_multiboot2(uint64_t mbi_phys)
 	boot_info.info_phys = mbi_phys;
 }
 
-/* pvh_parse's window on physical memory: the boot identity map, so
+/* The parsers' window on physical memory: the boot identity map, so
  * anything below 4 GiB except address 0 (the PVH ABI's "not present"; QEMU's
  * option ROM does put its memory map in page 0, at 0x5a8). */
 static const void *__init ident_map_phys(uint64_t phys, size_t len)
@@ -61,6 +62,7 @@ void __init setup_boot_info(uint32_t magic, uint64_t info_phys)
 			panic("%s", err);
 	} else
 		panic("setup_boot_info: unknown boot protocol magic %#x", magic);
+	populate_rootfs(ident_map_phys);
 }
 
 /* The kernel image's sections in iomem_resource, inside the System RAM

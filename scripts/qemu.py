@@ -25,6 +25,8 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, "build")
 KERNEL = os.path.join(BUILD, "carta.elf")
+INITRAMFS = os.path.join(BUILD, "initramfs.cpio")            # the user programs
+INITRAMFS_TEST = os.path.join(BUILD, "initramfs-test.cpio")  # + malformed ELFs
 
 # kernel/power.h: isa-debug-exit codes and the QEMU exit status each gives
 EXIT_SUCCESS = (0x10 << 1) | 1     # 33: poweroff, selftests passed
@@ -33,9 +35,13 @@ EXIT_PANIC = (0x12 << 1) | 1       # 37: panic/oops in test mode
 PROMPT = "carta> "
 
 
-def base_args(iso, mem="256M", cpu="max", accel="tcg", machine="pc", debug_exit=True):
+def iso_boot_args(iso):
+    return ["-cdrom", iso, "-boot", "d"]
+
+
+def base_args(boot_args, mem="256M", cpu="max", accel="tcg", machine="pc", debug_exit=True):
     args = ["qemu-system-x86_64", "-machine", machine, "-accel", accel,
-            "-cpu", cpu, "-m", mem, "-cdrom", iso, "-boot", "d"]
+            "-cpu", cpu, "-m", mem] + list(boot_args)
     if debug_exit:
         args += ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
     return args
@@ -44,21 +50,13 @@ def base_args(iso, mem="256M", cpu="max", accel="tcg", machine="pc", debug_exit=
 _iso_lock = threading.Lock()
 
 
-def iso_for(cmdline=""):
-    """An ISO that boots build/carta.elf with this command line and the user
-    programs mkiso.sh takes from build/user (cached: the key covers them all)."""
-    user = os.environ.get("CARTA_USER_DIR", os.path.join(BUILD, "user"))
-
-    def names(d, suffix=""):    # as mkiso.sh's glob d/*suffix sees them
-        if not os.path.isdir(d):
-            return []
-        return sorted(n for n in os.listdir(d) if n.endswith(suffix) and not n.startswith("."))
-
-    files = names(user, ".elf") + ["bad/" + n for n in names(os.path.join(user, "bad"))]
+def iso_for(cmdline="", initramfs=INITRAMFS):
+    """An ISO that boots build/carta.elf with this command line and this
+    initramfs (cached: the key covers all three)."""
     h = hashlib.sha1()
-    for path, name in [(KERNEL, "")] + [(os.path.join(user, n), n) for n in files]:
+    for path in (KERNEL, initramfs):
         with open(path, "rb") as f:
-            h.update(name.encode() + b"\0" + f.read() + b"\0")
+            h.update(f.read() + b"\0")
     h.update(cmdline.encode())
     key = h.hexdigest()[:16]
     iso = os.path.join(BUILD, "isos", key + ".iso")
@@ -67,18 +65,21 @@ def iso_for(cmdline=""):
             return iso
         os.makedirs(os.path.dirname(iso), exist_ok=True)
         subprocess.run([os.path.join(ROOT, "scripts", "mkiso.sh"), KERNEL, iso]
-                       + cmdline.split(), check=True)
+                       + cmdline.split(), check=True,
+                       env=dict(os.environ, CARTA_INITRAMFS=initramfs))
     return iso
 
 
 class Qemu:
-    """One QEMU running Carta headless: serial on pipes, QMP on a socket."""
+    """One QEMU running Carta headless: serial on pipes, QMP on a socket,
+    booting iso, or an ISO made for cmdline and initramfs."""
 
     def __init__(self, cmdline="testmode", mem="256M", cpu="max", machine="pc",
-                 extra=(), iso=None, debug_exit=True):
+                 extra=(), iso=None, debug_exit=True, initramfs=INITRAMFS):
         self.tmp = tempfile.mkdtemp(prefix="carta-")
         self.qmp_path = os.path.join(self.tmp, "qmp.sock")
-        args = base_args(iso or iso_for(cmdline), mem, cpu, "tcg", machine, debug_exit)
+        boot_args = iso_boot_args(iso or iso_for(cmdline, initramfs))
+        args = base_args(boot_args, mem, cpu, "tcg", machine, debug_exit)
         args += ["-display", "none", "-monitor", "none", "-serial", "stdio",
                  "-no-reboot", "-qmp", f"unix:{self.qmp_path},server=on,wait=off"]
         args += list(extra)
@@ -256,7 +257,7 @@ def main():
     ap.add_argument("--gui", action="store_true")
     ap.add_argument("extra", nargs="*")
     a = ap.parse_args()
-    args = base_args(a.iso, a.mem, a.cpu, a.accel, a.machine)
+    args = base_args(iso_boot_args(a.iso), a.mem, a.cpu, a.accel, a.machine)
     args += ["-serial", "mon:stdio"]
     if not a.gui:
         args += ["-display", "none"]

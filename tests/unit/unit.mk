@@ -99,3 +99,8 @@ UNIT_SRCS_pvh := kernel/pvh.c kernel/boot_info.c
 UNIT_TESTS += pvh_corrupt
 UNIT_SRCS_pvh_corrupt := kernel/pvh.c kernel/boot_info.c
 $(B)/unit/test_pvh $(B)/unit/test_pvh_corrupt: tests/unit/pvh_builder.h
+
+# The initramfs (cpio newc) unpacker: valid, malformed, truncated and
+# randomly corrupted archives built field by field.
+UNIT_TESTS += initramfs
+UNIT_SRCS_initramfs := kernel/initramfs.c
