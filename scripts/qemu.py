@@ -7,6 +7,10 @@ switches to the monitor). As a module (tests/system, scripts/bench.py) it
 gives class Qemu: serial on pipes, a QMP socket for monitor commands, and
 helpers to type shell commands and wait for output.
 
+Two ways to boot: GRUB from an ISO (the default: --iso, Qemu(boot="grub")),
+or PVH, QEMU loading the ELF itself (--kernel/--initrd/--append,
+Qemu(boot="pvh")): no ISO to build, no GRUB to run.
+
 Exit status: the kernel leaves QEMU through isa-debug-exit (kernel/power.h),
 so QEMU exits (code << 1) | 1; a poweroff (code 0x10 -> 33) maps to 0 here.
 """
@@ -37,6 +41,11 @@ PROMPT = "carta> "
 
 def iso_boot_args(iso):
     return ["-cdrom", iso, "-boot", "d"]
+
+
+def pvh_boot_args(kernel=KERNEL, initrd=INITRAMFS, cmdline=""):
+    """QEMU's own loader: it finds the PVH entry note (boot/pvh_note.asm)."""
+    return ["-kernel", kernel, "-initrd", initrd, "-append", cmdline]
 
 
 def base_args(boot_args, mem="256M", cpu="max", accel="tcg", machine="pc", debug_exit=True):
@@ -71,14 +80,20 @@ def iso_for(cmdline="", initramfs=INITRAMFS):
 
 
 class Qemu:
-    """One QEMU running Carta headless: serial on pipes, QMP on a socket,
-    booting iso, or an ISO made for cmdline and initramfs."""
+    """One QEMU running Carta headless: serial on pipes, QMP on a socket.
+    boot="grub" boots an ISO (iso, or one made for cmdline and initramfs);
+    boot="pvh" hands QEMU the kernel, initramfs and cmdline directly."""
 
     def __init__(self, cmdline="testmode", mem="256M", cpu="max", machine="pc",
-                 extra=(), iso=None, debug_exit=True, initramfs=INITRAMFS):
+                 extra=(), iso=None, debug_exit=True, boot="grub", initramfs=INITRAMFS):
         self.tmp = tempfile.mkdtemp(prefix="carta-")
         self.qmp_path = os.path.join(self.tmp, "qmp.sock")
-        boot_args = iso_boot_args(iso or iso_for(cmdline, initramfs))
+        if boot == "pvh":
+            boot_args = pvh_boot_args(KERNEL, initramfs, cmdline)
+        elif boot == "grub":
+            boot_args = iso_boot_args(iso or iso_for(cmdline, initramfs))
+        else:
+            raise ValueError(f"boot={boot!r}: grub or pvh")
         args = base_args(boot_args, mem, cpu, "tcg", machine, debug_exit)
         args += ["-display", "none", "-monitor", "none", "-serial", "stdio",
                  "-no-reboot", "-qmp", f"unix:{self.qmp_path},server=on,wait=off"]
@@ -249,7 +264,11 @@ class Qemu:
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--iso", required=True)
+    boot = ap.add_mutually_exclusive_group(required=True)
+    boot.add_argument("--iso", help="boot this ISO with GRUB")
+    boot.add_argument("--kernel", help="boot this ELF by PVH (with --initrd, --append)")
+    ap.add_argument("--initrd", default=INITRAMFS)
+    ap.add_argument("--append", default="", help="the command line (PVH)")
     ap.add_argument("--mem", default="256M")
     ap.add_argument("--cpu", default="max")
     ap.add_argument("--accel", default="tcg")
@@ -257,7 +276,8 @@ def main():
     ap.add_argument("--gui", action="store_true")
     ap.add_argument("extra", nargs="*")
     a = ap.parse_args()
-    args = base_args(iso_boot_args(a.iso), a.mem, a.cpu, a.accel, a.machine)
+    boot_args = iso_boot_args(a.iso) if a.iso else pvh_boot_args(a.kernel, a.initrd, a.append)
+    args = base_args(boot_args, a.mem, a.cpu, a.accel, a.machine)
     args += ["-serial", "mon:stdio"]
     if not a.gui:
         args += ["-display", "none"]
