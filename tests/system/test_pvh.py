@@ -9,7 +9,7 @@ import re
 import tempfile
 
 from gen_initramfs import read_newc
-from qemu import INITRAMFS, Qemu
+from qemu import EXIT_SUCCESS, INITRAMFS, Qemu
 from test_memmap import check as check_memmap
 
 UNPACKED = re.compile(r"Unpacked initramfs \(module 0 at 0x([0-9a-f]+), (\d+) bytes\): "
@@ -59,6 +59,15 @@ def test_memmap_is_the_e820_map_grub_gets():
     pvh, ram = check_memmap("256M", boot="pvh")
     grub, _ = check_memmap("256M")
     assert pvh == grub, (pvh, grub)
+
+
+def test_in_kernel_selftests_pass():
+    # the same suite `make test` runs under GRUB, booted by PVH
+    with Qemu(boot="pvh", cmdline="test") as vm:
+        rc = vm.wait_exit(120)
+        out = vm.out
+    results = re.findall(r"^\s*(ok|not ok) \d+ ", out, re.M)
+    assert rc == EXIT_SUCCESS and results and "not ok" not in results, out[-3000:]
 
 
 def boot_with(blob, cmd="run hello"):
