@@ -44,17 +44,17 @@ struct cpio_ctx {
 	size_t errlen;
 };
 
+/* One error line, as the boot-info parsers write theirs (kernel/boot_info.c). */
 __attribute__((format(printf, 2, 3)))
 static int fail(struct cpio_ctx *c, const char *fmt, ...)
 {
 	va_list ap;
+	int ret;
 
-	if (c->err && c->errlen) {
-		va_start(ap, fmt);
-		vsnprintf(c->err, c->errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -EINVAL;
+	va_start(ap, fmt);
+	ret = boot_info_vfail(c->err, c->errlen, fmt, ap);
+	va_end(ap);
+	return ret;
 }
 
 /* Up to dstlen - 1 of the n bytes at src, anything unprintable as '?': what
@@ -256,6 +256,8 @@ void __init populate_rootfs(boot_map_phys_t map_phys)
 {
 	char err[160];
 
+	if (!boot_info.nr_modules)
+		pr_warn("initramfs: the loader passed none; run has no programs\n");
 	for (uint32_t i = 0; i < boot_info.nr_modules; i++) {
 		const struct boot_module *m = &boot_info.modules[i];
 		uint64_t size = m->end - m->start;

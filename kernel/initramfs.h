@@ -62,7 +62,8 @@ const struct initramfs_file *rootfs_lookup(const struct rootfs *fs, const char *
 /* Boot, from setup_boot_info once boot_info is filled: unpacks each boot
  * module, read through map_phys, into rootfs; one line per module
  * ("Unpacked initramfs ...: rootfs has N files", or "Initramfs unpacking
- * failed: ..."). A malformed archive never stops the boot. */
+ * failed: ..."), or one warning when there is no module at all. A
+ * malformed archive never stops the boot. */
 void populate_rootfs(boot_map_phys_t map_phys);
 
 #endif

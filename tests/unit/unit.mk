@@ -103,4 +103,4 @@ $(B)/unit/test_pvh $(B)/unit/test_pvh_corrupt: tests/unit/pvh_builder.h
 # The initramfs (cpio newc) unpacker: valid, malformed, truncated and
 # randomly corrupted archives built field by field.
 UNIT_TESTS += initramfs
-UNIT_SRCS_initramfs := kernel/initramfs.c
+UNIT_SRCS_initramfs := kernel/initramfs.c kernel/boot_info.c
