@@ -1,5 +1,5 @@
 # Carta: build, boot, debug and test. `make help` lists the targets.
-# Variables: MEM CPU ACCEL MACHINE CMDLINE QEMU_EXTRA GUI CROSS_COMPILE CC
+# Variables: BOOT MEM CPU ACCEL MACHINE CMDLINE QEMU_EXTRA GUI CROSS_COMPILE CC
 .DEFAULT_GOAL := all
 SHELL := /bin/bash
 
@@ -21,6 +21,7 @@ MACHINE ?= pc
 CMDLINE ?=
 QEMU_EXTRA ?=
 GUI     ?= 0
+BOOT    ?= grub
 
 B := build
 KERNEL := $(B)/carta.elf
@@ -98,24 +99,36 @@ $(KERNEL): $(OBJS) $(B)/kallsyms0.o linker.ld scripts/kallsyms.py
 
 include user/user.mk
 
-# The ISO is rebuilt when the kernel, the command line or a user program changes.
+# The ISO is rebuilt when the kernel, the command line or the initramfs changes.
 $(B)/cmdline.stamp: FORCE
 	@mkdir -p $(B)
 	@echo '$(CMDLINE)' | cmp -s - $@ || echo '$(CMDLINE)' > $@
 
-$(ISO): $(KERNEL) $(B)/cmdline.stamp iso/grub.cfg.in scripts/mkiso.sh $(USER_FILES)
+$(ISO): $(KERNEL) $(B)/cmdline.stamp iso/grub.cfg.in scripts/mkiso.sh $(INITRAMFS)
 	@bash scripts/deps.sh -q
-	CARTA_USER_DIR=$(USER_B) scripts/mkiso.sh $(KERNEL) $@ $(CMDLINE)
+	CARTA_INITRAMFS=$(INITRAMFS) scripts/mkiso.sh $(KERNEL) $@ $(CMDLINE)
 
 iso: $(ISO)
 
-QEMU_RUN = $(PYTHON) scripts/qemu.py --iso $(ISO) --mem $(MEM) --cpu $(CPU) \
+# BOOT=grub: the ISO (GRUB, multiboot2). BOOT=pvh: QEMU loads the ELF
+# itself (-kernel, PVH entry note) with the initramfs as -initrd; no ISO.
+ifeq ($(BOOT),grub)
+BOOT_FILES := $(ISO)
+BOOT_ARGS  := --iso $(ISO)
+else ifeq ($(BOOT),pvh)
+BOOT_FILES := $(KERNEL) $(INITRAMFS)
+BOOT_ARGS  := --kernel $(KERNEL) --initrd $(INITRAMFS) --append '$(CMDLINE)'
+else
+$(error BOOT=$(BOOT): say grub (the ISO, the default) or pvh (qemu -kernel))
+endif
+
+QEMU_RUN = $(PYTHON) scripts/qemu.py $(BOOT_ARGS) --mem $(MEM) --cpu $(CPU) \
 	--accel $(ACCEL) --machine $(MACHINE) $(if $(filter 1,$(GUI)),--gui) -- $(QEMU_EXTRA)
 
-run: deps $(ISO)
+run: deps $(BOOT_FILES)
 	$(QEMU_RUN)
 
-debug: deps $(ISO)
+debug: deps $(BOOT_FILES)
 	@echo "QEMU is stopped at reset with a gdb stub on localhost:1234."
 	@echo "In another terminal: make gdb   (or: gdb -x scripts/gdb/carta.gdb)"
 	$(QEMU_RUN) -S -gdb tcp::1234
@@ -151,15 +164,16 @@ clean:
 
 help:
 	@echo "make            build $(KERNEL)"
-	@echo "make user       build the user programs into $(B)/user (and malformed ELFs into $(B)/user/bad)"
-	@echo "make iso        build $(ISO) (GRUB, multiboot2, CMDLINE baked in, user programs as modules)"
+	@echo "make user       build the user programs into $(B)/user, stripped into $(INITRAMFS) (and malformed ELFs into $(INITRAMFS_TEST))"
+	@echo "make iso        build $(ISO) (GRUB, multiboot2, CMDLINE baked in, the initramfs as its module)"
 	@echo "make run        boot in QEMU; serial and monitor on this terminal (Ctrl-A X quits, Ctrl-A C monitor)"
+	@echo "make run BOOT=pvh   the same without GRUB: qemu -kernel $(KERNEL) -initrd $(INITRAMFS)"
 	@echo "make debug      boot stopped at reset, gdb stub on :1234; then 'make gdb' in another terminal"
 	@echo "make gdb        attach gdb with scripts/gdb/carta.gdb"
 	@echo "make test       host unit tests, in-kernel selftests, system tests; ends 'N passed, M failed'"
 	@echo "make bench      boot-time figures"
 	@echo "make clean      remove build/"
-	@echo "variables: MEM=$(MEM) CPU=$(CPU) ACCEL=$(ACCEL) MACHINE=$(MACHINE) CMDLINE='$(CMDLINE)' GUI=$(GUI) QEMU_EXTRA= CROSS_COMPILE= CC="
+	@echo "variables: BOOT=$(BOOT) MEM=$(MEM) CPU=$(CPU) ACCEL=$(ACCEL) MACHINE=$(MACHINE) CMDLINE='$(CMDLINE)' GUI=$(GUI) QEMU_EXTRA= CROSS_COMPILE= CC="
 
 
 .PHONY: all user iso run debug gdb deps unit test bench clean help FORCE

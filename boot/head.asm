@@ -1,8 +1,14 @@
-; The first instructions: GRUB jumps to _start in 32-bit protected mode with
-; paging off, EAX = multiboot2 magic, EBX = physical address of the boot
-; information (multiboot2 spec 3.3). We check the CPU, turn on 4-level paging
-; with the static tables of boot/early_pgt.asm, enter long mode, jump to the
-; higher half and call start_kernel(mbi_phys).
+; The first instructions. Two loaders can start us, each at its own entry,
+; both in 32-bit protected mode with paging off and flat segments:
+;   _start          GRUB (multiboot2 spec 3.3): EAX = 0x36d76289, EBX =
+;                   physical address of the multiboot2 information;
+;   pvh_start_xen   a PVH loader such as QEMU -kernel (Xen's x86/HVM direct
+;                   boot ABI; the entry is in boot/pvh_note.asm's ELF note):
+;                   EBX = physical address of struct hvm_start_info.
+; Each puts its protocol's magic in EBP and joins startup_32, which checks
+; the CPU, turns on 4-level paging with the static tables of
+; boot/early_pgt.asm, enters long mode, jumps to the higher half and calls
+; start_kernel(magic, info_phys): the magic says which parser reads EBX's block.
 ;
 ; The image is linked at __START_KERNEL_map + physical, so until paging is on
 ; every address we use is written "sym - __START_KERNEL_map" (its physical one).
@@ -18,12 +24,15 @@
 %define EFER_NX         (1 << 11)   ; no-execute bit usable in page tables
 %define KERNEL_CS       0x08        ; same selectors as kernel/gdt.h
 %define KERNEL_DS       0x10
+; The start info's magic (xen/include/public/arch-x86/hvm/start_info.h);
+; the PVH entry passes it to start_kernel as multiboot2 passes its own.
+%define XEN_HVM_START_MAGIC_VALUE 0x336ec578
 
 extern early_top_pgt, level2_kernel_pgt
 extern __bss_start, _end, _text
 extern start_kernel
 extern early_print32_and_halt
-global _start, boot_stack_guard, boot_stack_bottom, boot_stack_top, early_gdt
+global _start, pvh_start_xen, boot_stack_guard, boot_stack_bottom, boot_stack_top, early_gdt
 
 section .head.text progbits alloc exec nowrite align=16
 bits 32
@@ -31,7 +40,21 @@ _start:
 	cli
 	cld
 	mov ebp, eax                    ; keep the magic; EBX keeps the info address
+	; No stack yet: early_print32_and_halt needs none.
+	mov esi, PHYS(msg_no_multiboot)
+	cmp ebp, MULTIBOOT2_BOOTLOADER_MAGIC
+	jne early_print32_and_halt
+	jmp startup_32
 
+; The PVH ABI defines no magic register: EBX alone points at the start info,
+; whose own magic field kernel/pvh.c checks.
+pvh_start_xen:
+	cli
+	cld
+	mov ebp, XEN_HVM_START_MAGIC_VALUE
+
+; From here both entries are one path: EBP = protocol magic, EBX = info.
+startup_32:
 	; .bss is ours to zero (GRUB does, but a loader need not; we own it now).
 	mov edi, PHYS(__bss_start)
 	mov ecx, PHYS(_end)
@@ -41,9 +64,6 @@ _start:
 	rep stosd
 	mov esp, PHYS(boot_stack_top)
 
-	mov esi, PHYS(msg_no_multiboot)
-	cmp ebp, MULTIBOOT2_BOOTLOADER_MAGIC
-	jne early_print32_and_halt
 	call check_cpu                  ; returns ESI = message, or 0 if all is there
 	test esi, esi
 	jnz early_print32_and_halt
@@ -70,7 +90,7 @@ _start:
 
 ; check_cpu: ESI = 0 if the CPU has CPUID, long mode, PAE and NX; else ESI =
 ; the message naming the first feature missing. Clobbers EAX, ECX, EDX;
-; keeps EBX (CPUID writes it, and it holds the multiboot2 information).
+; keeps EBX (CPUID writes it, and it holds the boot information) and EBP.
 check_cpu:
 	push ebx
 	; CPUID exists iff EFLAGS.ID (bit 21) can be toggled (SDM 2A, CPUID).
@@ -146,8 +166,9 @@ section .text
 higher_half:
 	mov rsp, boot_stack_top
 	lgdt [early_gdt_desc64]         ; GDTR base must be a higher-half address
+	mov edi, ebp                    ; start_kernel(magic, info_phys), both
+	mov esi, ebx                    ; zero-extended by the 32-bit moves
 	xor ebp, ebp                    ; ends the frame-pointer chain (backtraces)
-	mov edi, ebx                    ; start_kernel(mbi_phys), zero-extended
 	call start_kernel
 .hang:
 	cli

@@ -1,13 +1,15 @@
 /* What the boot loader told us, in one structure.
  *
- * The multiboot2 parser (kernel/multiboot2.c) fills it from a copy of the
- * loader's information block; a second entry protocol (PVH direct boot) would
- * fill the same structure, so nothing after start_kernel knows which loader ran.
+ * Two parsers fill it: kernel/multiboot2.c from a copy of GRUB's information
+ * block, kernel/pvh.c from the PVH start info (QEMU -kernel). Nothing after
+ * setup_boot_info needs to know which loader ran (bootinfo shows it).
  * Everything here is a copy: no pointer into loader memory survives.
+ * The helpers at the end (kernel/boot_info.c) are what both parsers share.
  */
 #ifndef KERNEL_BOOT_INFO_H
 #define KERNEL_BOOT_INFO_H
 
+#include <stdarg.h>
 #include <stdint.h>
 #include <stddef.h>
 #include <stdbool.h>
@@ -15,13 +17,13 @@
 
 #define BOOT_NAME_MAX     64
 #define BOOT_CMDLINE_MAX  512
-#define BOOT_MODULES_MAX  32    /* user programs and the loader's bad-input test files */
+#define BOOT_MODULES_MAX  32    /* initramfs archives (kernel/initramfs.h); one is usual */
 #define BOOT_RSDP_MAX     64    /* ACPI 2.0 RSDP is 36 bytes; keep headroom */
 
 struct boot_module {
 	uint64_t start;         /* physical, inclusive */
 	uint64_t end;           /* physical, exclusive */
-	char     cmdline[64];   /* the string after the path in grub.cfg's module2 line */
+	char     cmdline[64];   /* grub.cfg's string after the module2 path; PVH's module cmdline */
 };
 
 struct boot_framebuffer {
@@ -31,7 +33,7 @@ struct boot_framebuffer {
 };
 
 struct boot_info {
-	const char *protocol;                   /* "multiboot2" */
+	const char *protocol;                   /* "multiboot2" or "pvh" */
 	uint64_t info_phys, info_size;          /* where the loader's block was */
 	char loader_name[BOOT_NAME_MAX];
 	char cmdline[BOOT_CMDLINE_MAX];
@@ -52,9 +54,40 @@ struct boot_info {
 	bool has_framebuffer;
 	struct boot_framebuffer fb;
 
-	uint32_t nr_warnings;                   /* tags the parser skipped or truncated */
+	uint32_t nr_warnings;                   /* entries the parser skipped or truncated */
 };
 
 extern struct boot_info boot_info;
+
+/* ---- for the parsers only (kernel/boot_info.c) ---------------------------- */
+
+/* Returns a pointer through which the len bytes at physical phys can be
+ * read, or NULL if any of them cannot (outside what the caller can reach,
+ * or the range wraps). The pointer need not be aligned. At boot:
+ * setup.c's window on the identity map; in host tests, simulated memory. */
+typedef const void *(*boot_map_phys_t)(uint64_t phys, size_t len);
+
+/* Writes one line (no newline), printf-style, into err[errlen] when err is
+ * not NULL and errlen > 0, truncating it to fit; returns -EINVAL. */
+int boot_info_vfail(char *err, size_t errlen, const char *fmt, va_list ap);
+
+/* Copies the n bytes at src, a string without its NUL, into dst[dstlen]
+ * NUL-terminated; a string that does not fit is cut and counted in
+ * bi->nr_warnings. */
+void boot_info_set_string(struct boot_info *bi, char *dst, size_t dstlen,
+			  const char *src, size_t n);
+
+/* Appends the module [start, end) (the caller checked end >= start) with an
+ * empty string; NULL, and a warning counted, when BOOT_MODULES_MAX are
+ * already there. */
+struct boot_module *boot_info_add_module(struct boot_info *bi, uint64_t start, uint64_t end);
+
+/* Appends a memory-map entry as given (e820 judges it later); false, and a
+ * warning counted, when E820_MAX_ENTRIES are already there. */
+bool boot_info_add_e820(struct boot_info *bi, uint64_t addr, uint64_t size, uint32_t type);
+
+/* Keeps a copy of the RSDP's first len bytes (20 <= len <= 36, checked by the
+ * caller): version 1 for ACPI 1.0's, 2 for ACPI 2.0+'s. Replaces any earlier one. */
+void boot_info_set_rsdp(struct boot_info *bi, const void *rsdp, uint32_t len, uint32_t version);
 
 #endif

@@ -1,13 +1,13 @@
-/* spawn: a new process running a program from a multiboot2 module
+/* spawn: a new process running a program from the initramfs
  * (kernel/exec.h). Validate the ELF, make the mm, copy the file's bytes
  * into pages, build the stack with argv, build the task. Anything that
  * fails undoes everything before it: the mm goes through mmput, which
  * frees whatever was mapped. */
 #include "kernel/exec.h"
-#include "kernel/boot_info.h"
 #include "kernel/elf.h"
 #include "kernel/errno.h"
 #include "kernel/gdt.h"
+#include "kernel/initramfs.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/string.h"
@@ -23,14 +23,9 @@
 #include "mm/page_alloc.h"
 #include "mm/slab.h"
 
-const struct boot_module *find_program(const char *name)
+const struct initramfs_file *find_program(const char *name)
 {
-	if (name[0] == '/')
-		name++;
-	for (uint32_t i = 0; i < boot_info.nr_modules && i < BOOT_MODULES_MAX; i++)
-		if (!strcmp(boot_info.modules[i].cmdline, name))
-			return &boot_info.modules[i];
-	return 0;
+	return rootfs_lookup(&rootfs, name);
 }
 
 /* Copies the file bytes that fall in [addr, addr + PAGE_SIZE) into a new
@@ -157,8 +152,7 @@ static struct task_struct *new_user_task(const char *name, struct mm_struct *mm,
 
 long do_spawn(const char *path, int argc, char *const argv[])
 {
-	const struct boot_module *mod = find_program(path);
-	const char *name = path[0] == '/' ? path + 1 : path;
+	const struct initramfs_file *f = find_program(path);
 	struct elf_image img;
 	char err[160];
 	struct mm_struct *mm;
@@ -167,24 +161,24 @@ long do_spawn(const char *path, int argc, char *const argv[])
 	const uint8_t *file;
 	long ret;
 
-	if (!mod)
+	if (!f)
 		return -ENOENT;
 	if (argc < 1 || argc > SPAWN_ARGS_MAX)
 		return -E2BIG;
 	for (int i = 0; i < argc; i++)
 		if (strlen(argv[i]) >= SPAWN_ARG_LEN)
 			return -E2BIG;
-	file = phys_to_virt(mod->start);        /* modules stay reserved in memblock */
-	if (elf_validate(file, mod->end - mod->start, &img, err, sizeof(err))) {
-		pr_err("spawn: %s: %s\n", name, err);
+	file = phys_to_virt(f->start);  /* inside a boot module, reserved in memblock */
+	if (elf_validate(file, f->end - f->start, &img, err, sizeof(err))) {
+		pr_err("spawn: %s: %s\n", f->name, err);
 		return -ENOEXEC;
 	}
 	mm = mm_alloc();
 	if (!mm)
 		return -ENOMEM;
-	ret = load_segments(mm, &img, file, mod->cmdline);
+	ret = load_segments(mm, &img, file, f->name);
 	sp = ret ? 0 : setup_stack(mm, argc, argv, &uargv);
-	t = sp ? new_user_task(name, mm, img.entry, sp, argc, uargv) : 0;
+	t = sp ? new_user_task(f->name, mm, img.entry, sp, argc, uargv) : 0;
 	if (!t) {
 		mmput(mm);
 		/* the validator made segments disjoint and in range, so only

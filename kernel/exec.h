@@ -1,12 +1,13 @@
-/* Starting programs (kernel/exec.c). A program is a multiboot2 module
- * whose string in grub.cfg (`module2 /boot/user/hello.elf hello`) is its
- * name; spawn looks the name up, with or without a leading '/'. */
+/* Starting programs (kernel/exec.c). A program is a file in the initramfs
+ * (kernel/initramfs.h: build/initramfs.cpio, unpacked into rootfs at boot);
+ * spawn looks its name up, with or without a leading '/'. */
 #ifndef KERNEL_EXEC_H
 #define KERNEL_EXEC_H
 
-struct boot_module;
+struct initramfs_file;
 
-const struct boot_module *find_program(const char *name);
+/* The program called name ("hello" or "/hello"), or NULL. */
+const struct initramfs_file *find_program(const char *name);
 /* A new process running program `path` with argv[0..argc): its pid, or
  * -ENOENT (no such program), -ENOEXEC (malformed ELF: one line says
  * why), -E2BIG, -ENOMEM. Nothing is left behind on failure. */

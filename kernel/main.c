@@ -71,7 +71,7 @@ static void __init request_resources(void)
 	power_request_resources();
 }
 
-void start_kernel(uint64_t mbi_phys)
+void start_kernel(uint32_t magic, uint64_t info_phys)
 {
 	tsc_early_init();
 	serial_init();
@@ -82,7 +82,7 @@ void start_kernel(uint64_t mbi_phys)
 	early_cpu_init();
 	cr4_init();
 	pat_init();             /* before any mapping asks for a memory type */
-	setup_boot_info(mbi_phys);
+	setup_boot_info(magic, info_phys);      /* multiboot2 or PVH (boot/head.asm) */
 	parse_early_params(boot_info.cmdline);
 	print_banner();
 	zap_identity_mappings();        /* physical memory now only via the fixmap */

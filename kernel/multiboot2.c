@@ -14,7 +14,6 @@
 #include <stdint.h>
 #include "kernel/multiboot2.h"
 #include "kernel/string.h"
-#include "kernel/vsprintf.h"
 #include "kernel/errno.h"
 
 /* Tag types (spec 3.6.2 onwards). */
@@ -66,13 +65,12 @@ __attribute__((format(printf, 2, 3)))
 static int fail(struct mb2_ctx *c, const char *fmt, ...)
 {
 	va_list ap;
+	int ret;
 
-	if (c->err && c->errlen) {
-		va_start(ap, fmt);
-		vsnprintf(c->err, c->errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -EINVAL;
+	va_start(ap, fmt);
+	ret = boot_info_vfail(c->err, c->errlen, fmt, ap);
+	va_end(ap);
+	return ret;
 }
 
 /* A tag's payload must hold the fixed fields its type defines (spec 3.6.x):
@@ -96,14 +94,8 @@ static int copy_string(struct mb2_ctx *c, char *dst, size_t dstlen,
 	if (n == srclen)
 		return fail(c, "multiboot2: tag %u at offset 0x%x: string of 0x%zx bytes has no NUL",
 			    c->type, c->off, srclen);
-	if (!dst)
-		return 0;
-	if (n >= dstlen) {
-		n = dstlen - 1;
-		c->bi->nr_warnings++;
-	}
-	memcpy(dst, src, n);
-	dst[n] = '\0';
+	if (dst)
+		boot_info_set_string(c->bi, dst, dstlen, (const char *)src, n);
 	return 0;
 }
 
@@ -111,28 +103,15 @@ static int copy_string(struct mb2_ctx *c, char *dst, size_t dstlen,
  * Modules past BOOT_MODULES_MAX are checked, then skipped with a warning. */
 static int tag_module(struct mb2_ctx *c, const uint8_t *p)
 {
-	struct boot_info *bi = c->bi;
 	uint32_t start = rd32(p + 8), end = rd32(p + 12);
-	struct boot_module *m = NULL;
-	int ret;
+	struct boot_module *m;
 
 	if (end < start)
 		return fail(c, "multiboot2: module tag at offset 0x%x has mod_end 0x%x < mod_start 0x%x",
 			    c->off, end, start);
-	if (bi->nr_modules < BOOT_MODULES_MAX)
-		m = &bi->modules[bi->nr_modules];
-	ret = copy_string(c, m ? m->cmdline : NULL, sizeof(bi->modules[0].cmdline),
-			  p + 16, c->size - 16);
-	if (ret)
-		return ret;
-	if (!m) {
-		bi->nr_warnings++;
-		return 0;
-	}
-	m->start = start;
-	m->end = end;
-	bi->nr_modules++;
-	return 0;
+	/* a failure below zeroes all of boot_info, this module included */
+	m = boot_info_add_module(c->bi, start, end);
+	return copy_string(c, m ? m->cmdline : NULL, sizeof(m->cmdline), p + 16, c->size - 16);
 }
 
 /* Tag 6 (spec 3.6.8): u32 entry_size, u32 entry_version, then entries of
@@ -156,17 +135,9 @@ static int tag_mmap(struct mb2_ctx *c, const uint8_t *p)
 	bi->nr_e820 = 0;
 	for (uint32_t i = 0; i < bytes / esize; i++) {
 		const uint8_t *e = p + 16 + (size_t)i * esize;
-		struct e820_entry *d;
 
-		if (bi->nr_e820 == E820_MAX_ENTRIES) {
-			bi->nr_warnings++;
+		if (!boot_info_add_e820(bi, rd64(e), rd64(e + 8), rd32(e + 16)))
 			break;
-		}
-		d = &bi->e820[bi->nr_e820];
-		d->addr = rd64(e);
-		d->size = rd64(e + 8);
-		d->type = rd32(e + 16);
-		bi->nr_e820++;
 	}
 	return 0;
 }
@@ -201,10 +172,7 @@ static void tag_rsdp(struct mb2_ctx *c, const uint8_t *p)
 		if (len > RSDP_V2_LEN)
 			len = RSDP_V2_LEN;
 	}
-	memset(bi->rsdp, 0, sizeof(bi->rsdp));
-	memcpy(bi->rsdp, p + 8, len);
-	bi->rsdp_len = len;
-	bi->rsdp_version = c->type == MB2_TAG_ACPI_NEW ? 2 : 1;
+	boot_info_set_rsdp(bi, p + 8, len, c->type == MB2_TAG_ACPI_NEW ? 2 : 1);
 }
 
 /* The smallest size (header included) each known tag type may have: its

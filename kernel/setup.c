@@ -3,9 +3,11 @@
 #include "kernel/e820.h"
 #include "kernel/init.h"
 #include "kernel/boot_info.h"
+#include "kernel/initramfs.h"
 #include "kernel/multiboot2.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/pvh.h"
 #include "kernel/string.h"
 #include "kernel/types.h"
 #include "kernel/resource.h"
@@ -17,7 +19,8 @@ static uint8_t boot_info_copy[BOOT_INFO_COPY_MAX] __attribute__((aligned(8)));
 
 #define IDENT_MAP_END (4ULL << 30)      /* boot/early_pgt.asm maps 0..4 GiB */
 
-void __init setup_boot_info(uint64_t mbi_phys)
+/* GRUB's block is one piece: copy it whole (bounded), then parse the copy. */
+static void __init setup_multiboot2(uint64_t mbi_phys)
 {
 	char err[160];
 	uint32_t total;
@@ -36,6 +39,30 @@ void __init setup_boot_info(uint64_t mbi_phys)
 	if (multiboot2_parse(boot_info_copy, total, &boot_info, err, sizeof(err)) < 0)
 		panic("%s", err);
 	boot_info.info_phys = mbi_phys;
+}
+
+/* The parsers' window on physical memory: the boot identity map, so
+ * anything below 4 GiB except address 0 (the PVH ABI's "not present"; QEMU's
+ * option ROM does put its memory map in page 0, at 0x5a8). */
+static const void *__init ident_map_phys(uint64_t phys, size_t len)
+{
+	if (!phys || phys > IDENT_MAP_END || len > IDENT_MAP_END - phys)
+		return NULL;
+	return (const void *)phys;
+}
+
+void __init setup_boot_info(uint32_t magic, uint64_t info_phys)
+{
+	char err[160];
+
+	if (magic == MULTIBOOT2_BOOTLOADER_MAGIC)
+		setup_multiboot2(info_phys);
+	else if (magic == XEN_HVM_START_MAGIC_VALUE) {
+		if (pvh_parse(info_phys, ident_map_phys, &boot_info, err, sizeof(err)) < 0)
+			panic("%s", err);
+	} else
+		panic("setup_boot_info: unknown boot protocol magic %#x", magic);
+	populate_rootfs(ident_map_phys);
 }
 
 /* The kernel image's sections in iomem_resource, inside the System RAM
@@ -86,5 +113,5 @@ void boot_info_show(void)
 			       (unsigned long long)bi->fb.addr, bi->fb.width, bi->fb.height,
 			       bi->fb.bpp, bi->fb.type);
 	if (bi->nr_warnings)
-		console_printf("warnings:    %u tags skipped or truncated\n", bi->nr_warnings);
+		console_printf("warnings:    %u entries skipped or truncated\n", bi->nr_warnings);
 }

@@ -8,10 +8,14 @@
 
 #define BOOT_INFO_COPY_MAX (64 * 1024)
 
-/* Copies the loader's multiboot2 block at physical mbi_phys into the kernel
- * and parses it into boot_info. Must run while the identity map exists.
- * Panics, naming the problem, on a block that is too large or malformed. */
-void setup_boot_info(uint64_t mbi_phys);
+/* Takes over what the loader passed: magic says which protocol (boot/head.asm
+ * passes MULTIBOOT2_BOOTLOADER_MAGIC or XEN_HVM_START_MAGIC_VALUE), info_phys
+ * where its information is. A multiboot2 block is copied into the kernel and
+ * parsed; a PVH start info is parsed where it lies. Either fills boot_info;
+ * then the initramfs modules are unpacked (populate_rootfs). Must run while
+ * the identity map exists. Panics, naming the problem, on an unknown magic
+ * or malformed information (a malformed initramfs only gets a line). */
+void setup_boot_info(uint32_t magic, uint64_t info_phys);
 
 /* Puts the kernel's sections ("Kernel code", "Kernel rodata", "Kernel
  * data", "Kernel bss") in iomem_resource. Boot, right after

@@ -2,11 +2,10 @@
 # usage: mkiso.sh KERNEL_ELF OUTPUT_ISO [CMDLINE...]
 # Builds a BIOS-bootable GRUB ISO that boots KERNEL_ELF by multiboot2 with
 # the given kernel command line. Used by `make iso` and by the system tests
-# (each distinct command line gets its own ISO).
-# The user programs come from $CARTA_USER_DIR (default: build/user in the
-# repository): every NAME.elf there goes on the ISO as /boot/user/NAME.elf
-# and every file in its bad/ as /boot/user/bad/NAME, each loaded by GRUB as
-# a multiboot2 module whose string is NAME.
+# (each distinct command line and initramfs gets its own ISO).
+# The initramfs comes from $CARTA_INITRAMFS (default: build/initramfs.cpio
+# in the repository) and goes on the ISO as /boot/initramfs.cpio, which
+# GRUB loads as the one multiboot2 module (iso/grub.cfg.in).
 set -eu
 elf=$1; out=$2; shift 2
 cmdline="$*"
@@ -15,35 +14,18 @@ case "$cmdline" in *[\"\'\;\\\$\`]*)
 	exit 2;;
 esac
 here=$(cd "$(dirname "$0")/.." && pwd)
-userdir=${CARTA_USER_DIR:-$here/build/user}
+initramfs=${CARTA_INITRAMFS:-$here/build/initramfs.cpio}
+[ -f "$initramfs" ] || { echo "mkiso: no $initramfs (make user)" >&2; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 root=$tmp/root                  # what goes on the ISO (the log stays outside)
 mkdir -p "$root/boot/grub"
 cp "$elf" "$root/boot/carta.elf"
-
-# One module per user program. The name is all the kernel sees, so it must
-# be a plain word (it also goes unquoted into grub.cfg).
-modules=""
-add_module() {          # add_module FILE ISO_DIR NAME
-	case "$3" in ''|*[!A-Za-z0-9_.-]*)
-		echo "mkiso: module name '$3' ($1) is not [A-Za-z0-9_.-]+" >&2; exit 2;;
-	esac
-	mkdir -p "$root$2"
-	cp "$1" "$root$2/${1##*/}"
-	modules+=$'\t'"module2 $2/${1##*/} $3"$'\n'
-}
-[ -d "$userdir" ] || echo "mkiso: no $userdir: the ISO has no user programs (make user)" >&2
-export LC_ALL=C         # glob order: byte order, the same on every machine
-shopt -s nullglob
-for f in "$userdir"/*.elf; do add_module "$f" /boot/user "$(basename "$f" .elf)"; done
-for f in "$userdir"/bad/*; do add_module "$f" /boot/user/bad "${f##*/}"; done
+cp "$initramfs" "$root/boot/initramfs.cpio"
 # bash substitution, not sed: '&', '|' or '/' in the command line stay literal
 shopt -u patsub_replacement 2>/dev/null || true
 template=$(cat "$here/iso/grub.cfg.in")
-template=${template//@CMDLINE@/$cmdline}
-nl=$'\n'               # @MODULES@ has a line of its own; $modules ends its lines
-printf '%s\n' "${template//@MODULES@$nl/$modules}" > "$root/boot/grub/grub.cfg"
+printf '%s\n' "${template//@CMDLINE@/$cmdline}" > "$root/boot/grub/grub.cfg"
 # GRUB's tool and its BIOS (i386-pc) files go by other names on Fedora
 # (grub2-) and Homebrew (x86_64-elf-).
 mkrescue=$(command -v grub-mkrescue || command -v grub2-mkrescue || command -v x86_64-elf-grub-mkrescue) ||

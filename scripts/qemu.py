@@ -7,6 +7,10 @@ switches to the monitor). As a module (tests/system, scripts/bench.py) it
 gives class Qemu: serial on pipes, a QMP socket for monitor commands, and
 helpers to type shell commands and wait for output.
 
+Two ways to boot: GRUB from an ISO (the default: --iso, Qemu(boot="grub")),
+or PVH, QEMU loading the ELF itself (--kernel/--initrd/--append,
+Qemu(boot="pvh")): no ISO to build, no GRUB to run.
+
 Exit status: the kernel leaves QEMU through isa-debug-exit (kernel/power.h),
 so QEMU exits (code << 1) | 1; a poweroff (code 0x10 -> 33) maps to 0 here.
 """
@@ -25,6 +29,8 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, "build")
 KERNEL = os.path.join(BUILD, "carta.elf")
+INITRAMFS = os.path.join(BUILD, "initramfs.cpio")            # the user programs
+INITRAMFS_TEST = os.path.join(BUILD, "initramfs-test.cpio")  # + malformed ELFs
 
 # kernel/power.h: isa-debug-exit codes and the QEMU exit status each gives
 EXIT_SUCCESS = (0x10 << 1) | 1     # 33: poweroff, selftests passed
@@ -33,9 +39,18 @@ EXIT_PANIC = (0x12 << 1) | 1       # 37: panic/oops in test mode
 PROMPT = "carta> "
 
 
-def base_args(iso, mem="256M", cpu="max", accel="tcg", machine="pc", debug_exit=True):
+def iso_boot_args(iso):
+    return ["-cdrom", iso, "-boot", "d"]
+
+
+def pvh_boot_args(kernel=KERNEL, initrd=INITRAMFS, cmdline=""):
+    """QEMU's own loader: it finds the PVH entry note (boot/pvh_note.asm)."""
+    return ["-kernel", kernel, "-initrd", initrd, "-append", cmdline]
+
+
+def base_args(boot_args, mem="256M", cpu="max", accel="tcg", machine="pc", debug_exit=True):
     args = ["qemu-system-x86_64", "-machine", machine, "-accel", accel,
-            "-cpu", cpu, "-m", mem, "-cdrom", iso, "-boot", "d"]
+            "-cpu", cpu, "-m", mem] + list(boot_args)
     if debug_exit:
         args += ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
     return args
@@ -44,21 +59,13 @@ def base_args(iso, mem="256M", cpu="max", accel="tcg", machine="pc", debug_exit=
 _iso_lock = threading.Lock()
 
 
-def iso_for(cmdline=""):
-    """An ISO that boots build/carta.elf with this command line and the user
-    programs mkiso.sh takes from build/user (cached: the key covers them all)."""
-    user = os.environ.get("CARTA_USER_DIR", os.path.join(BUILD, "user"))
-
-    def names(d, suffix=""):    # as mkiso.sh's glob d/*suffix sees them
-        if not os.path.isdir(d):
-            return []
-        return sorted(n for n in os.listdir(d) if n.endswith(suffix) and not n.startswith("."))
-
-    files = names(user, ".elf") + ["bad/" + n for n in names(os.path.join(user, "bad"))]
+def iso_for(cmdline="", initramfs=INITRAMFS):
+    """An ISO that boots build/carta.elf with this command line and this
+    initramfs (cached: the key covers all three)."""
     h = hashlib.sha1()
-    for path, name in [(KERNEL, "")] + [(os.path.join(user, n), n) for n in files]:
+    for path in (KERNEL, initramfs):
         with open(path, "rb") as f:
-            h.update(name.encode() + b"\0" + f.read() + b"\0")
+            h.update(f.read() + b"\0")
     h.update(cmdline.encode())
     key = h.hexdigest()[:16]
     iso = os.path.join(BUILD, "isos", key + ".iso")
@@ -67,18 +74,27 @@ def iso_for(cmdline=""):
             return iso
         os.makedirs(os.path.dirname(iso), exist_ok=True)
         subprocess.run([os.path.join(ROOT, "scripts", "mkiso.sh"), KERNEL, iso]
-                       + cmdline.split(), check=True)
+                       + cmdline.split(), check=True,
+                       env=dict(os.environ, CARTA_INITRAMFS=initramfs))
     return iso
 
 
 class Qemu:
-    """One QEMU running Carta headless: serial on pipes, QMP on a socket."""
+    """One QEMU running Carta headless: serial on pipes, QMP on a socket.
+    boot="grub" boots an ISO (iso, or one made for cmdline and initramfs);
+    boot="pvh" hands QEMU the kernel, initramfs and cmdline directly."""
 
     def __init__(self, cmdline="testmode", mem="256M", cpu="max", machine="pc",
-                 extra=(), iso=None, debug_exit=True):
+                 extra=(), iso=None, debug_exit=True, boot="grub", initramfs=INITRAMFS):
         self.tmp = tempfile.mkdtemp(prefix="carta-")
         self.qmp_path = os.path.join(self.tmp, "qmp.sock")
-        args = base_args(iso or iso_for(cmdline), mem, cpu, "tcg", machine, debug_exit)
+        if boot == "pvh":
+            boot_args = pvh_boot_args(KERNEL, initramfs, cmdline)
+        elif boot == "grub":
+            boot_args = iso_boot_args(iso or iso_for(cmdline, initramfs))
+        else:
+            raise ValueError(f"boot={boot!r}: grub or pvh")
+        args = base_args(boot_args, mem, cpu, "tcg", machine, debug_exit)
         args += ["-display", "none", "-monitor", "none", "-serial", "stdio",
                  "-no-reboot", "-qmp", f"unix:{self.qmp_path},server=on,wait=off"]
         args += list(extra)
@@ -248,7 +264,11 @@ class Qemu:
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--iso", required=True)
+    boot = ap.add_mutually_exclusive_group(required=True)
+    boot.add_argument("--iso", help="boot this ISO with GRUB")
+    boot.add_argument("--kernel", help="boot this ELF by PVH (with --initrd, --append)")
+    ap.add_argument("--initrd", default=INITRAMFS)
+    ap.add_argument("--append", default="", help="the command line (PVH)")
     ap.add_argument("--mem", default="256M")
     ap.add_argument("--cpu", default="max")
     ap.add_argument("--accel", default="tcg")
@@ -256,7 +276,8 @@ def main():
     ap.add_argument("--gui", action="store_true")
     ap.add_argument("extra", nargs="*")
     a = ap.parse_args()
-    args = base_args(a.iso, a.mem, a.cpu, a.accel, a.machine)
+    boot_args = iso_boot_args(a.iso) if a.iso else pvh_boot_args(a.kernel, a.initrd, a.append)
+    args = base_args(boot_args, a.mem, a.cpu, a.accel, a.machine)
     args += ["-serial", "mon:stdio"]
     if not a.gui:
         args += ["-display", "none"]

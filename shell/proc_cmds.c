@@ -80,7 +80,7 @@ static int cmd_run(int argc, char **argv)
 	return 0;
 }
 DEFINE_SHELL_CMD(run, SHELL_TOPIC_PROC, 1, SHELL_ARGS_MAX - 1, "run PROG [ARGS...] [&]",
-		 "start a user program (from the ISO's modules)", cmd_run);
+		 "start a user program (from the initramfs)", cmd_run);
 
 static int cmd_ps(int argc, char **argv)
 {

@@ -1,14 +1,21 @@
 # User programs, included by the top-level Makefile (which sets B, CC, LD,
-# NASM, PYTHON). Every user/NAME.c is one program, built into
-# $(B)/user/NAME.elf and linked with the library in user/lib; mkiso.sh puts
-# each on the ISO as a multiboot2 module named NAME. $(B)/user/bad/ holds
-# malformed copies of hello for the ELF loader's bad-input tests.
+# NASM, OBJCOPY, PYTHON). Every user/NAME.c is one program, built into
+# $(B)/user/NAME.elf (with symbols and debug info, for gdb) and linked with
+# the library in user/lib. The boot image gets them stripped, as files
+# named NAME in one cpio "newc" archive, $(B)/initramfs.cpio
+# (kernel/initramfs.h): GRUB loads it as a module2, QEMU -kernel as -initrd.
+# $(B)/user/bad/ holds malformed copies of hello for the ELF loader's
+# bad-input tests; they never go in what `make run` boots, but in their own
+# archive, which $(B)/initramfs-test.cpio appends to the programs' one.
 USER_B     := $(B)/user
 USER_PROGS := $(basename $(notdir $(sort $(wildcard user/*.c))))
 USER_ELFS  := $(USER_PROGS:%=$(USER_B)/%.elf)
 USER_BAD   := $(USER_B)/bad.stamp
-# What the ISO (and so `make iso`, `make run`, `make test`) needs from here.
-USER_FILES := $(USER_ELFS) $(USER_BAD)
+USER_STRIPPED := $(USER_PROGS:%=$(B)/initramfs/%)
+INITRAMFS      := $(B)/initramfs.cpio
+INITRAMFS_TEST := $(B)/initramfs-test.cpio
+# What `make iso`, `make run` and `make test` need from here.
+USER_FILES := $(USER_ELFS) $(USER_BAD) $(INITRAMFS) $(INITRAMFS_TEST)
 
 # The library reuses the kernel's freestanding string, format and number
 # code: compiled again with the user flags, so the two never drift apart.
@@ -46,6 +53,23 @@ $(USER_BAD): $(USER_B)/hello.elf scripts/mkbadelf.py
 	rm -rf $(USER_B)/bad
 	$(PYTHON) scripts/mkbadelf.py $< $(USER_B)/bad
 	@touch $@
+
+# --strip-all: the loader reads only the ELF and program headers and the
+# segments; symbols and DWARF stay in $(USER_B)/NAME.elf for gdb.
+$(USER_STRIPPED): $(B)/initramfs/%: $(USER_B)/%.elf
+	@mkdir -p $(dir $@)
+	$(OBJCOPY) --strip-all $< $@
+
+$(INITRAMFS): $(USER_STRIPPED) scripts/gen_initramfs.py
+	$(PYTHON) scripts/gen_initramfs.py -o $@ $(USER_STRIPPED)
+
+# The shell expands bad/* when the recipe runs, after mkbadelf.py wrote it.
+$(USER_B)/bad.cpio: $(USER_BAD) scripts/gen_initramfs.py
+	$(PYTHON) scripts/gen_initramfs.py -o $@ $(USER_B)/bad/*
+
+# Two archives back to back are one initramfs (Linux reads them the same way).
+$(INITRAMFS_TEST): $(INITRAMFS) $(USER_B)/bad.cpio
+	cat $^ > $@
 
 user: $(USER_FILES)
 

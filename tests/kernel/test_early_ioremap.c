@@ -4,6 +4,7 @@
  * same physical memory: the kernel image's own high alias. */
 #include "tests/kernel/ktest.h"
 #include "kernel/boot_info.h"
+#include "kernel/pvh.h"
 #include "kernel/string.h"
 #include "mm/early_ioremap.h"
 #include "mm/fixmap.h"
@@ -34,14 +35,16 @@ KTEST_EARLY(early_ioremap, eight_slots_read_what_the_image_alias_reads)
 
 KTEST_EARLY(early_ioremap, reads_the_multiboot2_block_grub_left)
 {
-	/* The first u32 of the loader's block is its total size, which
-	 * setup_boot_info read through the (now gone) identity map. */
+	/* The first u32 of the loader's block is its total size (a PVH start
+	 * info's: its magic), which setup_boot_info read through the (now
+	 * gone) identity map. */
 	uint32_t *p = early_memremap_ro(boot_info.info_phys, 8);
+	bool pvh = !strcmp(boot_info.protocol, "pvh");
 
 	KUNIT_EXPECT_TRUE(test, p != 0);
 	if (!p)
 		return;
-	KUNIT_EXPECT_EQ(test, p[0], boot_info.info_size);
+	KUNIT_EXPECT_EQ(test, p[0], pvh ? XEN_HVM_START_MAGIC_VALUE : boot_info.info_size);
 	KUNIT_EXPECT_EQ(test, (unsigned long)p & 7, boot_info.info_phys & 7);
 	early_memunmap(p, 8);
 }

@@ -1,9 +1,11 @@
 """Boot: the prompt, timestamps, the banner, the machine types, and the QEMU
 monitor's view of the page tables (no identity map, the image at -2 GiB)."""
+import os
 import re
 import time
 
-from qemu import Qemu
+from gen_initramfs import read_newc
+from qemu import INITRAMFS, Qemu
 
 KERNEL_MAP = 0xffffffff80000000
 LOAD_PHYS = 0x200000
@@ -66,6 +68,15 @@ def test_bootinfo_shows_what_grub_passed():
         assert re.search(r"cmdline:\s+testmode loglevel=7 hello=world$", out, re.M), out
         assert "ACPI RSDP:   v" in out, out
         assert 'Unknown kernel command line parameters "hello=world"' in vm.out
+    # one module: the initramfs, as big as the file mkiso.sh put on the ISO,
+    # unpacked into as many files as the archive holds
+    assert re.search(r"^modules:\s+1$", out, re.M), out
+    m = re.search(r"^  \[mem 0x(\w+)-0x(\w+)\] initramfs$", out, re.M)
+    assert m and int(m.group(2), 16) - int(m.group(1), 16) + 1 == os.path.getsize(INITRAMFS), out
+    with open(INITRAMFS, "rb") as f:
+        files = read_newc(f.read())
+    assert re.search(r"Unpacked initramfs \(module 0 at 0x%s, \d+ bytes\): rootfs has %d files$"
+                     % (m.group(1).lstrip("0"), len(files)), vm.out, re.M), vm.out[:3000]
 
 
 def test_loglevel_hides_info_but_dmesg_keeps_it():

@@ -12,8 +12,9 @@ GiB = 1 << 30
 FIRMWARE_SLACK = 2 * MiB
 
 
-def check(mem, machine="pc"):
-    with Qemu(mem=mem, machine=machine) as vm:
+def check(mem, machine="pc", boot="grub"):
+    """memmap (and the boot log's copy) against QEMU's RAM size; the entries."""
+    with Qemu(mem=mem, machine=machine, boot=boot) as vm:
         vm.wait_prompt()
         out = vm.command("memmap")
         ram = vm.qmp_cmd("query-memory-size-summary")["base-memory"]

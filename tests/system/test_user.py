@@ -8,7 +8,8 @@ import re
 import time
 import tempfile
 
-from qemu import Qemu
+from gen_initramfs import read_newc
+from qemu import INITRAMFS, INITRAMFS_TEST, Qemu
 
 USER_TOP = 0x0000800000000000
 SEGFAULT = re.compile(r"(\w+)\[(\d+)\]: segfault at ([0-9a-f]+) ip ([0-9a-f]{16}) "
@@ -183,8 +184,14 @@ BAD_ELF = {
 }
 
 
-def test_malformed_elf_modules_refused_in_one_line_nothing_leaked():
-    with Qemu() as vm:
+def test_malformed_elf_files_refused_in_one_line_nothing_leaked():
+    # the fixtures come only in the test initramfs, never in what `make run` boots
+    with open(INITRAMFS_TEST, "rb") as f:
+        test_files = dict(read_newc(f.read()))
+    with open(INITRAMFS, "rb") as f:
+        boot_files = dict(read_newc(f.read()))
+    assert set(BAD_ELF) == set(test_files) - set(boot_files), sorted(test_files)
+    with Qemu(initramfs=INITRAMFS_TEST) as vm:
         vm.wait_prompt()
         outs = leaves_no_trace(vm, [f"run {name}" for name in BAD_ELF])
     for (name, why), out in zip(BAD_ELF.items(), outs):
@@ -194,10 +201,11 @@ def test_malformed_elf_modules_refused_in_one_line_nothing_leaked():
 
 
 def test_bad_syscall_arguments_get_documented_errors():
-    with Qemu() as vm:
+    with Qemu(initramfs=INITRAMFS_TEST) as vm:     # spawn("bad_magic") needs the fixtures
         vm.wait_prompt()
         out, = leaves_no_trace(vm, ["run badcalls"])
     assert "badcalls: 0 failures" in out, out
+    assert re.search(r'spawn\("bad_magic", argv\) += -8 ok', out), out
     assert len(re.findall(r" ok$", out, re.M)) >= 30, out
 
 

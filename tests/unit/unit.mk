@@ -5,10 +5,10 @@
 # header of helpers, listed as an extra prerequisite of both; the printk
 # stub all of them use (printk_capture.h) is a prerequisite of every one.
 UNIT_TESTS += multiboot2
-UNIT_SRCS_multiboot2 := kernel/multiboot2.c
+UNIT_SRCS_multiboot2 := kernel/multiboot2.c kernel/boot_info.c
 
 UNIT_TESTS += multiboot2_corrupt
-UNIT_SRCS_multiboot2_corrupt := kernel/multiboot2.c
+UNIT_SRCS_multiboot2_corrupt := kernel/multiboot2.c kernel/boot_info.c
 $(B)/unit/test_multiboot2 $(B)/unit/test_multiboot2_corrupt: tests/unit/mb2_builder.h
 
 # test_vsprintf.c includes kernel/vsprintf.c itself, renamed, so that the
@@ -90,3 +90,17 @@ UNIT_SRCS_vma := mm/vma.c
 UNIT_TESTS += vma_random
 UNIT_SRCS_vma_random := mm/vma.c
 $(B)/unit/test_vma $(B)/unit/test_vma_random: tests/unit/vma_harness.h
+
+# The PVH start-info parser: directed tests, then malformed and random
+# start infos, both on simulated physical memory (pvh_builder.h).
+UNIT_TESTS += pvh
+UNIT_SRCS_pvh := kernel/pvh.c kernel/boot_info.c
+
+UNIT_TESTS += pvh_corrupt
+UNIT_SRCS_pvh_corrupt := kernel/pvh.c kernel/boot_info.c
+$(B)/unit/test_pvh $(B)/unit/test_pvh_corrupt: tests/unit/pvh_builder.h
+
+# The initramfs (cpio newc) unpacker: valid, malformed, truncated and
+# randomly corrupted archives built field by field.
+UNIT_TESTS += initramfs
+UNIT_SRCS_initramfs := kernel/initramfs.c kernel/boot_info.c
