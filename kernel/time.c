@@ -48,6 +48,11 @@ static uint64_t cycles_to_us(uint64_t d)
 	return d / tsc_khz * 1000 + (d % tsc_khz) * 1000 / tsc_khz;
 }
 
+uint64_t tsc_cycles_to_us(uint64_t cycles)
+{
+	return tsc_khz ? cycles_to_us(cycles) : 0;
+}
+
 uint64_t ktime_get_us(void)
 {
 	if (!tsc_khz)
