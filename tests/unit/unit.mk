@@ -90,3 +90,8 @@ UNIT_SRCS_vma := mm/vma.c
 UNIT_TESTS += vma_random
 UNIT_SRCS_vma_random := mm/vma.c
 $(B)/unit/test_vma $(B)/unit/test_vma_random: tests/unit/vma_harness.h
+
+# kernel/string.c (the kernel's and the user library's memcpy/memset):
+# test_string.c includes it itself, renamed, to compare with byte loops.
+UNIT_TESTS += string
+UNIT_SRCS_string := kernel/string.c
