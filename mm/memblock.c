@@ -328,21 +328,33 @@ void memblock_dump_all(int (*out)(const char *fmt, ...))
 
 #ifndef HOST_TEST
 
-void *memblock_alloc(phys_addr_t size, phys_addr_t align)
+/* What memblock_alloc and memblock_alloc_raw share: fn names the caller. */
+static void *alloc_virt(const char *fn, phys_addr_t size, phys_addr_t align)
 {
 	phys_addr_t pa;
 
 	if (!direct_map_end) {
-		pr_err("memblock_alloc(%#llx, %#llx): no direct map yet; use memblock_phys_alloc\n",
-		       size, align);
+		pr_err("%s(%#llx, %#llx): no direct map yet; use memblock_phys_alloc\n",
+		       fn, size, align);
 		return NULL;
 	}
-	/* only below direct_map_end: the memory must be reachable to be zeroed */
+	/* only below direct_map_end: the memory must be reachable */
 	pa = memblock_phys_alloc_range(size, align, 0, direct_map_end);
-	if (!pa)
-		return NULL;
-	memset(__va(pa), 0, size);
-	return __va(pa);
+	return pa ? __va(pa) : NULL;
+}
+
+void *memblock_alloc(phys_addr_t size, phys_addr_t align)
+{
+	void *p = alloc_virt("memblock_alloc", size, align);
+
+	if (p)
+		memset(p, 0, size);
+	return p;
+}
+
+void *memblock_alloc_raw(phys_addr_t size, phys_addr_t align)
+{
+	return alloc_virt("memblock_alloc_raw", size, align);
 }
 
 /* memblock=debug's dump, then the totals (`memblock`). */

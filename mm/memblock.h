@@ -73,6 +73,10 @@ phys_addr_t memblock_phys_alloc(phys_addr_t size, phys_addr_t align);
 /* The same, zeroed, returned as its direct-map address; NULL (one line)
  * before the direct map exists or when nothing fits inside it. */
 void *memblock_alloc(phys_addr_t size, phys_addr_t align);
+/* The same, not zeroed (Linux's name), for a caller that writes every
+ * byte itself: mem_map, each of whose struct pages mem_init writes once,
+ * would otherwise be written twice. */
+void *memblock_alloc_raw(phys_addr_t size, phys_addr_t align);
 
 bool memblock_is_memory(phys_addr_t addr);
 bool memblock_is_reserved(phys_addr_t addr);
