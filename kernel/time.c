@@ -40,9 +40,12 @@ static uint64_t __init tsc_khz_from_cpuid(void)
 	return (uint64_t)crystal_hz * num / den / 1000;
 }
 
-#define PIT_WINDOW_TICKS  (PIT_TICK_RATE / 100)  /* 10 ms */
+#define PIT_WINDOW_TICKS  (PIT_TICK_RATE / 200)  /* 5 ms */
 #define PIT_WINDOW_TRIES  3
-#define PIT_MAX_PPM       100           /* a window less sure than this was disturbed */
+/* A window less sure than this was disturbed: Linux's quick_pit_calibrate
+ * accepts 1/2048 too. Under TCG a window is sure to about 50 ppm; on a PC,
+ * where a port access takes ~1 us, to a few hundred. */
+#define PIT_MAX_PPM       500
 
 /* Error bound of a window in ppm: half its uncertainty over its midpoint. */
 static uint64_t window_ppm(const struct pit_tsc_window *w)
@@ -52,12 +55,12 @@ static uint64_t window_ppm(const struct pit_tsc_window *w)
 	return mid ? (w->max_cycles - w->min_cycles) / 2 * 1000000 / mid : ~0ULL;
 }
 
-/* One 10 ms window on PIT channel 2. Both ends are bracketed by TSC reads
- * (drivers/pit.c), so the window knows its own error: normally a few
- * ppm under TCG. Only a window that was disturbed (QEMU preempted by the
- * host, an SMI) is measured again, at most three times, keeping the
- * surest. The old code always measured three windows and kept the
- * shortest: 30 ms of boot, and biased low by the unbracketed start. */
+/* One 5 ms window on PIT channel 2. Both ends are bracketed by TSC reads
+ * (drivers/pit.c), so the window knows its own error. Only a window that
+ * was disturbed (QEMU preempted by the host, an SMI) is measured again, at
+ * most three times, keeping the surest. The old code always measured three
+ * 10 ms windows and kept the shortest: 30 ms of boot, and 40-60 ppm low
+ * from its unbracketed start. */
 static uint64_t __init tsc_khz_from_pit(uint64_t *ppm)
 {
 	struct pit_tsc_window best = { 0 }, w;
