@@ -19,9 +19,8 @@ bool initcall_debug;
 static bool switch_known;       /* initcall_debug_setup has run */
 static bool early_printed;      /* the steps before it are out (or dropped) */
 
-/* Steps that ran before the command line was read: fewer than this.
- * Not __initdata: boot_step(free_initmem) still finishes after the init
- * region is gone (it reads only early_printed then). */
+/* Steps that ran before the command line was read (nine; room for more).
+ * Plain data, not __initdata: initcall_finish is not boot-only code. */
 static struct {
 	unsigned long fn;
 	uint64_t cycles;
