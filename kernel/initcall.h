@@ -5,13 +5,15 @@
  * `initcall_debug` on the command line each step is bracketed by Linux's
  * two lines (init/main.c, do_one_initcall_debug):
  *
- *   calling  mem_init+0x0/0x1b5 @ 0
- *   initcall mem_init+0x0/0x1b5 returned 0 after 4213 usecs
+ *   calling  mem_init+0x0/0x232 @ 0
+ *   initcall mem_init+0x0/0x232 returned 0 after 2696 usecs
  *
  * "@ 0" is the boot task's pid (Linux's swapper); Carta's steps return
  * nothing, so they always "return 0". The lines are KERN_DEBUG, as in
  * Linux: `dmesg` shows them, and loglevel=8 puts them on the console too.
- * Durations come from the TSC. */
+ * Durations come from the TSC. The steps before the command line is read
+ * (tsc_calibrate first) are logged once it has been, with their own
+ * durations but later timestamps. */
 #ifndef KERNEL_INITCALL_H
 #define KERNEL_INITCALL_H
 
