@@ -39,6 +39,7 @@ void __init lapic_init(void)
 	lapic.max_lvt = (readl(regs + APIC_LVR) >> 16) & 0xff;
 	pr_info("lapic: id %u, version 0x%x, max LVT %u, at 0x%llx mapped at 0x%lx (FIX_APIC_BASE)\n",
 		lapic.id, lapic.version, lapic.max_lvt, (unsigned long long)lapic.phys, lapic.virt);
+	lapic_timer_start_calibration();        /* measured over the boot until lapic_timer_init */
 }
 
 uint32_t io_apic_read(unsigned int ioapic, unsigned int reg)

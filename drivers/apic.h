@@ -24,7 +24,8 @@ void lapic_init(void);        /* boot, after acpi_boot_init */
  * its rate measured against the TSC at boot (lapic_timer_init). */
 #define LOCAL_TIMER_VECTOR   0xec       /* Linux's */
 #define SPURIOUS_APIC_VECTOR 0xff
-void lapic_timer_init(void);
+void lapic_timer_start_calibration(void);      /* lapic_init: the count starts */
+void lapic_timer_init(void);                    /* measures it, starts the tick */
 void apic_timer_interrupt(void);
 extern unsigned long lapic_timer_ticks_per_jiffy;
 void io_apic_init(void);

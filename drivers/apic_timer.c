@@ -3,14 +3,18 @@
  * The timer counts down from the initial count at the bus clock divided
  * by the divide configuration, and in periodic mode reloads and raises
  * its LVT vector at zero (SDM Vol. 3A 11.5.4). The bus clock is not
- * reported anywhere, so it is measured: count down for 10 ms of TSC time
- * and see how far it got. */
+ * reported anywhere, so it is measured against the TSC. Rather than count
+ * down for a fixed 10 ms of busy waiting, the timer starts counting as
+ * soon as the APIC is mapped (lapic_init) and is read when the tick is
+ * set up (lapic_timer_init): the boot work in between is the measuring
+ * window, tens of milliseconds long, and nobody waits for it. */
 #include "drivers/apic.h"
 #include "kernel/init.h"
 #include "kernel/io.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/time.h"
+#include "kernel/x86.h"
 
 /* SDM Vol. 3A 11.4.1, Table 11-1 */
 #define APIC_TASKPRI  0x80
@@ -48,14 +52,16 @@ void apic_timer_interrupt(void)
 	scheduler_tick();
 }
 
-void __init lapic_timer_init(void)
-{
-	uint32_t left;
+/* TSC read just after the calibration count was loaded (0: not started). */
+static uint64_t calibration_tsc;
 
-	if (!lapic.virt) {
-		pr_warn("lapic: no local APIC: no timer tick, no preemption\n");
-		return;
-	}
+#define CALIBRATION_MIN_US  (1000000 / HZ)     /* the old fixed wait: one tick */
+
+/* Software-enables the APIC and starts the timer counting down from
+ * 0xffffffff, masked (at bus clock / 16 that lasts over a minute). Called
+ * by lapic_init, with interrupts off. */
+void __init lapic_timer_start_calibration(void)
+{
 	/* Software-disabled, the APIC masks every LVT entry (SDM Vol. 3A
 	 * 11.4.7.2): enabling it must also give LINT0 back to the 8259
 	 * (ExtINT, virtual-wire mode) and LINT1 to NMI, as the BIOS had them. */
@@ -67,11 +73,40 @@ void __init lapic_timer_init(void)
 	apic_write(APIC_TASKPRI, 0);
 	apic_write(APIC_TDCR, APIC_TDR_DIV_16);
 	apic_write(APIC_LVTT, APIC_LVT_MASKED | LOCAL_TIMER_VECTOR);
-	apic_write(APIC_TMICT, 0xffffffff);
-	udelay(1000000 / HZ);
+	apic_write(APIC_TMICT, 0xffffffff);     /* the count starts at this write */
+	calibration_tsc = rdtsc();
+}
+
+/* Counts per jiffy from the count that passed since the calibration
+ * started, against the TSC; 0 if the timer does not count or ran out. A
+ * window shorter than one tick (never, in a normal boot) is first waited
+ * out, so the result is never less sure than the old fixed wait's. */
+static unsigned long __init lapic_timer_measure(void)
+{
+	uint64_t cycles, counted;
+	uint32_t left;
+
+	if (!calibration_tsc)
+		lapic_timer_start_calibration();
+	if (tsc_cycles_to_us(rdtsc() - calibration_tsc) < CALIBRATION_MIN_US)
+		udelay(CALIBRATION_MIN_US - tsc_cycles_to_us(rdtsc() - calibration_tsc));
 	left = apic_read(APIC_TMCCT);
+	cycles = rdtsc() - calibration_tsc;
 	apic_write(APIC_TMICT, 0);
-	lapic_timer_ticks_per_jiffy = 0xffffffffU - left;
+	counted = 0xffffffffU - left;
+	if (!left || !cycles)
+		return 0;
+	/* counts per TSC cycle times TSC cycles per jiffy */
+	return (unsigned long)(counted * (tsc_khz * 1000 / HZ) / cycles);
+}
+
+void __init lapic_timer_init(void)
+{
+	if (!lapic.virt) {
+		pr_warn("lapic: no local APIC: no timer tick, no preemption\n");
+		return;
+	}
+	lapic_timer_ticks_per_jiffy = lapic_timer_measure();
 	if (!lapic_timer_ticks_per_jiffy) {
 		pr_warn("lapic: timer did not count: no timer tick, no preemption\n");
 		return;

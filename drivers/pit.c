@@ -20,23 +20,42 @@
  * I/O access of ~1 us on a PC, so this is about a second). */
 #define PIT_POLL_LIMIT   1000000
 
-uint64_t pit_measure_tsc(unsigned int ms)
+/* The window opens when the count's high byte is written (QEMU loads it
+ * then; an 8254 on the next input clock, up to 0.84 us later) and closes
+ * when OUT2 goes high, seen between the last poll that read it low and
+ * the first that reads it high. A TSC read on each side of each of those
+ * port accesses bounds both ends. */
+bool pit_measure_tsc(uint32_t count, struct pit_tsc_window *w)
 {
-	uint32_t count = (uint32_t)(PIT_TICK_RATE * ms / 1000);
-	uint64_t t0, t1;
+	uint64_t open_lo, open_hi, before, after, t;
 	long polls = 0;
 
+	if (count < 2 || count > 0xffff)
+		return false;
 	outb((inb(PORT_B) & ~PORT_B_SPEAKER) | PORT_B_GATE2, PORT_B);
 	outb(PIT_CMD_CH2_MODE0, PIT_MODE);
 	outb(count & 0xff, PIT_CH2);
+	open_lo = rdtsc();
 	outb(count >> 8, PIT_CH2);
-	t0 = rdtsc();
+	open_hi = rdtsc();
 	/* mode 0: OUT2 goes high when the count reaches zero */
-	while (!(inb(PORT_B) & PORT_B_OUT2))
+	before = after = open_hi;
+	for (;;) {
+		uint8_t b = inb(PORT_B);
+
+		t = rdtsc();
+		if (b & PORT_B_OUT2)
+			break;
 		if (++polls > PIT_POLL_LIMIT)
-			return 0;
-	t1 = rdtsc();
-	return t1 - t0;
+			return false;
+		before = after;         /* this poll read low somewhere in [before, t] */
+		after = t;
+	}
+	/* closed after the last low read (so after `before`), by the high one (by t) */
+	w->min_cycles = before - open_hi;
+	w->max_cycles = t - open_lo;
+	w->ticks = count;
+	return true;
 }
 
 void __init pit_request_resources(void)

@@ -4,14 +4,22 @@
 #ifndef DRIVERS_PIT_H
 #define DRIVERS_PIT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define PIT_TICK_RATE 1193182UL
 
-/* Busy-waits for `ms` milliseconds (1..50) on channel 2; returns the TSC
- * cycles that passed, or 0 if the PIT never answered (no PIT, pit=off).
- * Interrupts should be off. */
-uint64_t pit_measure_tsc(unsigned int ms);
+/* `ticks` PIT input clocks took between min_cycles and max_cycles of the
+ * TSC: the window's length is known to within max - min. */
+struct pit_tsc_window {
+	uint32_t ticks;
+	uint64_t min_cycles, max_cycles;
+};
+
+/* Busy-waits `count` PIT clocks (2..65535: up to 55 ms) on channel 2 and
+ * fills *w; false if the PIT never answered (no PIT). Interrupts should
+ * be off: an interrupt inside the window only widens its bounds. */
+bool pit_measure_tsc(uint32_t count, struct pit_tsc_window *w);
 
 void pit_request_resources(void);
 

@@ -3,6 +3,7 @@
 #include "kernel/string.h"
 #ifndef HOST_TEST
 #include "kernel/init.h"
+#include "kernel/initcall.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/types.h"
@@ -68,7 +69,7 @@ bool cmdline_parse_int(const char *s, long min, long max, long *out)
 
 #ifndef HOST_TEST
 static const char *const known_keys[] = { "loglevel", "test", "testmode", "memblock",
-					   "panic_on_oops" };
+					   "panic_on_oops", "initcall_debug" };
 
 /* Warns about each word that is no key we know (a typo would otherwise
  * silently change nothing). */
@@ -114,6 +115,7 @@ void __init parse_early_params(const char *cmdline)
 	test_mode = run_selftests || cmdline_find(cmdline, "testmode", NULL, 0);
 	if (test_mode)
 		panic_on_oops = 1;      /* a test sees an oops as QEMU's exit status */
+	initcall_debug_setup(cmdline_find(cmdline, "initcall_debug", NULL, 0));
 	warn_unknown_keys(cmdline);
 }
 #endif

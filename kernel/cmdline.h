@@ -9,6 +9,9 @@
  *   panic_on_oops[=0|1]  an oops panics (halts) instead of killing the
  *                task that caused it (Linux's; kernel/panic.c)
  *   memblock=debug  print memblock's regions at boot
+ *   initcall_debug  time each step of start_kernel and log Linux's
+ *                "calling"/"initcall ... returned" lines (kernel/initcall.h;
+ *                KERN_DEBUG: dmesg, or loglevel=8 for the console)
  * Unknown keys are reported once at boot and otherwise ignored. */
 #ifndef KERNEL_CMDLINE_H
 #define KERNEL_CMDLINE_H

@@ -3,6 +3,7 @@
  * The order below is the boot flow of DESIGN.md §3. */
 #include "kernel/boot_info.h"
 #include "kernel/init.h"
+#include "kernel/initcall.h"
 #include "kernel/cmdline.h"
 #include "kernel/cpufeature.h"
 #include "kernel/e820.h"
@@ -71,53 +72,55 @@ static void __init request_resources(void)
 	power_request_resources();
 }
 
+/* Each step is a boot_step (kernel/initcall.h): timed, and with
+ * initcall_debug logged as Linux logs its initcalls. */
 void start_kernel(uint32_t magic, uint64_t info_phys)
 {
 	tsc_early_init();
 	serial_init();
-	tsc_calibrate();        /* first: every later line gets a real timestamp */
-	register_boot_stacks();
-	gdt_init();
-	idt_init();             /* from here a fault prints an oops, not a reset */
-	early_cpu_init();
-	cr4_init();
-	pat_init();             /* before any mapping asks for a memory type */
-	setup_boot_info(magic, info_phys);      /* multiboot2 or PVH (boot/head.asm) */
-	parse_early_params(boot_info.cmdline);
-	print_banner();
-	zap_identity_mappings();        /* physical memory now only via the fixmap */
-	early_ioremap_init();
-	vga_init();
-	e820__memory_setup();           /* the firmware map: kept and printed */
-	rtc_init();
-	acpi_boot_init();
-	lapic_init();
-	io_apic_init();
+	boot_step(tsc_calibrate);       /* first: every later line gets a real timestamp */
+	boot_step(register_boot_stacks);
+	boot_step(gdt_init);
+	boot_step(idt_init);            /* from here a fault prints an oops, not a reset */
+	boot_step(early_cpu_init);
+	boot_step(cr4_init);
+	boot_step(pat_init);            /* before any mapping asks for a memory type */
+	boot_step(setup_boot_info, magic, info_phys);    /* multiboot2 or PVH (boot/head.asm) */
+	boot_step(parse_early_params, boot_info.cmdline);
+	boot_step(print_banner);
+	boot_step(zap_identity_mappings);       /* physical memory now only via the fixmap */
+	boot_step(early_ioremap_init);
+	boot_step(vga_init);
+	boot_step(e820__memory_setup);          /* the firmware map: kept and printed */
+	boot_step(rtc_init);
+	boot_step(acpi_boot_init);
+	boot_step(lapic_init);
+	boot_step(io_apic_init);
 	if (kernel_run_selftests_at_boot())
-		selftest_run_early();
-	check_early_ioremap_leak();
-	early_ioremap_finish();
-	memblock_setup();               /* RAM from e820; first MiB, image, modules reserved */
-	acpi_reserve_initial_tables();  /* ACPI tables that sit in RAM */
-	memblock_print_setup();
-	init_mem_mapping();             /* the direct map; CR3 = swapper_pg_dir */
-	mem_init();                     /* memblock -> buddy allocator */
-	kmem_cache_init();
-	vmalloc_init();                 /* PUDs of the vmalloc range preallocated */
-	hpet_init();                    /* ioremap */
-	kbuf_init();
-	vga_mmap_init();
-	request_resources();
-	mark_rodata_ro();
-	ptdump_check_wx();
-	ptdump_check_aliases();
-	pic_init();
-	serial_enable_rx_irq();
-	sched_init();
-	syscall_init();
-	lapic_timer_init();             /* the tick: preemption from here */
+		boot_step(selftest_run_early);
+	boot_step(check_early_ioremap_leak);
+	boot_step(early_ioremap_finish);
+	boot_step(memblock_setup);              /* RAM from e820; first MiB, image, modules reserved */
+	boot_step(acpi_reserve_initial_tables); /* ACPI tables that sit in RAM */
+	boot_step(memblock_print_setup);
+	boot_step(init_mem_mapping);            /* the direct map; CR3 = swapper_pg_dir */
+	boot_step(mem_init);                    /* memblock -> buddy allocator */
+	boot_step(kmem_cache_init);
+	boot_step(vmalloc_init);                /* PUDs of the vmalloc range preallocated */
+	boot_step(hpet_init);                   /* ioremap */
+	boot_step(kbuf_init);
+	boot_step(vga_mmap_init);
+	boot_step(request_resources);
+	boot_step(mark_rodata_ro);
+	boot_step(ptdump_check_wx);
+	boot_step(ptdump_check_aliases);
+	boot_step(pic_init);
+	boot_step(serial_enable_rx_irq);
+	boot_step(sched_init);
+	boot_step(syscall_init);
+	boot_step(lapic_timer_init);            /* the tick: preemption from here */
 	local_irq_enable();
-	free_initmem();         /* last: nothing below calls boot-only code */
+	boot_step(free_initmem);        /* last: nothing below calls boot-only code */
 	pr_info("Carta: boot finished in %lu us\n", (unsigned long)ktime_get_us());
 	if (kernel_run_selftests_at_boot())
 		selftest_run_and_exit();

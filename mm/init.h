@@ -14,9 +14,10 @@ void memblock_setup(void);
 /* Then: the lists (`memblock` on the command line) and one line of totals. */
 void memblock_print_setup(void);
 
-/* mem_map from memblock, every free page to the buddy allocator
- * (memblock_free_all; memblock then refuses), page tables from the buddy
- * allocator from here on. Boot only, after the direct map. */
+/* mem_map from memblock, every free page to the buddy allocator, each
+ * struct page written once (memmap_init; memblock then refuses), page
+ * tables from the buddy allocator from here on. Boot only, after the
+ * direct map. */
 void mem_init(void);
 
 /* CR4.PGE, and SMEP/SMAP where the CPU has them. Boot only. */

@@ -34,12 +34,20 @@ static phys_addr_t region_end(const struct memblock_region *r)
 	return r->base + r->size;
 }
 
-/* Empties both lists and thaws allocation: memblock as at boot. */
+/* Empties both lists, thaws allocation, top-down again: memblock as at boot. */
 void memblock_reset(void)
 {
 	memblock.memory.cnt = memblock.reserved.cnt = 0;
 	memblock.memory.total_size = memblock.reserved.total_size = 0;
 	memblock.frozen = false;
+	memblock.bottom_up = false;
+	memblock.bottom_up_start = 0;
+}
+
+void memblock_set_bottom_up(bool enable, phys_addr_t start)
+{
+	memblock.bottom_up = enable;
+	memblock.bottom_up_start = enable ? start : 0;
 }
 
 /* ---- the list primitives ------------------------------------------------ */
@@ -256,6 +264,52 @@ static bool find_top_down(phys_addr_t size, phys_addr_t align, phys_addr_t lo,
 	return false;
 }
 
+/* The lowest address a, aligned to align, with [a, a+size) inside [lo, hi). */
+static bool fit_bottom_up(phys_addr_t lo, phys_addr_t hi, phys_addr_t size,
+			  phys_addr_t align, phys_addr_t *addr)
+{
+	phys_addr_t a = (lo + align - 1) & ~(align - 1);
+
+	if (hi <= lo || a < lo || a >= hi || hi - a < size)
+		return false;
+	*addr = a;
+	return true;
+}
+
+/* find_top_down's mirror: gaps and memory regions walked from the bottom,
+ * so the first fit found is the lowest there is. */
+static bool find_bottom_up(phys_addr_t size, phys_addr_t align, phys_addr_t lo,
+			   phys_addr_t hi, phys_addr_t *addr)
+{
+	const struct memblock_type *mem = &memblock.memory, *res = &memblock.reserved;
+
+	for (unsigned long g = 0; g <= res->cnt; g++) {
+		phys_addr_t gap_lo = g ? region_end(&res->regions[g - 1]) : 0;
+		phys_addr_t gap_hi = g < res->cnt ? res->regions[g].base : MEMBLOCK_ALLOC_LIMIT;
+
+		for (unsigned long m = 0; m < mem->cnt; m++) {
+			const struct memblock_region *r = &mem->regions[m];
+			phys_addr_t a = max(max(lo, gap_lo), r->base);
+			phys_addr_t b = min(min(hi, gap_hi), region_end(r));
+
+			if (fit_bottom_up(a, b, size, align, addr))
+				return true;
+		}
+	}
+	return false;
+}
+
+/* Bottom-up mode tries above bottom_up_start first; as in Linux, what
+ * does not fit there is looked for top-down in the whole range. */
+static bool find_range(phys_addr_t size, phys_addr_t align, phys_addr_t lo,
+		       phys_addr_t hi, phys_addr_t *addr)
+{
+	if (memblock.bottom_up &&
+	    find_bottom_up(size, align, max(lo, memblock.bottom_up_start), hi, addr))
+		return true;
+	return find_top_down(size, align, lo, hi, addr);
+}
+
 /* Prints why an allocation failed, with the arguments of the call that
  * was made (ranged: memblock_phys_alloc_range). Returns 0. */
 static phys_addr_t alloc_fail(bool ranged, phys_addr_t size, phys_addr_t align,
@@ -286,7 +340,7 @@ static phys_addr_t alloc_range(bool ranged, phys_addr_t size, phys_addr_t align,
 	if (!align || (align & (align - 1)))
 		return alloc_fail(ranged, size, align, start, limit,
 				  "align is not a power of two");
-	if (!find_top_down(size, align, lo, hi, &addr))
+	if (!find_range(size, align, lo, hi, &addr))
 		return alloc_fail(ranged, size, align, start, limit, "no free range fits");
 	if (memblock_add_range(&memblock.reserved, addr, size))
 		return alloc_fail(ranged, size, align, start, limit, "reserved list full");
@@ -328,21 +382,33 @@ void memblock_dump_all(int (*out)(const char *fmt, ...))
 
 #ifndef HOST_TEST
 
-void *memblock_alloc(phys_addr_t size, phys_addr_t align)
+/* What memblock_alloc and memblock_alloc_raw share: fn names the caller. */
+static void *alloc_virt(const char *fn, phys_addr_t size, phys_addr_t align)
 {
 	phys_addr_t pa;
 
 	if (!direct_map_end) {
-		pr_err("memblock_alloc(%#llx, %#llx): no direct map yet; use memblock_phys_alloc\n",
-		       size, align);
+		pr_err("%s(%#llx, %#llx): no direct map yet; use memblock_phys_alloc\n",
+		       fn, size, align);
 		return NULL;
 	}
-	/* only below direct_map_end: the memory must be reachable to be zeroed */
+	/* only below direct_map_end: the memory must be reachable */
 	pa = memblock_phys_alloc_range(size, align, 0, direct_map_end);
-	if (!pa)
-		return NULL;
-	memset(__va(pa), 0, size);
-	return __va(pa);
+	return pa ? __va(pa) : NULL;
+}
+
+void *memblock_alloc(phys_addr_t size, phys_addr_t align)
+{
+	void *p = alloc_virt("memblock_alloc", size, align);
+
+	if (p)
+		memset(p, 0, size);
+	return p;
+}
+
+void *memblock_alloc_raw(phys_addr_t size, phys_addr_t align)
+{
+	return alloc_virt("memblock_alloc_raw", size, align);
 }
 
 /* memblock=debug's dump, then the totals (`memblock`). */

@@ -33,12 +33,20 @@ struct memblock {
 	struct memblock_type memory;
 	struct memblock_type reserved;
 	bool frozen;            /* memblock_alloc refuses (the buddy allocator owns memory) */
+	bool bottom_up;         /* lowest fit first, from bottom_up_start */
+	phys_addr_t bottom_up_start;
 };
 
 extern struct memblock memblock;
 
-/* Empties both lists. */
+/* Empties both lists; top-down again. */
 void memblock_reset(void);
+
+/* Bottom-up mode (Linux's memblock_set_bottom_up, with the start that its
+ * memblock_find_in_range_node took from the kernel image's end): with
+ * enable, allocations take the lowest fit at or above start, and fall back
+ * to top-down anywhere in their range when nothing fits there. */
+void memblock_set_bottom_up(bool enable, phys_addr_t start);
 
 /* Adds [base, base+size) to memory / reserved, merging with neighbours.
  * 0, or -EINVAL (zero size, wrap, past MEMBLOCK_ALLOC_LIMIT) or -ENOSPC
@@ -63,9 +71,10 @@ int memblock_remove_range(struct memblock_type *type, phys_addr_t base, phys_add
 	     region < memblock.memory.regions + memblock.memory.cnt; region++)
 
 /* Finds and reserves `size` bytes aligned to `align` (a power of two,
- * >= 1), highest free address first below `limit` (0: no limit), as Linux
- * does top-down. Returns the physical address, or 0 with one line (no
- * room, bad align, frozen). memblock_phys_alloc: any address. */
+ * >= 1) in [start, limit) (limit 0: no limit): the highest free address
+ * first, as Linux does top-down; in bottom-up mode the lowest at or above
+ * bottom_up_start first. Returns the physical address, or 0 with one
+ * line (no room, bad align, frozen). memblock_phys_alloc: any address. */
 phys_addr_t memblock_phys_alloc_range(phys_addr_t size, phys_addr_t align,
 				      phys_addr_t start, phys_addr_t limit);
 phys_addr_t memblock_phys_alloc(phys_addr_t size, phys_addr_t align);
@@ -73,6 +82,10 @@ phys_addr_t memblock_phys_alloc(phys_addr_t size, phys_addr_t align);
 /* The same, zeroed, returned as its direct-map address; NULL (one line)
  * before the direct map exists or when nothing fits inside it. */
 void *memblock_alloc(phys_addr_t size, phys_addr_t align);
+/* The same, not zeroed (Linux's name), for a caller that writes every
+ * byte itself: mem_map, each of whose struct pages mem_init writes once,
+ * would otherwise be written twice. */
+void *memblock_alloc_raw(phys_addr_t size, phys_addr_t align);
 
 bool memblock_is_memory(phys_addr_t addr);
 bool memblock_is_reserved(phys_addr_t addr);

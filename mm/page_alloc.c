@@ -73,22 +73,85 @@ static void del_from_free_list(struct page *page, unsigned int order)
 	area->nr_free--;
 }
 
-/* Sets up an empty allocator over map[0..nr_pfns): every page reserved,
- * every list empty, no RAM counted. Boot calls it once (the host tests
- * before each test). */
-void page_alloc_init(struct page *map, unsigned long nr_pfns)
+/* The largest order o <= MAX_ORDER such that pfn is a multiple of 2^o
+ * and [pfn, pfn + 2^o) ends at or before end. pfn < end. */
+static unsigned int largest_fitting_order(unsigned long pfn, unsigned long end)
+{
+	unsigned int order = MAX_ORDER;
+
+	while (order > 0 && ((pfn & ((1UL << order) - 1)) || end - pfn < (1UL << order)))
+		order--;
+	return order;
+}
+
+/* Zeroes one struct page with eight 8-byte stores, as Linux's
+ * mm_zero_struct_page (include/linux/mm.h) does: for 64 bytes the stores
+ * beat a call to memset, or the rep stos a struct assignment compiles
+ * to, and this runs once per page frame (2.4 million times at 8 GiB;
+ * under TCG, 32 ms against 52 ms for rep stosq). */
+static inline void mm_zero_struct_page(struct page *page)
+{
+	typedef unsigned long __attribute__((may_alias)) word_t;
+	word_t *w = (word_t *)page;
+
+	_Static_assert(sizeof(struct page) == 8 * sizeof(word_t), "struct page is 8 words");
+	w[0] = 0; w[1] = 0; w[2] = 0; w[3] = 0;
+	w[4] = 0; w[5] = 0; w[6] = 0; w[7] = 0;
+}
+
+/* The allocator over map[0..nr_pfns): every list empty, no RAM counted.
+ * The struct pages are not touched: memmap_init_range and
+ * memmap_init_free_range must write each of them once, lowest first. */
+void free_area_init(struct page *map, unsigned long nr_pfns)
 {
 	mem_map = map;
 	max_pfn = nr_pfns;
-	memset(map, 0, nr_pfns * sizeof(struct page));
-	for (unsigned long pfn = 0; pfn < nr_pfns; pfn++)
-		map[pfn].flags = PG_reserved;
 	for (unsigned int o = 0; o <= MAX_ORDER; o++) {
 		INIT_LIST_HEAD(&free_area[o].free_list);
 		free_area[o].nr_free = 0;
 	}
 	totalram_pages = 0;
 	nr_alloc_failures = 0;
+}
+
+/* Writes the struct pages of [start_pfn, end_pfn) as reserved. */
+void memmap_init_range(unsigned long start_pfn, unsigned long end_pfn)
+{
+	for (unsigned long pfn = start_pfn; pfn < end_pfn; pfn++) {
+		mm_zero_struct_page(&mem_map[pfn]);
+		mem_map[pfn].flags = PG_reserved;
+	}
+}
+
+/* Writes the struct pages of [start_pfn, end_pfn) as free pages and puts
+ * the range on the free lists in the largest aligned blocks that fit, as
+ * free_pages_range_core would, but without reading mem_map: the pages
+ * above end_pfn are not written yet. No block needs merging: two buddies
+ * both inside the range would have been taken as one block of the next
+ * order, and a buddy reaching outside it holds a page that is not free
+ * (the caller's ranges of free pages never touch). Boot only. */
+void memmap_init_free_range(unsigned long start_pfn, unsigned long end_pfn)
+{
+	for (unsigned long pfn = start_pfn; pfn < end_pfn; ) {
+		unsigned int order = largest_fitting_order(pfn, end_pfn);
+		unsigned long n = 1UL << order;
+
+		for (unsigned long i = 0; i < n; i++)
+			mm_zero_struct_page(&mem_map[pfn + i]);
+		add_to_free_list(&mem_map[pfn], order);
+		totalram_pages += n;
+		pfn += n;
+	}
+}
+
+/* Sets up an empty allocator over map[0..nr_pfns): every page reserved,
+ * every list empty, no RAM counted; map's contents do not matter. The
+ * host tests call it before each test; boot writes mem_map in one pass
+ * instead (mem_init). */
+void page_alloc_init(struct page *map, unsigned long nr_pfns)
+{
+	free_area_init(map, nr_pfns);
+	memmap_init_range(0, nr_pfns);
 }
 
 /* ---- freeing ------------------------------------------------------------ */
@@ -113,17 +176,6 @@ static void free_one_block(unsigned long pfn, unsigned int order)
 		order++;
 	}
 	add_to_free_list(pfn_to_page(pfn), order);
-}
-
-/* The largest order o <= MAX_ORDER such that pfn is a multiple of 2^o
- * and [pfn, pfn + 2^o) ends at or before end. pfn < end. */
-static unsigned int largest_fitting_order(unsigned long pfn, unsigned long end)
-{
-	unsigned int order = MAX_ORDER;
-
-	while (order > 0 && ((pfn & ((1UL << order) - 1)) || end - pfn < (1UL << order)))
-		order--;
-	return order;
 }
 
 /* Boot hands [start_pfn, end_pfn) over: each page stops being reserved and

@@ -62,6 +62,15 @@ extern unsigned long totalram_pages;    /* pages ever handed to the allocator */
 /* Sets up an empty allocator over map[0..nr_pfns), every page reserved. */
 void page_alloc_init(struct page *map, unsigned long nr_pfns);
 
+/* Boot's mem_map in one pass, each struct page written once: the allocator
+ * over map (contents not read), then every pfn from 0 to nr_pfns, lowest
+ * first, through one of the two memmap_init calls: reserved, or free and
+ * on the free lists (counted in totalram_pages). Free ranges must not
+ * touch each other (a reserved page or a hole between any two). */
+void free_area_init(struct page *map, unsigned long nr_pfns);
+void memmap_init_range(unsigned long start_pfn, unsigned long end_pfn);
+void memmap_init_free_range(unsigned long start_pfn, unsigned long end_pfn);
+
 /* Boot hands free memory over: [start_pfn, end_pfn) stop being reserved
  * and join the free lists in the largest aligned blocks (counted in
  * totalram_pages). */

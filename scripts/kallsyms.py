@@ -23,7 +23,8 @@ def read_symbols(path):
             continue
         addr, kind, name = int(parts[0], 16), parts[1], parts[2]
         if name in SENTINELS + ("__init_begin",):
-            marks[name] = addr
+            marks[name] = addr      # a section mark, not a function: the
+            continue                # first function there keeps its name
         if kind not in "Tt" or name.startswith(".") or name.startswith("$"):
             continue
         if addr not in syms or (kind == "T" and syms[addr][1] == "t"):

@@ -4,12 +4,14 @@
 #include "tests/kernel/ktest.h"
 #include "mm/direct_map.h"
 #include "mm/memblock.h"
+#include "kernel/sections.h"
 #include "mm/page.h"
 #include "mm/page_alloc.h"
 
 /* memblock_alloc worked at boot: mem_map came from it, inside the direct
- * map, and its pages are reserved (never given to the buddy allocator).
- * Since the hand-over it refuses. */
+ * map, bottom-up above the image (memblock_setup: away from the firmware's
+ * code at the top of RAM), and its pages are reserved (never given to the
+ * buddy allocator). Since the hand-over it refuses. */
 KTEST(memblock, mem_map_from_memblock_and_frozen_after_handover)
 {
 	uint64_t pa = __pa(mem_map);
@@ -17,6 +19,7 @@ KTEST(memblock, mem_map_from_memblock_and_frozen_after_handover)
 
 	KUNIT_EXPECT_EQ(test, pa & (PAGE_SIZE - 1), 0);
 	KUNIT_EXPECT_TRUE(test, end <= direct_map_end);
+	KUNIT_EXPECT_TRUE(test, pa >= __pa_symbol(_end));
 	KUNIT_EXPECT_TRUE(test, memblock_is_reserved(pa) && memblock_is_reserved(end - 1));
 	KUNIT_EXPECT_TRUE(test, pfn_to_page(PFN_DOWN(pa))->flags & PG_reserved);
 	KUNIT_EXPECT_TRUE(test, pfn_to_page(PFN_DOWN(end - 1))->flags & PG_reserved);

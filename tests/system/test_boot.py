@@ -95,6 +95,28 @@ def test_bad_loglevel_is_reported_and_ignored():
         assert "BIOS-e820" in vm.out
 
 
+def test_initcall_debug_times_every_step_in_order():
+    """initcall_debug: Linux's calling/returned pair for each step of
+    start_kernel, named by kallsyms, KERN_DEBUG (seen with loglevel=8, and
+    in dmesg without it); the steps before the command line was read are
+    printed once it has been."""
+    pair = re.compile(r"calling  (\w+)\+0x0/0x[0-9a-f]+ @ 0\n(?:.*\n)*?"
+                      r".*initcall \1\+0x0/0x[0-9a-f]+ returned 0 after (\d+) usecs")
+    with Qemu(cmdline="testmode initcall_debug loglevel=8") as vm:
+        vm.wait_prompt()
+        steps = [m.group(1) for m in pair.finditer(vm.out)]
+        assert "Unknown kernel command line" not in vm.out, vm.out
+    want = ["tsc_calibrate", "parse_early_params", "acpi_boot_init", "mem_init",
+            "lapic_timer_init", "free_initmem"]
+    assert [s for s in steps if s in want] == want, steps
+    assert len(steps) == len(set(steps)), steps
+    with Qemu(cmdline="testmode initcall_debug") as vm:
+        vm.wait_prompt()
+        assert "calling  " not in vm.out, vm.out
+        assert re.search(r"initcall mem_init\+0x0/0x[0-9a-f]+ returned 0 after \d+ usecs",
+                         vm.command("dmesg"))
+
+
 def test_poweroff_exits_with_success_code():
     with Qemu() as vm:
         vm.wait_prompt()

@@ -244,6 +244,33 @@ static inline uint64_t model_alloc(uint64_t size, uint64_t align, uint64_t start
 	return 0;
 }
 
+/* Bottom-up mode's answer: the lowest aligned address at or above
+ * max(start, one page, from) with size bytes of free pages below limit,
+ * every page from the bottom up tried; else model_alloc's top-down one. */
+static inline uint64_t model_alloc_bottom_up(uint64_t size, uint64_t align, uint64_t start,
+					     uint64_t limit, uint64_t from)
+{
+	uint64_t lo = start > PG ? start : PG;
+	uint64_t hi = limit && limit < LIMIT ? limit : LIMIT;
+
+	if (from > lo)
+		lo = from;
+	for (int w = 0; w < NWIN; w++) {
+		for (uint32_t i = 0; i < win[w].npages; i++) {
+			uint64_t a = win[w].base + i * PG, p;
+
+			if (a % align || a < lo || a + size > hi)
+				continue;
+			for (p = a; p < a + size; p += PG)
+				if (!page_at(p) || (*page_at(p) & (M | R)) != M)
+					break;
+			if (p >= a + size)
+				return a;
+		}
+	}
+	return model_alloc(size, align, start, limit);
+}
+
 /* ---- helpers for the fixed cases ------------------------------------------- */
 
 static inline bool regions_are(const struct memblock_type *t, const struct span *want, unsigned long n)

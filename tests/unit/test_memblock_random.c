@@ -29,6 +29,29 @@ TEST(alloc_is_top_down_and_reserves_what_it_returns)
 			   "no free range fits\n"));
 }
 
+/* Bottom-up from a start (Linux's mode for allocating near the image):
+ * the lowest fit above it, past reserved holes too small; what fits only
+ * below it comes top-down from the whole range. */
+TEST(alloc_bottom_up_takes_the_lowest_fit_above_its_start)
+{
+	reset();
+	memblock_add(0x100000, 0x100000);
+	memblock_add(0x400000, 0x10000);
+	memblock_reserve(0x180000, 0x1000);
+	memblock_set_bottom_up(true, 0x150000);
+	EXPECT_EQ(memblock_phys_alloc(0x1000, 0x1000), 0x150000);
+	EXPECT_EQ(memblock_phys_alloc(0x3000, 0x4000), 0x154000);      /* aligned up */
+	EXPECT_EQ(memblock_phys_alloc(0x30000, 0x1000), 0x181000);     /* 0x157000 gap too small */
+	EXPECT_EQ(memblock_phys_alloc_range(0x1000, 0x1000, 0x400000, 0), 0x400000);
+	EXPECT_EQ(memblock_phys_alloc(0x50000, 0x1000), 0x100000);     /* only below the start */
+	REGIONS_ARE(&memblock.reserved, { 0x100000, 0x151000 }, { 0x154000, 0x157000 },
+		    { 0x180000, 0x1b1000 }, { 0x400000, 0x401000 });
+	EXPECT_EQ(nr_lines, 0);
+	memblock_reset();                                               /* top-down again */
+	memblock_add(0x100000, 0x100000);
+	EXPECT_EQ(memblock_phys_alloc(0x1000, 0x1000), 0x1ff000);
+}
+
 TEST(alloc_works_below_a_page)
 {
 	reset();
@@ -152,7 +175,7 @@ static void random_list_op(struct rng *r, struct stats *st)
 
 /* One allocation, checked on its own terms against the model as it was
  * before (in memory, not reserved, not handed out already, aligned, in
- * range) and then against the model's own top-down answer. */
+ * range) and then against the model's own answer, top-down or bottom-up. */
 static void random_alloc(struct rng *r, struct stats *st)
 {
 	uint64_t size = (1 + rnd(r) % (rnd(r) % 8 ? 8 : 512)) * PG;
@@ -165,7 +188,9 @@ static void random_alloc(struct rng *r, struct stats *st)
 
 	got = ranged ? memblock_phys_alloc_range(size, align, start, limit)
 		     : memblock_phys_alloc(size, align);
-	want = model_alloc(size, align, start, limit);
+	want = memblock.bottom_up
+		? model_alloc_bottom_up(size, align, start, limit, memblock.bottom_up_start)
+		: model_alloc(size, align, start, limit);
 	if (got) {
 		EXPECT_EQ(got % align, 0);
 		EXPECT_TRUE(got >= start && got >= PG && (!limit || got + size <= limit));
@@ -184,11 +209,14 @@ static void random_alloc(struct rng *r, struct stats *st)
 		model_set(want, size, G, true);
 }
 
-static void random_run(uint64_t seed, int steps, struct stats *st)
+/* bottom_up_start: 0, top-down; else bottom-up from there. */
+static void random_run(uint64_t seed, int steps, uint64_t bottom_up_start, struct stats *st)
 {
 	struct rng r = { seed };
 
 	reset();
+	if (bottom_up_start)
+		memblock_set_bottom_up(true, bottom_up_start);
 	for (int step = 0; step < steps; step++) {
 		uint64_t a = random_addr(&r);
 
@@ -210,9 +238,11 @@ TEST(random_operations_match_the_page_model)
 {
 	struct stats st = { 0 };
 
-	random_run(0x2545f4914f6cdd1dULL, 3000, &st);
-	random_run(0x853c49e6748fea9bULL, 3000, &st);
-	random_run(0xda3e39cb94b95bdbULL, 3000, &st);
+	random_run(0x2545f4914f6cdd1dULL, 3000, 0, &st);
+	random_run(0x853c49e6748fea9bULL, 3000, 0, &st);
+	random_run(0xda3e39cb94b95bdbULL, 3000, 0, &st);
+	random_run(0x6a09e667f3bcc908ULL, 3000, 96 << 20, &st);       /* mid low window */
+	random_run(0xbb67ae8584caa73bULL, 3000, PG, &st);
 	UNIT_DIAG("full: add %d reserve %d remove %d free %d; allocs %d (%d none, %d list full)",
 		  st.full[0], st.full[1], st.full[2], st.full[3], st.allocs, st.alloc_none,
 		  st.alloc_full);

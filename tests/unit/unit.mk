@@ -104,3 +104,8 @@ $(B)/unit/test_pvh $(B)/unit/test_pvh_corrupt: tests/unit/pvh_builder.h
 # randomly corrupted archives built field by field.
 UNIT_TESTS += initramfs
 UNIT_SRCS_initramfs := kernel/initramfs.c kernel/boot_info.c
+
+# kernel/string.c (the kernel's and the user library's memcpy/memset):
+# test_string.c includes it itself, renamed, to compare with byte loops.
+UNIT_TESTS += string
+UNIT_SRCS_string := kernel/string.c
