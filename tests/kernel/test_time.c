@@ -2,6 +2,7 @@
 #include "tests/kernel/ktest.h"
 #include "kernel/sched.h"
 #include "kernel/time.h"
+#include "kernel/types.h"
 #include "kernel/x86.h"
 #include "drivers/apic.h"
 
@@ -31,19 +32,26 @@ static uint64_t wait_jiffies(uint64_t until, uint64_t max_us)
 /* The LAPIC tick (calibrated against the TSC over the boot) comes HZ
  * times a second: 50 jiffies, from one tick edge to another, against the
  * TSC. Ticks never come early (QEMU skips periods it missed, it does not
- * bunch them), so the lower bound is tight; a busy host can delay them,
- * so the upper one is loose. A wrong divide or a bad calibration misses
- * both by far. */
+ * bunch them), so the lower bound holds for every try. A busy host can
+ * only delay them, never hurry them: the upper bound is checked on the
+ * fastest of three tries. A wrong divide or a bad calibration misses both
+ * by far. */
 KTEST(time, lapic_tick_is_hz_against_the_tsc)
 {
-	uint64_t edge, t0, t1, us;
+	uint64_t fastest = ~0ULL;
 
 	KUNIT_EXPECT_TRUE(test, lapic_timer_ticks_per_jiffy > 0);
-	edge = jiffies + 1;
-	t0 = wait_jiffies(edge, 1000000);
-	t1 = t0 ? wait_jiffies(edge + 50, 5000000) : 0;
-	KUNIT_EXPECT_TRUE(test, t0 && t1);
-	us = tsc_cycles_to_us(t1 - t0);
-	KUNIT_EXPECT_TRUE(test, us >= 50 * (1000000 / HZ) * 98 / 100);
-	KUNIT_EXPECT_TRUE(test, us <= 50 * (1000000 / HZ) * 3 / 2);
+	for (int try = 0; try < 3; try++) {
+		uint64_t edge = jiffies + 1, t0, t1, us;
+
+		t0 = wait_jiffies(edge, 1000000);
+		t1 = t0 ? wait_jiffies(edge + 50, 5000000) : 0;
+		KUNIT_EXPECT_TRUE(test, t0 && t1);
+		if (!t0 || !t1)
+			return;
+		us = tsc_cycles_to_us(t1 - t0);
+		KUNIT_EXPECT_TRUE(test, us >= 50 * (1000000 / HZ) * 98 / 100);
+		fastest = min(fastest, us);
+	}
+	KUNIT_EXPECT_TRUE(test, fastest <= 50 * (1000000 / HZ) * 3 / 2);
 }
