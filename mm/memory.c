@@ -8,6 +8,7 @@
 #include "kernel/errno.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
+#include "kernel/string.h"
 #include "kernel/x86.h"
 
 pgprot_t vm_get_page_prot(unsigned long vm_flags)
@@ -59,6 +60,26 @@ int install_page(struct vm_area_struct *vma, unsigned long addr, struct page *pa
 	return 0;
 }
 
+struct fault_zero_stat fault_zero_stat;
+
+/* The fault's page, zeroed here rather than by __GFP_ZERO so that the
+ * zeroing alone can be timed (make bench reports it apart from the rest
+ * of the fault, as Linux's figures split clear_page out). The two RDTSCs
+ * cost a few cycles; under -icount they are two instructions. */
+static struct page *alloc_zeroed_user_page(void)
+{
+	struct page *page = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 0);
+	uint64_t t0;
+
+	if (!page)
+		return NULL;
+	t0 = rdtsc();
+	memset(page_address(page), 0, PAGE_SIZE);
+	fault_zero_stat.cycles += rdtsc() - t0;
+	fault_zero_stat.pages++;
+	return page;
+}
+
 int handle_mm_fault(struct vm_area_struct *vma, unsigned long addr)
 {
 	struct page *page;
@@ -66,7 +87,7 @@ int handle_mm_fault(struct vm_area_struct *vma, unsigned long addr)
 
 	if (vma->vm_flags & VM_PFNMAP)
 		return VM_FAULT_SIGBUS;         /* the driver mapped all it had */
-	page = alloc_pages(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN, 0);
+	page = alloc_zeroed_user_page();
 	if (!page)
 		return VM_FAULT_OOM;
 	ret = install_page(vma, addr & PAGE_MASK, page);

@@ -23,6 +23,16 @@ pgprot_t vm_get_page_prot(unsigned long vm_flags);
 #define VM_FAULT_OOM    0x1
 #define VM_FAULT_SIGBUS 0x2
 
+/* Pages the demand-zero fault path has zeroed since boot and the TSC
+ * cycles spent zeroing them (`bench fault` prints both; make bench takes
+ * the difference around a run of user/bench). One CPU, and only
+ * handle_mm_fault writes them: no lock. */
+struct fault_zero_stat {
+	uint64_t pages;
+	uint64_t cycles;
+};
+extern struct fault_zero_stat fault_zero_stat;
+
 /* Serves a fault at addr inside vma whose rights the caller checked: a
  * zeroed page, mapped. 0 or VM_FAULT_*. */
 int handle_mm_fault(struct vm_area_struct *vma, unsigned long addr);

@@ -82,14 +82,16 @@ def iso_for(cmdline="", initramfs=INITRAMFS):
 class Qemu:
     """One QEMU running Carta headless: serial on pipes, QMP on a socket.
     boot="grub" boots an ISO (iso, or one made for cmdline and initramfs);
-    boot="pvh" hands QEMU the kernel, initramfs and cmdline directly."""
+    boot="pvh" hands QEMU the kernel (build/carta.elf unless told),
+    initramfs and cmdline directly."""
 
     def __init__(self, cmdline="testmode", mem="256M", cpu="max", machine="pc",
-                 extra=(), iso=None, debug_exit=True, boot="grub", initramfs=INITRAMFS):
+                 extra=(), iso=None, debug_exit=True, boot="grub", initramfs=INITRAMFS,
+                 kernel=KERNEL):
         self.tmp = tempfile.mkdtemp(prefix="carta-")
         self.qmp_path = os.path.join(self.tmp, "qmp.sock")
         if boot == "pvh":
-            boot_args = pvh_boot_args(KERNEL, initramfs, cmdline)
+            boot_args = pvh_boot_args(kernel, initramfs, cmdline)
         elif boot == "grub":
             boot_args = iso_boot_args(iso or iso_for(cmdline, initramfs))
         else:
