@@ -86,13 +86,33 @@ static unsigned long pxd_addr_end(unsigned long addr, unsigned long end, enum pg
 static int walk_pxd_range(struct mm_walk *walk, struct pxd e, unsigned long addr,
 			  unsigned long end);
 
+/* For a walk without ops->hole, at a none entry e (addr's): how many
+ * entries to skip to reach the next one that is not none, or 0 if only
+ * none entries are left in [addr, end). A plain scan of the table's raw
+ * words: a sparse user table is mostly zeros, and going through the
+ * level-generic steps for each would cost a process's exit tens of
+ * thousands of instructions. The range never leaves e's table, so its
+ * last entry is end - 1's (end 0: the top, index 511). */
+static unsigned long none_run(struct pxd e, unsigned long addr, unsigned long end)
+{
+	const uint64_t *raw = e.ptr;
+	unsigned long last = pxd_index(e.level, end - 1) - pxd_index(e.level, addr);
+
+	for (unsigned long k = 1; k <= last; k++)
+		if (raw[k])
+			return k;
+	return 0;
+}
+
 /* One entry covering [addr, next): below it if it is a table the walk can
- * reach, else to ops->entry. */
+ * reach, else to ops->entry (ops->hole for a none entry). */
 static int walk_pxd(struct mm_walk *walk, struct pxd e, unsigned long addr, unsigned long next)
 {
 	struct pxd child = { PG_LEVEL_NONE, { 0 } };
 	int ret;
 
+	if (pxd_none(e))
+		return walk->ops->hole ? walk->ops->hole(e, addr, next, walk->private) : 0;
 	if (pxd_present(e) && !pxd_leaf(e))
 		child = pxd_offset(e, addr);
 	if (child.level == PG_LEVEL_NONE)
@@ -111,8 +131,21 @@ static int walk_pxd_range(struct mm_walk *walk, struct pxd e, unsigned long addr
 			  unsigned long end)
 {
 	for (;;) {
-		unsigned long next = pxd_addr_end(addr, end, e.level);
-		int ret = walk_pxd(walk, e, addr, next);
+		unsigned long next;
+		int ret;
+
+		if (!walk->ops->hole && pxd_none(e)) {
+			unsigned long k = none_run(e, addr, end);
+
+			if (!k)
+				return 0;       /* holes to the end of the range */
+			addr = canonical_address((addr & page_level_mask(e.level)) +
+						 k * page_level_size(e.level));
+			e.ptr = (uint64_t *)e.ptr + k;
+			continue;
+		}
+		next = pxd_addr_end(addr, end, e.level);
+		ret = walk_pxd(walk, e, addr, next);
 
 		if (ret || next == end)
 			return ret;

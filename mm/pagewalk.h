@@ -178,9 +178,14 @@ void pgtable_walk_path(pgd_t *pgd, unsigned long va, struct pgtable_path *path);
  * covers, and the walk's private pointer; a non-zero return ends the walk
  * and is what walk_page_range returns. Either may be NULL. */
 struct mm_walk_ops {
-	/* An entry the walk does not go below: a leaf, a non-present entry
-	 * (a hole), or a table entry whose table cannot be reached. */
+	/* An entry the walk does not go below: a leaf, a non-present but
+	 * non-zero entry, or a table entry whose table cannot be reached. */
 	int (*entry)(struct pxd e, unsigned long addr, unsigned long next, void *private);
+	/* A none entry (all zero: a hole in the map), Linux's pte_hole. NULL:
+	 * holes are skipped, which is most of a sparse table, so walks that
+	 * only want what is mapped (zap, counting, freeing) do not pay a
+	 * callback for each of the 512 entries of every table they cross. */
+	int (*hole)(struct pxd e, unsigned long addr, unsigned long next, void *private);
 	/* A table entry, after the walk has been through the part of its
 	 * table in the range (post-order: it may free that table). */
 	int (*post_table)(struct pxd e, unsigned long addr, unsigned long next, void *private);

@@ -274,7 +274,8 @@ static int cpa_apply(struct pxd e, unsigned long addr, unsigned long next, void 
 	return 0;
 }
 
-static const struct mm_walk_ops cpa_check_ops = { .entry = cpa_check_mapped };
+static const struct mm_walk_ops cpa_check_ops = { .entry = cpa_check_mapped,
+						      .hole = cpa_check_mapped };
 static const struct mm_walk_ops cpa_apply_ops = { .entry = cpa_apply };
 
 int change_page_attr(pgd_t *pgd, unsigned long va, unsigned long npages,
