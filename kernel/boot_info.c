@@ -3,15 +3,21 @@
  * every limit of the structure is enforced here, in one place: a string
  * that is too long is cut, a table that is full stops growing, and each
  * such loss is counted in nr_warnings for bootinfo to show. */
+#include <stdarg.h>
 #include "kernel/boot_info.h"
 #include "kernel/errno.h"
 #include "kernel/string.h"
 #include "kernel/vsprintf.h"
 
-int boot_info_vfail(char *err, size_t errlen, const char *fmt, va_list ap)
+int boot_info_fail(struct boot_err *e, const char *fmt, ...)
 {
-	if (err && errlen)
-		vsnprintf(err, errlen, fmt, ap);
+	va_list ap;
+
+	if (e->buf && e->len) {
+		va_start(ap, fmt);
+		vsnprintf(e->buf, e->len, fmt, ap);
+		va_end(ap);
+	}
 	return -EINVAL;
 }
 

@@ -9,7 +9,6 @@
 #ifndef KERNEL_BOOT_INFO_H
 #define KERNEL_BOOT_INFO_H
 
-#include <stdarg.h>
 #include <stdint.h>
 #include <stddef.h>
 #include <stdbool.h>
@@ -67,9 +66,17 @@ extern struct boot_info boot_info;
  * setup.c's window on the identity map; in host tests, simulated memory. */
 typedef const void *(*boot_map_phys_t)(uint64_t phys, size_t len);
 
-/* Writes one line (no newline), printf-style, into err[errlen] when err is
- * not NULL and errlen > 0, truncating it to fit; returns -EINVAL. */
-int boot_info_vfail(char *err, size_t errlen, const char *fmt, va_list ap);
+/* Where a parser of outside input (multiboot2, PVH, the initramfs) puts
+ * its one error line: buf[len], or nowhere if buf is NULL. */
+struct boot_err {
+	char *buf;
+	size_t len;
+};
+
+/* Writes one line (no newline), printf-style, into e->buf when there is
+ * one, truncating it to fit; returns -EINVAL, so a parser can end with
+ * `return boot_info_fail(&c->err, ...)`. */
+int boot_info_fail(struct boot_err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Copies the n bytes at src, a string without its NUL, into dst[dstlen]
  * NUL-terminated; a string that does not fit is cut and counted in

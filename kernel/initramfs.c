@@ -9,7 +9,6 @@
  * the buffer. The host unit tests (tests/unit/test_initramfs.c) run this
  * file under ASan and UBSan, with every truncation and random corruption.
  */
-#include <stdarg.h>
 #include <stdbool.h>
 #include "kernel/initramfs.h"
 #include "kernel/errno.h"
@@ -40,22 +39,8 @@ struct cpio_ctx {
 	size_t len;
 	uint64_t phys;
 	struct rootfs *fs;
-	char *err;
-	size_t errlen;
+	struct boot_err err;
 };
-
-/* One error line, as the boot-info parsers write theirs (kernel/boot_info.c). */
-__attribute__((format(printf, 2, 3)))
-static int fail(struct cpio_ctx *c, const char *fmt, ...)
-{
-	va_list ap;
-	int ret;
-
-	va_start(ap, fmt);
-	ret = boot_info_vfail(c->err, c->errlen, fmt, ap);
-	va_end(ap);
-	return ret;
-}
 
 /* Up to dstlen - 1 of the n bytes at src, anything unprintable as '?': what
  * an error line may quote from the archive without breaking the line. */
@@ -92,7 +77,7 @@ static int parse_header(struct cpio_ctx *c, size_t off, uint32_t f[NR_CPIO_FIELD
 	char text[CPIO_FIELD_LEN + 1];
 
 	if (memcmp(h, CPIO_MAGIC, CPIO_MAGIC_LEN))
-		return fail(c, "bad magic \"%s\" at offset 0x%zx (expected \"" CPIO_MAGIC "\")",
+		return boot_info_fail(&c->err, "bad magic \"%s\" at offset 0x%zx (expected \"" CPIO_MAGIC "\")",
 			    printable(text, sizeof(text), h, CPIO_MAGIC_LEN), off);
 	for (int i = 0; i < NR_CPIO_FIELDS; i++) {
 		const uint8_t *p = h + CPIO_MAGIC_LEN + i * CPIO_FIELD_LEN;
@@ -102,7 +87,7 @@ static int parse_header(struct cpio_ctx *c, size_t off, uint32_t f[NR_CPIO_FIELD
 			int d = hex_digit(p[k]);
 
 			if (d < 0)
-				return fail(c, "header field %d \"%s\" at offset 0x%zx is not 8 hex digits",
+				return boot_info_fail(&c->err, "header field %d \"%s\" at offset 0x%zx is not 8 hex digits",
 					    i, printable(text, sizeof(text), p, CPIO_FIELD_LEN),
 					    off + CPIO_MAGIC_LEN + i * CPIO_FIELD_LEN);
 			f[i] = f[i] << 4 | (uint32_t)d;
@@ -151,11 +136,11 @@ static int add_file(struct cpio_ctx *c, const char *name, size_t hdr, size_t dat
 	char text[48];
 
 	if (!n || n >= INITRAMFS_NAME_MAX)
-		return fail(c, "file \"%s\" at offset 0x%zx: name of %zu bytes (1 to %d allowed)",
+		return boot_info_fail(&c->err, "file \"%s\" at offset 0x%zx: name of %zu bytes (1 to %d allowed)",
 			    printable(text, sizeof(text), (const uint8_t *)name, strlen(name)),
 			    hdr, n, INITRAMFS_NAME_MAX - 1);
 	if (!f && c->fs->nr_files >= INITRAMFS_FILES_MAX)
-		return fail(c, "file \"%s\" at offset 0x%zx: more than %d files",
+		return boot_info_fail(&c->err, "file \"%s\" at offset 0x%zx: more than %d files",
 			    printable(text, sizeof(text), (const uint8_t *)base, n), hdr,
 			    INITRAMFS_FILES_MAX);
 	if (!f)
@@ -178,7 +163,7 @@ static int unpack_entry(struct cpio_ctx *c, size_t *off, bool *trailer)
 	int ret;
 
 	if (c->len - hdr < CPIO_HDR_LEN)
-		return fail(c, "truncated header at offset 0x%zx (0x%zx bytes left, %d needed)",
+		return boot_info_fail(&c->err, "truncated header at offset 0x%zx (0x%zx bytes left, %d needed)",
 			    hdr, c->len - hdr, CPIO_HDR_LEN);
 	ret = parse_header(c, hdr, f);
 	if (ret)
@@ -186,15 +171,15 @@ static int unpack_entry(struct cpio_ctx *c, size_t *off, bool *trailer)
 	name = hdr + CPIO_HDR_LEN;
 	s = (const char *)c->buf + name;
 	if (f[C_NAMESIZE] == 0 || f[C_NAMESIZE] > c->len - name)
-		return fail(c, "namesize 0x%x at offset 0x%zx: 1 to 0x%zx bytes are left",
+		return boot_info_fail(&c->err, "namesize 0x%x at offset 0x%zx: 1 to 0x%zx bytes are left",
 			    f[C_NAMESIZE], hdr, c->len - name);
 	if (strnlen(s, f[C_NAMESIZE]) != f[C_NAMESIZE] - 1)
-		return fail(c, "name \"%s\" at offset 0x%zx: its one NUL is not its last byte (namesize 0x%x)",
+		return boot_info_fail(&c->err, "name \"%s\" at offset 0x%zx: its one NUL is not its last byte (namesize 0x%x)",
 			    printable(text, sizeof(text), c->buf + name, f[C_NAMESIZE]), hdr,
 			    f[C_NAMESIZE]);
 	data = align4(name + f[C_NAMESIZE]);
 	if (data > c->len || f[C_FILESIZE] > c->len - data)
-		return fail(c, "\"%s\" at offset 0x%zx: filesize 0x%x runs past the end of the archive (0x%zx)",
+		return boot_info_fail(&c->err, "\"%s\" at offset 0x%zx: filesize 0x%x runs past the end of the archive (0x%zx)",
 			    printable(text, sizeof(text), c->buf + name, f[C_NAMESIZE]), hdr,
 			    f[C_FILESIZE], c->len);
 	*off = align4(data + f[C_FILESIZE]);    /* may pass len: then no trailer */
@@ -207,7 +192,7 @@ static int unpack_entry(struct cpio_ctx *c, size_t *off, bool *trailer)
 	case S_IFDIR:
 		return 0;               /* rootfs is flat: a directory has nothing to add */
 	default:
-		return fail(c, "\"%s\" at offset 0x%zx has mode 0%o: only regular files and directories",
+		return boot_info_fail(&c->err, "\"%s\" at offset 0x%zx has mode 0%o: only regular files and directories",
 			    printable(text, sizeof(text), c->buf + name, f[C_NAMESIZE]), hdr,
 			    f[C_MODE]);
 	}
@@ -219,7 +204,7 @@ int unpack_to_rootfs(struct rootfs *fs, const void *buf, size_t len, uint64_t ph
 		     char *err, size_t errlen)
 {
 	struct cpio_ctx c = { .buf = buf, .len = len, .phys = phys, .fs = fs,
-			      .err = err, .errlen = errlen };
+			      .err = { err, errlen } };
 	size_t off = 0;
 	bool in_archive = false, trailer, found = false;
 	int ret;
@@ -233,18 +218,18 @@ int unpack_to_rootfs(struct rootfs *fs, const void *buf, size_t len, uint64_t ph
 			if (off == len)
 				break;
 			if (off & 3)
-				return fail(&c, "junk at offset 0x%zx: an archive starts 4-byte aligned", off);
+				return boot_info_fail(&c.err, "junk at offset 0x%zx: an archive starts 4-byte aligned", off);
 			in_archive = found = true;
 		}
 		if (off >= len)
-			return fail(&c, "no " CPIO_TRAILER " before the end (0x%zx bytes)", len);
+			return boot_info_fail(&c.err, "no " CPIO_TRAILER " before the end (0x%zx bytes)", len);
 		ret = unpack_entry(&c, &off, &trailer);
 		if (ret)
 			return ret;
 		in_archive = !trailer;
 	}
 	if (!found)
-		return fail(&c, "no cpio archive in 0x%zx bytes", len);
+		return boot_info_fail(&c.err, "no cpio archive in 0x%zx bytes", len);
 	return 0;
 }
 

@@ -10,7 +10,6 @@
  * host unit tests (tests/unit/test_multiboot2.c) run this file under ASan and
  * UBSan, with every truncation of a valid block and random corruption.
  */
-#include <stdarg.h>
 #include <stdint.h>
 #include "kernel/multiboot2.h"
 #include "kernel/string.h"
@@ -40,8 +39,7 @@ struct mb2_ctx {
 	uint32_t off;           /* offset of the current tag */
 	uint32_t type, size;    /* the current tag's header */
 	struct boot_info *bi;
-	char *err;
-	size_t errlen;
+	struct boot_err err;
 };
 
 static uint32_t rd32(const uint8_t *p)
@@ -60,26 +58,13 @@ static uint64_t rd64(const uint8_t *p)
 	return v;
 }
 
-/* Write the error line (printf-style) into c->err and return -EINVAL. */
-__attribute__((format(printf, 2, 3)))
-static int fail(struct mb2_ctx *c, const char *fmt, ...)
-{
-	va_list ap;
-	int ret;
-
-	va_start(ap, fmt);
-	ret = boot_info_vfail(c->err, c->errlen, fmt, ap);
-	va_end(ap);
-	return ret;
-}
-
 /* A tag's payload must hold the fixed fields its type defines (spec 3.6.x):
  * return 0 if the tag is at least min bytes long, else fail. */
 static int need(struct mb2_ctx *c, uint32_t min)
 {
 	if (c->size >= min)
 		return 0;
-	return fail(c, "multiboot2: tag %u at offset 0x%x has size 0x%x (< 0x%x for its fixed fields)",
+	return boot_info_fail(&c->err, "multiboot2: tag %u at offset 0x%x has size 0x%x (< 0x%x for its fixed fields)",
 		    c->type, c->off, c->size, min);
 }
 
@@ -92,7 +77,7 @@ static int copy_string(struct mb2_ctx *c, char *dst, size_t dstlen,
 	size_t n = strnlen((const char *)src, srclen);
 
 	if (n == srclen)
-		return fail(c, "multiboot2: tag %u at offset 0x%x: string of 0x%zx bytes has no NUL",
+		return boot_info_fail(&c->err, "multiboot2: tag %u at offset 0x%x: string of 0x%zx bytes has no NUL",
 			    c->type, c->off, srclen);
 	if (dst)
 		boot_info_set_string(c->bi, dst, dstlen, (const char *)src, n);
@@ -107,7 +92,7 @@ static int tag_module(struct mb2_ctx *c, const uint8_t *p)
 	struct boot_module *m;
 
 	if (end < start)
-		return fail(c, "multiboot2: module tag at offset 0x%x has mod_end 0x%x < mod_start 0x%x",
+		return boot_info_fail(&c->err, "multiboot2: module tag at offset 0x%x has mod_end 0x%x < mod_start 0x%x",
 			    c->off, end, start);
 	/* a failure below zeroes all of boot_info, this module included */
 	m = boot_info_add_module(c->bi, start, end);
@@ -125,10 +110,10 @@ static int tag_mmap(struct mb2_ctx *c, const uint8_t *p)
 	uint32_t esize = rd32(p + 8), bytes = c->size - 16;
 
 	if (esize < MB2_MMAP_MIN_ENTRY || esize % 8)
-		return fail(c, "multiboot2: mmap tag at offset 0x%x has entry_size 0x%x "
+		return boot_info_fail(&c->err, "multiboot2: mmap tag at offset 0x%x has entry_size 0x%x "
 			    "(< 0x%x or not a multiple of 8)", c->off, esize, MB2_MMAP_MIN_ENTRY);
 	if (bytes % esize)
-		return fail(c, "multiboot2: mmap tag at offset 0x%x has 0x%x bytes of entries, "
+		return boot_info_fail(&c->err, "multiboot2: mmap tag at offset 0x%x has 0x%x bytes of entries, "
 			    "not a multiple of entry_size 0x%x", c->off, bytes, esize);
 	if (rd32(p + 12) != 0)
 		bi->nr_warnings++;
@@ -241,19 +226,19 @@ static int walk_tags(struct mb2_ctx *c)
 
 	for (;;) {
 		if (off + MB2_TAG_HDR_SIZE > c->total)
-			return fail(c, "multiboot2: no end tag before total_size 0x%x (next tag at offset 0x%llx)",
+			return boot_info_fail(&c->err, "multiboot2: no end tag before total_size 0x%x (next tag at offset 0x%llx)",
 				    c->total, (unsigned long long)off);
 		c->off = (uint32_t)off;
 		c->type = rd32(c->base + off);
 		c->size = rd32(c->base + off + 4);
 		if (c->size < MB2_TAG_HDR_SIZE)
-			return fail(c, "multiboot2: tag %u at offset 0x%x has size 0x%x (< 8)",
+			return boot_info_fail(&c->err, "multiboot2: tag %u at offset 0x%x has size 0x%x (< 8)",
 				    c->type, c->off, c->size);
 		if (c->size > c->total - off)
-			return fail(c, "multiboot2: tag %u at offset 0x%x has size 0x%x, past total_size 0x%x",
+			return boot_info_fail(&c->err, "multiboot2: tag %u at offset 0x%x has size 0x%x, past total_size 0x%x",
 				    c->type, c->off, c->size, c->total);
 		if (c->type == MB2_TAG_END)
-			return c->size == 8 ? 0 : fail(c, "multiboot2: end tag at offset 0x%x has size 0x%x (!= 8)",
+			return c->size == 8 ? 0 : boot_info_fail(&c->err, "multiboot2: end tag at offset 0x%x has size 0x%x (!= 8)",
 							  c->off, c->size);
 		ret = parse_tag(c, c->base + off);
 		if (ret)
@@ -266,21 +251,21 @@ static int walk_tags(struct mb2_ctx *c)
 int multiboot2_parse(const void *info, size_t avail, struct boot_info *bi,
 		     char *err, size_t errlen)
 {
-	struct mb2_ctx c = { .base = info, .bi = bi, .err = err, .errlen = errlen };
+	struct mb2_ctx c = { .base = info, .bi = bi, .err = { err, errlen } };
 	int ret;
 
 	memset(bi, 0, sizeof(*bi));
 	if (err && errlen)
 		err[0] = '\0';
 	if ((uintptr_t)info % 8)
-		return fail(&c, "multiboot2: info at %p is not 8-byte aligned", info);
+		return boot_info_fail(&c.err, "multiboot2: info at %p is not 8-byte aligned", info);
 	if (avail < MB2_HDR_SIZE)
-		return fail(&c, "multiboot2: only 0x%zx bytes available (< 8 for the header)", avail);
+		return boot_info_fail(&c.err, "multiboot2: only 0x%zx bytes available (< 8 for the header)", avail);
 	c.total = rd32(c.base);
 	if (c.total < MB2_HDR_SIZE + MB2_TAG_HDR_SIZE)
-		return fail(&c, "multiboot2: total_size 0x%x (< 0x10 for header and end tag)", c.total);
+		return boot_info_fail(&c.err, "multiboot2: total_size 0x%x (< 0x10 for header and end tag)", c.total);
 	if (c.total > avail)
-		return fail(&c, "multiboot2: total_size 0x%x exceeds the 0x%zx bytes available",
+		return boot_info_fail(&c.err, "multiboot2: total_size 0x%x exceeds the 0x%zx bytes available",
 			    c.total, avail);
 	ret = walk_tags(&c);
 	if (ret) {

@@ -15,7 +15,6 @@
  * past what boot_info holds are not read at all. The host unit tests
  * (tests/unit/test_pvh*.c) run this file under ASan and UBSan.
  */
-#include <stdarg.h>
 #include "kernel/pvh.h"
 #include "kernel/errno.h"
 #include "kernel/string.h"
@@ -28,21 +27,8 @@
 struct pvh_ctx {
 	boot_map_phys_t map;
 	struct boot_info *bi;
-	char *err;
-	size_t errlen;
+	struct boot_err err;
 };
-
-__attribute__((format(printf, 2, 3)))
-static int fail(struct pvh_ctx *c, const char *fmt, ...)
-{
-	va_list ap;
-	int ret;
-
-	va_start(ap, fmt);
-	ret = boot_info_vfail(c->err, c->errlen, fmt, ap);
-	va_end(ap);
-	return ret;
-}
 
 /* The array of n entries of esize bytes at phys, readable as a whole; NULL
  * if it is not (n * esize cannot overflow: n < 2^32, esize <= 32). */
@@ -90,10 +76,10 @@ static int parse_modules(struct pvh_ctx *c, const struct hvm_start_info *si)
 	if (!n)
 		return 0;
 	if (!si->modlist_paddr)
-		return fail(c, "pvh: %u modules but modlist_paddr is 0", n);
+		return boot_info_fail(&c->err, "pvh: %u modules but modlist_paddr is 0", n);
 	list = map_array(c, si->modlist_paddr, n, sizeof(struct hvm_modlist_entry));
 	if (!list)
-		return fail(c, "pvh: module list (%u entries) at 0x%llx is not readable",
+		return boot_info_fail(&c->err, "pvh: module list (%u entries) at 0x%llx is not readable",
 			    n, (unsigned long long)si->modlist_paddr);
 	for (uint32_t i = 0; i < n; i++) {
 		struct hvm_modlist_entry e;
@@ -101,9 +87,9 @@ static int parse_modules(struct pvh_ctx *c, const struct hvm_start_info *si)
 
 		memcpy(&e, list + (size_t)i * sizeof(e), sizeof(e));
 		if (!e.paddr)
-			return fail(c, "pvh: module %u has paddr 0 (not present)", i);
+			return boot_info_fail(&c->err, "pvh: module %u has paddr 0 (not present)", i);
 		if (e.paddr + e.size < e.paddr)
-			return fail(c, "pvh: module %u at 0x%llx with size 0x%llx wraps past 2^64",
+			return boot_info_fail(&c->err, "pvh: module %u at 0x%llx with size 0x%llx wraps past 2^64",
 				    i, (unsigned long long)e.paddr, (unsigned long long)e.size);
 		if (e.reserved)
 			c->bi->nr_warnings++;
@@ -111,7 +97,7 @@ static int parse_modules(struct pvh_ctx *c, const struct hvm_start_info *si)
 		if (!m)
 			return 0;       /* the rest stay unread: nothing could keep them */
 		if (copy_string(c, e.cmdline_paddr, m->cmdline, sizeof(m->cmdline)))
-			return fail(c, "pvh: module %u's string at 0x%llx is not readable",
+			return boot_info_fail(&c->err, "pvh: module %u's string at 0x%llx is not readable",
 				    i, (unsigned long long)e.cmdline_paddr);
 	}
 	return 0;
@@ -127,10 +113,10 @@ static int parse_memmap(struct pvh_ctx *c, const struct hvm_start_info *si)
 	if (si->version < 1 || !n)
 		return 0;
 	if (!si->memmap_paddr)
-		return fail(c, "pvh: %u memory map entries but memmap_paddr is 0", n);
+		return boot_info_fail(&c->err, "pvh: %u memory map entries but memmap_paddr is 0", n);
 	map = map_array(c, si->memmap_paddr, n, sizeof(struct hvm_memmap_table_entry));
 	if (!map)
-		return fail(c, "pvh: memory map (%u entries) at 0x%llx is not readable",
+		return boot_info_fail(&c->err, "pvh: memory map (%u entries) at 0x%llx is not readable",
 			    n, (unsigned long long)si->memmap_paddr);
 	for (uint32_t i = 0; i < n; i++) {
 		struct hvm_memmap_table_entry e;
@@ -157,7 +143,7 @@ static int parse_rsdp(struct pvh_ctx *c, uint64_t phys)
 	if (p && p[RSDP_REVISION] >= 2)
 		p = c->map(phys, RSDP_V2_LEN);
 	if (!p)
-		return fail(c, "pvh: RSDP at 0x%llx is not readable", (unsigned long long)phys);
+		return boot_info_fail(&c->err, "pvh: RSDP at 0x%llx is not readable", (unsigned long long)phys);
 	if (p[RSDP_REVISION] >= 2)
 		boot_info_set_rsdp(c->bi, p, RSDP_V2_LEN, 2);
 	else
@@ -173,12 +159,12 @@ static int read_start_info(struct pvh_ctx *c, uint64_t phys, struct hvm_start_in
 
 	memset(si, 0, sizeof(*si));
 	if (!phys)
-		return fail(c, "pvh: no start info (EBX is 0)");
+		return boot_info_fail(&c->err, "pvh: no start info (EBX is 0)");
 	if (!p)
-		return fail(c, "pvh: start info at 0x%llx is not readable", (unsigned long long)phys);
+		return boot_info_fail(&c->err, "pvh: start info at 0x%llx is not readable", (unsigned long long)phys);
 	memcpy(si, p, PVH_START_INFO_V0_SIZE);
 	if (si->magic != XEN_HVM_START_MAGIC_VALUE)
-		return fail(c, "pvh: start info at 0x%llx has magic 0x%x (expected 0x%x)",
+		return boot_info_fail(&c->err, "pvh: start info at 0x%llx has magic 0x%x (expected 0x%x)",
 			    (unsigned long long)phys, si->magic, XEN_HVM_START_MAGIC_VALUE);
 	*size = PVH_START_INFO_V0_SIZE;
 	if (si->version < 1)
@@ -186,7 +172,7 @@ static int read_start_info(struct pvh_ctx *c, uint64_t phys, struct hvm_start_in
 	*size = sizeof(*si);
 	p = c->map(phys, sizeof(*si));
 	if (!p)
-		return fail(c, "pvh: start info version %u at 0x%llx is not readable (0x%zx bytes)",
+		return boot_info_fail(&c->err, "pvh: start info version %u at 0x%llx is not readable (0x%zx bytes)",
 			    si->version, (unsigned long long)phys, sizeof(*si));
 	memcpy(si, p, sizeof(*si));
 	if (si->reserved)
@@ -197,7 +183,7 @@ static int read_start_info(struct pvh_ctx *c, uint64_t phys, struct hvm_start_in
 int pvh_parse(uint64_t start_info, boot_map_phys_t map_phys, struct boot_info *bi,
 	      char *err, size_t errlen)
 {
-	struct pvh_ctx c = { .map = map_phys, .bi = bi, .err = err, .errlen = errlen };
+	struct pvh_ctx c = { .map = map_phys, .bi = bi, .err = { err, errlen } };
 	struct hvm_start_info si;
 	size_t size = 0;
 	int ret;
@@ -207,7 +193,7 @@ int pvh_parse(uint64_t start_info, boot_map_phys_t map_phys, struct boot_info *b
 		err[0] = '\0';
 	ret = read_start_info(&c, start_info, &si, &size);
 	if (!ret && copy_string(&c, si.cmdline_paddr, bi->cmdline, sizeof(bi->cmdline)))
-		ret = fail(&c, "pvh: command line at 0x%llx is not readable",
+		ret = boot_info_fail(&c.err, "pvh: command line at 0x%llx is not readable",
 			   (unsigned long long)si.cmdline_paddr);
 	if (!ret)
 		ret = parse_modules(&c, &si);
