@@ -239,31 +239,6 @@ static bool fit_top_down(phys_addr_t lo, phys_addr_t hi, phys_addr_t size,
 	return true;
 }
 
-/* The highest fit in [lo, hi) that lies in one memory region and in one
- * gap between reserved regions. Both are walked from the top (the gaps
- * outside, the memory regions inside), so the pieces come in descending
- * order and the first fit found is the highest there is. */
-static bool find_top_down(phys_addr_t size, phys_addr_t align, phys_addr_t lo,
-			  phys_addr_t hi, phys_addr_t *addr)
-{
-	const struct memblock_type *mem = &memblock.memory, *res = &memblock.reserved;
-
-	for (unsigned long g = res->cnt + 1; g-- > 0;) {
-		phys_addr_t gap_lo = g ? region_end(&res->regions[g - 1]) : 0;
-		phys_addr_t gap_hi = g < res->cnt ? res->regions[g].base : MEMBLOCK_ALLOC_LIMIT;
-
-		for (unsigned long m = mem->cnt; m-- > 0;) {
-			const struct memblock_region *r = &mem->regions[m];
-			phys_addr_t a = max(max(lo, gap_lo), r->base);
-			phys_addr_t b = min(min(hi, gap_hi), region_end(r));
-
-			if (fit_top_down(a, b, size, align, addr))
-				return true;
-		}
-	}
-	return false;
-}
-
 /* The lowest address a, aligned to align, with [a, a+size) inside [lo, hi). */
 static bool fit_bottom_up(phys_addr_t lo, phys_addr_t hi, phys_addr_t size,
 			  phys_addr_t align, phys_addr_t *addr)
@@ -276,23 +251,28 @@ static bool fit_bottom_up(phys_addr_t lo, phys_addr_t hi, phys_addr_t size,
 	return true;
 }
 
-/* find_top_down's mirror: gaps and memory regions walked from the bottom,
- * so the first fit found is the lowest there is. */
-static bool find_bottom_up(phys_addr_t size, phys_addr_t align, phys_addr_t lo,
-			   phys_addr_t hi, phys_addr_t *addr)
+/* The highest (top_down) or lowest fit in [lo, hi) that lies in one
+ * memory region and in one gap between reserved regions. Both are walked
+ * in the search's direction (the gaps outside, the memory regions
+ * inside), so the pieces come in order and the first fit found is the
+ * highest, or the lowest, there is. */
+static bool find_free(phys_addr_t size, phys_addr_t align, phys_addr_t lo, phys_addr_t hi,
+		      bool top_down, phys_addr_t *addr)
 {
 	const struct memblock_type *mem = &memblock.memory, *res = &memblock.reserved;
 
-	for (unsigned long g = 0; g <= res->cnt; g++) {
+	for (unsigned long i = 0; i <= res->cnt; i++) {
+		unsigned long g = top_down ? res->cnt - i : i;
 		phys_addr_t gap_lo = g ? region_end(&res->regions[g - 1]) : 0;
 		phys_addr_t gap_hi = g < res->cnt ? res->regions[g].base : MEMBLOCK_ALLOC_LIMIT;
 
-		for (unsigned long m = 0; m < mem->cnt; m++) {
-			const struct memblock_region *r = &mem->regions[m];
+		for (unsigned long k = 0; k < mem->cnt; k++) {
+			const struct memblock_region *r = &mem->regions[top_down ? mem->cnt - 1 - k : k];
 			phys_addr_t a = max(max(lo, gap_lo), r->base);
 			phys_addr_t b = min(min(hi, gap_hi), region_end(r));
 
-			if (fit_bottom_up(a, b, size, align, addr))
+			if (top_down ? fit_top_down(a, b, size, align, addr) :
+				       fit_bottom_up(a, b, size, align, addr))
 				return true;
 		}
 	}
@@ -305,9 +285,9 @@ static bool find_range(phys_addr_t size, phys_addr_t align, phys_addr_t lo,
 		       phys_addr_t hi, phys_addr_t *addr)
 {
 	if (memblock.bottom_up &&
-	    find_bottom_up(size, align, max(lo, memblock.bottom_up_start), hi, addr))
+	    find_free(size, align, max(lo, memblock.bottom_up_start), hi, false, addr))
 		return true;
-	return find_top_down(size, align, lo, hi, addr);
+	return find_free(size, align, lo, hi, true, addr);
 }
 
 /* Prints why an allocation failed, with the arguments of the call that
