@@ -7,7 +7,9 @@ ending with one line "N passed, M failed" (exit status 1 when M > 0).
   3. in-kernel suite   boot with cmdline `test`, the kernel's KTAP lines
   4. system tests      tests/system/test_*.py, functions test_*, run in parallel
 
-Options: -k SUBSTR runs only tests whose name contains SUBSTR; -j N workers.
+Options: -k SUBSTR runs only tests whose name contains SUBSTR; -j N workers;
+--durations [N] prints the N (10) slowest, a unit binary, the kernel suite
+or one system test each, before the last line.
 """
 import argparse
 import concurrent.futures
@@ -31,6 +33,10 @@ RESULT = re.compile(r"^\s*(not ok|ok) \d+ (?:- )?(\S.*?)\s*(?:#.*)?$")
 class Results:
     def __init__(self):
         self.passed = self.failed = self.skipped = 0
+        self.durations = []     # (seconds, name): what --durations prints
+
+    def timed(self, name, seconds):
+        self.durations.append((seconds, name))
 
     def record(self, ok, name, detail="", skip=None):
         n = self.passed + self.failed + self.skipped + 1
@@ -67,7 +73,9 @@ def run_unit(res, filt):
         name = "unit." + os.path.basename(exe)[5:]
         if filt and filt not in name:
             continue
+        t0 = time.time()
         p = subprocess.run([exe], capture_output=True, text=True, timeout=300)
+        res.timed(name, time.time() - t0)
         n = parse_ktap(p.stdout, name + ".", res)
         if n == 0 or (p.returncode != 0 and "not ok" not in p.stdout):
             res.record(False, name, p.stdout[-2000:] + p.stderr[-3000:])
@@ -77,9 +85,11 @@ def run_kernel_suite(res, filt):
     name = "kernel.selftest"
     if filt and not filt.startswith("kernel"):
         return
+    t0 = time.time()
     with qemu.Qemu(cmdline="test") as vm:
         rc = vm.wait_exit(120)
         out = vm.out
+    res.timed(name, time.time() - t0)
     n = parse_ktap(out, "kernel.", res)
     ok = rc in (qemu.EXIT_SUCCESS, qemu.EXIT_TESTFAIL) and n > 0
     ok_code = (rc == qemu.EXIT_SUCCESS) == ("not ok" not in out)
@@ -119,6 +129,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("-k", dest="filter", default=None)
     ap.add_argument("-j", dest="jobs", type=int, default=3)
+    ap.add_argument("--durations", type=int, nargs="?", const=10, default=0, metavar="N")
     a = ap.parse_args()
     res = Results()
     t0 = time.time()
@@ -129,8 +140,13 @@ def main():
     with concurrent.futures.ThreadPoolExecutor(a.jobs) as pool:
         futures = [(name, pool.submit(run_one, fn)) for name, fn in tests]
         for name, fut in futures:
-            ok, detail, _ = fut.result()
+            ok, detail, seconds = fut.result()
+            res.timed(name, seconds)
             res.record(ok, name, detail, skip=detail if ok is None else None)
+    if a.durations:
+        print("# slowest:")
+        for seconds, name in sorted(res.durations, reverse=True)[:a.durations]:
+            print(f"#   {seconds:6.1f} s  {name}")
     print(f"# took {time.time() - t0:.1f} s")
     skipped = f", {res.skipped} skipped" if res.skipped else ""
     print(f"{res.passed} passed, {res.failed} failed{skipped}")
