@@ -113,7 +113,8 @@ def kernel_jobs(filt):
 
 
 def run_kernel_suite():
-    """The whole in-kernel suite at boot."""
+    """The whole in-kernel suite at boot, by the default boot path (PVH);
+    test_boot.py runs it once more through GRUB."""
     with qemu.Qemu(cmdline="test") as vm:
         rc = vm.wait_exit(120)
         out = vm.out

@@ -1,11 +1,13 @@
 """Boot: the prompt, timestamps, the banner, the machine types, and the QEMU
-monitor's view of the page tables (no identity map, the image at -2 GiB)."""
+monitor's view of the page tables (no identity map, the image at -2 GiB).
+Most boot by PVH (scripts/qemu.py's default); what GRUB passes (bootinfo)
+and the whole in-kernel suite booted by GRUB are checked through GRUB."""
 import os
 import re
 import time
 
 from gen_initramfs import read_newc
-from qemu import INITRAMFS, Qemu
+from qemu import EXIT_SUCCESS, INITRAMFS, LOADER_NAME, Qemu
 
 KERNEL_MAP = 0xffffffff80000000
 LOAD_PHYS = 0x200000
@@ -18,7 +20,7 @@ def test_reaches_prompt_with_timestamps():
         assert lines, vm.out
         for l in lines:
             assert re.match(r"\[ {0,4}\d+\.\d{6}\] ", l), l
-        assert "booted by GRUB" in vm.out
+        assert f"booted by {LOADER_NAME[vm.boot]}" in vm.out
         assert "x86/mm: Checked W+X mappings: passed, no W+X pages found." in vm.out
         stamps = [float(l[1:13]) for l in lines]
         assert stamps == sorted(stamps), "timestamps go backwards"
@@ -61,7 +63,7 @@ def test_cpu_without_long_mode_prints_and_halts():
 
 
 def test_bootinfo_shows_what_grub_passed():
-    with Qemu(cmdline="testmode loglevel=7 hello=world") as vm:
+    with Qemu(boot="grub", cmdline="testmode loglevel=7 hello=world") as vm:
         vm.wait_prompt()
         out = vm.command("bootinfo")
         assert re.search(r"bootloader:\s+GRUB", out), out
@@ -123,3 +125,13 @@ def test_initmem_freed_size_matches_elf():
         assert f"Freeing unused kernel image (initmem) memory: {size_k}K" in vm.out, vm.out[-800:]
         # the freed range is gone from the CPU's view
         assert addr["__init_begin"] not in vm.info_tlb()
+
+
+def test_in_kernel_selftests_pass_booted_by_grub():
+    # the suite tests/run.py runs at boot by PVH (kernel.*), booted by GRUB
+    with Qemu(boot="grub", cmdline="test") as vm:
+        rc = vm.wait_exit(120)
+        out = vm.out
+    results = re.findall(r"^\s*(ok|not ok) \d+ ", out, re.M)
+    assert "booted by GRUB" in out, out[:2000]
+    assert rc == EXIT_SUCCESS and results and "not ok" not in results, out[-3000:]
