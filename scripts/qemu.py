@@ -39,6 +39,7 @@ EXIT_SUCCESS = (0x10 << 1) | 1     # 33: poweroff, selftests passed
 EXIT_TESTFAIL = (0x11 << 1) | 1    # 35: selftests ran, some failed
 EXIT_PANIC = (0x12 << 1) | 1       # 37: panic/oops in test mode
 PROMPT = "carta> "
+X86_EFLAGS_IF = 1 << 9      # SDM Vol. 1 3.4.3.3: interrupts enabled
 
 # How Qemu() boots when the caller does not say: the one place to change it.
 DEFAULT_BOOT = os.environ.get("CARTA_BOOT", "pvh")
@@ -239,6 +240,21 @@ class Qemu:
             if m:
                 entries[int(m.group(1), 16)] = (int(m.group(2), 16), m.group(3))
         return entries
+
+    def wait_halted(self, timeout=20):
+        """Waits until the CPU sits in hlt with interrupts off (EFLAGS.IF
+        clear): stopped for good, for only an NMI, INIT or reset could wake
+        it, and QEMU sends none. Returns `info registers` then; raises
+        TimeoutError with them if the CPU does not get there."""
+        deadline = time.time() + timeout
+        while True:
+            regs = self.hmp("info registers")
+            m = re.search(r"[ER]FL=([0-9a-f]+) .* HLT=(\d)", regs)
+            if m and m.group(2) == "1" and not int(m.group(1), 16) & X86_EFLAGS_IF:
+                return regs
+            if time.time() > deadline:
+                raise TimeoutError(f"CPU not halted with interrupts off:\n{regs}")
+            time.sleep(0.05)
 
     def wait_exit(self, timeout=30):
         """QEMU's exit status, once all it printed has been read; None on timeout."""
