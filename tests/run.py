@@ -10,6 +10,9 @@ ending with one line "N passed, M failed" (exit status 1 when M > 0).
 All of them are jobs for one pool of workers (a unit binary, the kernel
 suite, one system test each), so a core never idles while another layer
 runs; the results are printed in the order above whatever order they end.
+Jobs start longest first, by the times the last run took (TIMES; a job
+without one starts first, and a fresh tree has none: the order above), so
+that no long job starts last and runs on alone at the end.
 
 A system test returns None (passed), raises (failed) or returns "SKIP why".
 A test that is a generator shares one boot among several checks: it yields
@@ -32,6 +35,7 @@ import concurrent.futures
 import glob
 import importlib.util
 import inspect
+import json
 import os
 import re
 import subprocess
@@ -46,6 +50,7 @@ import qemu  # noqa: E402
 
 RESULT = re.compile(r"^\s*(not ok|ok) \d+ (?:- )?(\S.*?)\s*(?:#.*)?$")
 JOBS = 2 * (os.cpu_count() or 1)
+TIMES = os.path.join(ROOT, "build", "test-times.json")    # {job name: seconds}
 
 
 class Results:
@@ -187,6 +192,22 @@ def timed(name, job):
     return records, time.time() - t0
 
 
+def load_times():
+    try:
+        with open(TIMES) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return {}
+
+
+def save_times(times, durations):
+    times.update({name: round(seconds, 2) for seconds, name in durations})
+    os.makedirs(os.path.dirname(TIMES), exist_ok=True)
+    with open(TIMES + ".tmp", "w") as f:
+        json.dump(times, f, indent=0, sort_keys=True)
+    os.replace(TIMES + ".tmp", TIMES)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("-k", dest="filter", default=None)
@@ -197,13 +218,17 @@ def main():
     t0 = time.time()
     print("KTAP version 1", flush=True)
     jobs = unit_jobs(a.filter) + kernel_jobs(a.filter) + system_jobs(a.filter)
+    times = load_times()
     with concurrent.futures.ThreadPoolExecutor(a.jobs) as pool:
-        futures = [pool.submit(timed, name, job) for name, job in jobs]
-        for (name, _), fut in zip(jobs, futures):
-            records, seconds = fut.result()
+        futures = {}
+        for name, job in sorted(jobs, key=lambda j: -times.get(j[0], float("inf"))):
+            futures[name] = pool.submit(timed, name, job)
+        for name, _ in jobs:
+            records, seconds = futures[name].result()
             res.timed(name, seconds)
             for ok, rec_name, detail, skip in records:
                 res.record(ok, rec_name, detail, skip)
+    save_times(times, res.durations)
     if a.durations:
         print("# slowest:")
         for seconds, name in sorted(res.durations, reverse=True)[:a.durations]:
