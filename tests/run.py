@@ -183,6 +183,8 @@ def run_shared_boot(gen, name, prefix):
                 records.append((False, check_name, traceback.format_exc(), None))
     except Exception:
         records.append((False, name, traceback.format_exc(), None))
+    if not records:
+        records.append((False, name, "a shared boot that yielded no check", None))
     return records
 
 
