@@ -153,8 +153,15 @@ $(B)/unit/test_%: tests/unit/test_%.c tests/unit/unit.h tests/unit/printk_captur
 
 unit: $(UNIT_BINS)
 
-test: deps $(KERNEL) $(UNIT_BINS) $(USER_FILES)
+# What the tests need is built first, one job per core unless make was
+# given a -j of its own (the sub-make then shares that one's job slots).
+NPROC := $(shell nproc 2>/dev/null || echo 1)
+test: deps
+	@$(MAKE) --no-print-directory $(if $(filter -j%,$(MAKEFLAGS)),,-j$(NPROC)) test-prereqs
 	$(PYTHON) tests/run.py
+
+test-prereqs: $(KERNEL) $(UNIT_BINS) $(USER_FILES)
+	@:
 
 bench: deps $(KERNEL)
 	$(PYTHON) scripts/bench.py
@@ -176,5 +183,5 @@ help:
 	@echo "variables: BOOT=$(BOOT) MEM=$(MEM) CPU=$(CPU) ACCEL=$(ACCEL) MACHINE=$(MACHINE) CMDLINE='$(CMDLINE)' GUI=$(GUI) QEMU_EXTRA= CROSS_COMPILE= CC="
 
 
-.PHONY: all user iso run debug gdb deps unit test bench clean help FORCE
+.PHONY: all user iso run debug gdb deps unit test test-prereqs bench clean help FORCE
 -include $(OBJS:.o=.d) $(B)/generated/asm-offsets.d

@@ -7,9 +7,11 @@ switches to the monitor). As a module (tests/system, scripts/bench.py) it
 gives class Qemu: serial on pipes, a QMP socket for monitor commands, and
 helpers to type shell commands and wait for output.
 
-Two ways to boot: GRUB from an ISO (the default: --iso, Qemu(boot="grub")),
-or PVH, QEMU loading the ELF itself (--kernel/--initrd/--append,
-Qemu(boot="pvh")): no ISO to build, no GRUB to run.
+Two ways to boot: GRUB from an ISO (--iso, Qemu(boot="grub")), or PVH,
+QEMU loading the ELF itself (--kernel/--initrd/--append, Qemu(boot="pvh")):
+no ISO to build, no GRUB to run. Qemu() without boot= takes DEFAULT_BOOT,
+PVH (a third of GRUB's time to the prompt); tests about GRUB and multiboot2
+say boot="grub", and CARTA_BOOT=grub sends every other test through GRUB too.
 
 Exit status: the kernel leaves QEMU through isa-debug-exit (kernel/power.h),
 so QEMU exits (code << 1) | 1; a poweroff (code 0x10 -> 33) maps to 0 here.
@@ -37,6 +39,13 @@ EXIT_SUCCESS = (0x10 << 1) | 1     # 33: poweroff, selftests passed
 EXIT_TESTFAIL = (0x11 << 1) | 1    # 35: selftests ran, some failed
 EXIT_PANIC = (0x12 << 1) | 1       # 37: panic/oops in test mode
 PROMPT = "carta> "
+X86_EFLAGS_IF = 1 << 9      # SDM Vol. 1 3.4.3.3: interrupts enabled
+
+# How Qemu() boots when the caller does not say: the one place to change it.
+DEFAULT_BOOT = os.environ.get("CARTA_BOOT", "pvh")
+# What each boot path puts first in boot_info.loader_name (kernel/multiboot2.c
+# copies GRUB's own string; kernel/pvh.c writes "PVH direct boot, ...").
+LOADER_NAME = {"grub": "GRUB", "pvh": "PVH direct boot"}
 
 
 def iso_boot_args(iso):
@@ -59,11 +68,11 @@ def base_args(boot_args, mem="256M", cpu="max", accel="tcg", machine="pc", debug
 _iso_lock = threading.Lock()
 
 
-def iso_for(cmdline="", initramfs=INITRAMFS):
-    """An ISO that boots build/carta.elf with this command line and this
+def iso_for(cmdline="", initramfs=INITRAMFS, kernel=KERNEL):
+    """An ISO that boots this kernel with this command line and this
     initramfs (cached: the key covers all three)."""
     h = hashlib.sha1()
-    for path in (KERNEL, initramfs):
+    for path in (kernel, initramfs):
         with open(path, "rb") as f:
             h.update(f.read() + b"\0")
     h.update(cmdline.encode())
@@ -73,7 +82,7 @@ def iso_for(cmdline="", initramfs=INITRAMFS):
         if os.path.exists(iso):
             return iso
         os.makedirs(os.path.dirname(iso), exist_ok=True)
-        subprocess.run([os.path.join(ROOT, "scripts", "mkiso.sh"), KERNEL, iso]
+        subprocess.run([os.path.join(ROOT, "scripts", "mkiso.sh"), kernel, iso]
                        + cmdline.split(), check=True,
                        env=dict(os.environ, CARTA_INITRAMFS=initramfs))
     return iso
@@ -81,19 +90,25 @@ def iso_for(cmdline="", initramfs=INITRAMFS):
 
 class Qemu:
     """One QEMU running Carta headless: serial on pipes, QMP on a socket.
-    boot="grub" boots an ISO (iso, or one made for cmdline and initramfs);
-    boot="pvh" hands QEMU the kernel (build/carta.elf unless told),
-    initramfs and cmdline directly."""
+    boot="grub" boots an ISO (iso, or one made for kernel, cmdline and
+    initramfs); boot="pvh" hands QEMU the three directly;
+    boot=None is "grub" when an iso is given, else DEFAULT_BOOT. The path
+    taken is self.boot."""
 
     def __init__(self, cmdline="testmode", mem="256M", cpu="max", machine="pc",
-                 extra=(), iso=None, debug_exit=True, boot="grub", initramfs=INITRAMFS,
+                 extra=(), iso=None, debug_exit=True, boot=None, initramfs=INITRAMFS,
                  kernel=KERNEL):
+        if boot is None:
+            boot = "grub" if iso else DEFAULT_BOOT
+        if boot == "pvh" and iso:
+            raise ValueError("boot='pvh' boots no ISO: give kernel= and initramfs=")
+        self.boot = boot
         self.tmp = tempfile.mkdtemp(prefix="carta-")
         self.qmp_path = os.path.join(self.tmp, "qmp.sock")
         if boot == "pvh":
             boot_args = pvh_boot_args(kernel, initramfs, cmdline)
         elif boot == "grub":
-            boot_args = iso_boot_args(iso or iso_for(cmdline, initramfs))
+            boot_args = iso_boot_args(iso or iso_for(cmdline, initramfs, kernel))
         else:
             raise ValueError(f"boot={boot!r}: grub or pvh")
         args = base_args(boot_args, mem, cpu, "tcg", machine, debug_exit)
@@ -225,6 +240,21 @@ class Qemu:
             if m:
                 entries[int(m.group(1), 16)] = (int(m.group(2), 16), m.group(3))
         return entries
+
+    def wait_halted(self, timeout=20):
+        """Waits until the CPU sits in hlt with interrupts off (EFLAGS.IF
+        clear): stopped for good, for only an NMI, INIT or reset could wake
+        it, and QEMU sends none. Returns `info registers` then; raises
+        TimeoutError with them if the CPU does not get there."""
+        deadline = time.time() + timeout
+        while True:
+            regs = self.hmp("info registers")
+            m = re.search(r"[ER]FL=([0-9a-f]+) .* HLT=(\d)", regs)
+            if m and m.group(2) == "1" and not int(m.group(1), 16) & X86_EFLAGS_IF:
+                return regs
+            if time.time() > deadline:
+                raise TimeoutError(f"CPU not halted with interrupts off:\n{regs}")
+            time.sleep(0.05)
 
     def wait_exit(self, timeout=30):
         """QEMU's exit status, once all it printed has been read; None on timeout."""

@@ -58,33 +58,38 @@ def test_ctrl_c_in_the_same_burst_as_the_line():
         assert not re.search(r"^\s*\d+\s+1 . spin", vm.command("ps"), re.M)
 
 
-def test_escape_sequence_cut_short_by_enter():
+def test_line_editor():
+    """The line editor's corner cases, on one boot: each ends at a clean
+    prompt with nothing left over, as the next one checks."""
     with Qemu() as vm:
         vm.wait_prompt()
-        # ESC [ then Enter: the Enter ends the sequence and runs the line
-        assert "list the commands" in vm.command("help\x1b[", timeout=5)
-        # ESC O then Enter, and ESC [ 1 ; then Enter: the same
-        assert "list the commands" in vm.command("help\x1bO", timeout=5)
-        assert "list the commands" in vm.command("help\x1b[1;", timeout=5)
-        # nothing is left of the sequence to eat the next line's first letter
-        assert "BIOS-e820" in vm.command("memmap", timeout=5)
-        # a Tab inside a sequence is a separator, as anywhere else
-        assert vm.command("crash\x1b[\tsideways", timeout=5).strip().startswith("usage: crash")
+        yield check_escape_sequence_cut_short_by_enter, vm
+        yield check_backspace_out_of_an_overlong_line, vm
 
 
-def test_backspace_out_of_an_overlong_line():
-    with Qemu() as vm:
-        vm.wait_prompt()
-        start = len(vm.out)
-        out = vm.command("help" + "x" * 300 + "\x7f" * 300)
-        assert "list the commands" in out, out
-        # the echo showed every character typed and erased each one
-        echo = vm.out[start:].split("\n", 1)[0]
-        assert echo == "help" + "x" * 300 + "\b \b" * 300, repr(echo[:80])
-        # still too long after some backspaces: refused whole
-        out = vm.command("help" + "x" * 300 + "\x7f" * 40)
-        assert "line too long (max 255 characters), ignored" in out, out
-        # exactly 255 characters fit; 256 do not
-        assert "list the commands" in vm.command("help" + " " * 251)
-        assert "line too long" in vm.command("help" + " " * 252)
-        assert "list the commands" in vm.command("help" + " " * 252 + "\x7f")
+def check_escape_sequence_cut_short_by_enter(vm):
+    # ESC [ then Enter: the Enter ends the sequence and runs the line
+    assert "list the commands" in vm.command("help\x1b[", timeout=5)
+    # ESC O then Enter, and ESC [ 1 ; then Enter: the same
+    assert "list the commands" in vm.command("help\x1bO", timeout=5)
+    assert "list the commands" in vm.command("help\x1b[1;", timeout=5)
+    # nothing is left of the sequence to eat the next line's first letter
+    assert "BIOS-e820" in vm.command("memmap", timeout=5)
+    # a Tab inside a sequence is a separator, as anywhere else
+    assert vm.command("crash\x1b[\tsideways", timeout=5).strip().startswith("usage: crash")
+
+
+def check_backspace_out_of_an_overlong_line(vm):
+    start = len(vm.out)
+    out = vm.command("help" + "x" * 300 + "\x7f" * 300)
+    assert "list the commands" in out, out
+    # the echo showed every character typed and erased each one
+    echo = vm.out[start:].split("\n", 1)[0]
+    assert echo == "help" + "x" * 300 + "\b \b" * 300, repr(echo[:80])
+    # still too long after some backspaces: refused whole
+    out = vm.command("help" + "x" * 300 + "\x7f" * 40)
+    assert "line too long (max 255 characters), ignored" in out, out
+    # exactly 255 characters fit; 256 do not
+    assert "list the commands" in vm.command("help" + " " * 251)
+    assert "line too long" in vm.command("help" + " " * 252)
+    assert "list the commands" in vm.command("help" + " " * 252 + "\x7f")

@@ -2,7 +2,6 @@
 CPU reports, the table walk, a named backtrace, and (testmode) exits QEMU
 with the panic code."""
 import re
-import time
 
 from qemu import Qemu, EXIT_PANIC, PROMPT
 
@@ -173,9 +172,9 @@ def test_panic_on_oops_halts():
         start = len(vm.out)
         vm.send("crash pf\r")
         vm.wait_for(r"Kernel panic - not syncing: Fatal exception$", 20, start)
-        time.sleep(2)
+        vm.wait_halted()        # stopped for good: no interrupt can wake it
         vm.send("help\r")
-        time.sleep(3)
+        vm.wait_halted()        # and the line typed (IRQ 4, masked) did not
         out, running = vm.out, vm.proc.poll() is None
     assert "Unknown kernel command line parameters" not in out, out
     assert PROMPT not in out[start:], out[start:]      # halted: no new shell
@@ -190,7 +189,7 @@ def test_stack_overflow_panics_in_interrupt_context():
         start = len(vm.out)
         vm.send("crash stack\r")
         vm.wait_for(r"Kernel panic - not syncing: Fatal exception in interrupt$", 20, start)
-        time.sleep(3)
+        vm.wait_halted()        # stopped for good: no interrupt can wake it
         out, running = vm.out[start:], vm.proc.poll() is None
     assert "kernel stack overflow (double-fault)" in out, out
     assert PROMPT not in out, out

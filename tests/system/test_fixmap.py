@@ -24,11 +24,19 @@ def in_fixmap(va, lowest):
     return lowest <= va <= FIXADDR_TOP
 
 
-def test_fixmap_agrees_with_info_tlb():
+def test_after_boot():
+    """One boot, read-only checks: the fixmap and early_ioremap's slots
+    against the CPU's view once boot is over."""
     with Qemu() as vm:
         vm.wait_prompt()
-        out = vm.command("fixmap all")
-        tlb = vm.info_tlb()
+        yield check_leak_warning_absent_at_boot, vm
+        yield check_fixmap_agrees_with_info_tlb, vm
+        yield check_earlyioremap_all_free_after_boot_and_slots_where_expected, vm
+
+
+def check_fixmap_agrees_with_info_tlb(vm):
+    out = vm.command("fixmap all")
+    tlb = vm.info_tlb()
     entries = fixmap_entries(out)
     assert len(entries) > 512, out[-800:]
     lowest = min(v for _, v, _, _ in entries.values())
@@ -55,11 +63,9 @@ def test_fixmap_agrees_with_info_tlb():
     assert names["FIX_IO_APIC_BASE_0"][2] == 0xfec00000
 
 
-def test_earlyioremap_all_free_after_boot_and_slots_where_expected():
-    with Qemu() as vm:
-        vm.wait_prompt()
-        out = vm.command("earlyioremap")
-        tlb = vm.info_tlb()
+def check_earlyioremap_all_free_after_boot_and_slots_where_expected(vm):
+    out = vm.command("earlyioremap")
+    tlb = vm.info_tlb()
     assert "early boot over (new maps refused)" in out, out
     rows = re.findall(r"^\s*(\d) 0x([0-9a-f]{16})\s+(\w+)\s+(.*)$", out, re.M)
     assert len(rows) == 8, out
@@ -76,10 +82,8 @@ def test_earlyioremap_all_free_after_boot_and_slots_where_expected():
     assert "acpi" in out, out           # the ACPI walk used the slots: its callers are shown
 
 
-def test_leak_warning_absent_at_boot():
-    with Qemu() as vm:
-        vm.wait_prompt()
-        assert "early ioremap leak" not in vm.out
+def check_leak_warning_absent_at_boot(vm):
+    assert "early ioremap leak" not in vm.out
 
 
 def test_gdb_walk_of_early_ioremap():

@@ -1,7 +1,9 @@
 """Real gdb in batch mode against QEMU's gdb stub, with the project's gdb
 script: a hardware breakpoint on start_kernel hits from reset, bt names it,
 next/step work, higher-half memory reads as the multiboot2 spec says, and a
-software breakpoint works once paging is on."""
+software breakpoint works once paging is on. The first test steps in from
+GRUB's entry (the multiboot2 magic, GRUB's name), so it boots GRUB; the
+others stop later and boot the default way (PVH)."""
 import os
 import re
 import subprocess
@@ -14,7 +16,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 def test_breakpoint_bt_step_and_memory():
     port = free_port()
-    with Qemu(extra=gdb_stub_args(port)):
+    with Qemu(boot="grub", extra=gdb_stub_args(port)):
         cmds = ["hbreak start_kernel", "continue", "bt", "info registers rip",
                 "x/4xb _text", "next", "step", "tbreak parse_early_params", "continue",
                 "p boot_info.loader_name", "p/x $cr3", "kill"]

@@ -12,8 +12,9 @@ GiB = 1 << 30
 FIRMWARE_SLACK = 2 * MiB
 
 
-def check(mem, machine="pc", boot="grub"):
-    """memmap (and the boot log's copy) against QEMU's RAM size; the entries."""
+def check(mem, machine="pc", boot=None):
+    """memmap (and the boot log's copy) against QEMU's RAM size; the entries.
+    boot: as Qemu's (None: the default path; test_pvh.py compares both)."""
     with Qemu(mem=mem, machine=machine, boot=boot) as vm:
         vm.wait_prompt()
         out = vm.command("memmap")

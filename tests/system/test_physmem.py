@@ -51,25 +51,34 @@ def test_iomem_ram_equals_memmap_8G():
     check_iomem("8G")
 
 
-def test_ioports_and_a_conflicting_request():
-    with Qemu() as vm:
-        vm.wait_prompt()
-        ports = vm.command("ioports")
-        for line in ("0020-0021 : pic1", "0040-0043 : timer0", "0060-0060 : keyboard",
-                     "0064-0064 : keyboard", "0070-0077 : rtc0", "00a0-00a1 : pic2",
-                     "00f4-00f7 : isa-debug-exit", "03f8-03ff : serial"):
-            assert line in ports, (line, ports)
-        out = vm.command("request_region 3f8 8 serial2")
-        assert "conflicts with 0x3f8-0x3ff serial" in out, out
-        assert vm.command("ioports") == ports          # nothing changed
-        assert vm.command("request_region zz 8 x").strip().startswith("usage:")
+RTC_BASE = "2021-03-04T05:06:07"
 
 
-def test_buddyinfo_and_meminfo():
-    with Qemu() as vm:
+def test_256M_with_a_set_clock():
+    """One boot (256M, the RTC set to RTC_BASE): the clock read at boot,
+    the page counts, then the I/O ports and a request they refuse."""
+    with Qemu(extra=["-rtc", f"base={RTC_BASE}"]) as vm:
         vm.wait_prompt()
-        info = vm.command("buddyinfo")
-        mem = vm.command("meminfo")
+        yield check_rtc_reads_qemus_clock, vm
+        yield check_buddyinfo_and_meminfo, vm
+        yield check_ioports_and_a_conflicting_request, vm
+
+
+def check_ioports_and_a_conflicting_request(vm):
+    ports = vm.command("ioports")
+    for line in ("0020-0021 : pic1", "0040-0043 : timer0", "0060-0060 : keyboard",
+                 "0064-0064 : keyboard", "0070-0077 : rtc0", "00a0-00a1 : pic2",
+                 "00f4-00f7 : isa-debug-exit", "03f8-03ff : serial"):
+        assert line in ports, (line, ports)
+    out = vm.command("request_region 3f8 8 serial2")
+    assert "conflicts with 0x3f8-0x3ff serial" in out, out
+    assert vm.command("ioports") == ports          # nothing changed
+    assert vm.command("request_region zz 8 x").strip().startswith("usage:")
+
+
+def check_buddyinfo_and_meminfo(vm):
+    info = vm.command("buddyinfo")
+    mem = vm.command("meminfo")
     m = re.match(r"Node 0, zone   Normal((?: +\d+){11})\s*$", info.strip())
     assert m, info
     counts = [int(x) for x in m.group(1).split()]
@@ -80,10 +89,7 @@ def test_buddyinfo_and_meminfo():
         assert re.search(rf"^{key}:\s+\d+ kB$", mem, re.M), mem
 
 
-def test_rtc_reads_qemus_clock():
-    base = "2021-03-04T05:06:07"
-    with Qemu(extra=["-rtc", f"base={base}"]) as vm:
-        vm.wait_prompt()
+def check_rtc_reads_qemus_clock(vm):
     m = re.search(r"rtc_cmos rtc_cmos: setting system clock to (\S+) UTC \((\d+)\)", vm.out)
     assert m, vm.out
     when = calendar.timegm((2021, 3, 4, 5, 6, 7))

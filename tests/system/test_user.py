@@ -113,14 +113,21 @@ def test_probe_children_die_kernel_lives_cpu_qemu64():
     run_probe("qemu64")
 
 
-def test_kbufdemo_round_trip_both_ways():
+def test_device_memory_in_user_space():
+    """One boot, two programs mapping device memory (remap_pfn_range): the
+    kernel buffer, then the VGA text screen."""
     with Qemu() as vm:
         vm.wait_prompt()
-        vm.command("kbuf write kernel-says-XYZ")
-        out = vm.command("run kbufdemo user-says-QRS")
-        shown = vm.command("kbuf")
-        phys = int(re.search(r"at phys 0x([0-9a-f]+)", shown).group(1), 16)
-        raw = pmem(vm, phys, 4096)
+        yield check_kbufdemo_round_trip_both_ways, vm
+        yield check_vgademo_draws_on_the_text_screen, vm
+
+
+def check_kbufdemo_round_trip_both_ways(vm):
+    vm.command("kbuf write kernel-says-XYZ")
+    out = vm.command("run kbufdemo user-says-QRS")
+    shown = vm.command("kbuf")
+    phys = int(re.search(r"at phys 0x([0-9a-f]+)", shown).group(1), 16)
+    raw = pmem(vm, phys, 4096)
     assert 'kbufdemo: kernel wrote: "kernel-says-XYZ"' in out, out
     assert 'kbuf[2048]: "user-says-QRS"' in shown, shown
     # the bytes are in that physical page, as the device (QEMU) sees it
@@ -128,11 +135,9 @@ def test_kbufdemo_round_trip_both_ways():
     assert raw[2048:2062] == b"user-says-QRS\0", raw[2048:2062]
 
 
-def test_vgademo_draws_on_the_text_screen():
-    with Qemu() as vm:
-        vm.wait_prompt()
-        out = vm.command("run vgademo Carta-VGA-TEST")
-        screen = pmem(vm, 0xb8000, 4000)
+def check_vgademo_draws_on_the_text_screen(vm):
+    out = vm.command("run vgademo Carta-VGA-TEST")
+    screen = pmem(vm, 0xb8000, 4000)
     assert re.search(r"vgademo: wrote 14 cells at row 12 \(0x[0-9a-f]+\)", out), out
     # the console echoed the command line too (attribute 0x07); the
     # program's cells are the ones in yellow on blue
@@ -184,26 +189,31 @@ BAD_ELF = {
 }
 
 
-def test_malformed_elf_files_refused_in_one_line_nothing_leaked():
+def test_with_the_test_initramfs():
+    """One boot with the malformed ELF files in the initramfs: each refused,
+    then the system calls that get them as arguments; each leaves no trace."""
+    with Qemu(initramfs=INITRAMFS_TEST) as vm:
+        vm.wait_prompt()
+        yield check_malformed_elf_files_refused_in_one_line_nothing_leaked, vm
+        yield check_bad_syscall_arguments_get_documented_errors, vm
+
+
+def check_malformed_elf_files_refused_in_one_line_nothing_leaked(vm):
     # the fixtures come only in the test initramfs, never in what `make run` boots
     with open(INITRAMFS_TEST, "rb") as f:
         test_files = dict(read_newc(f.read()))
     with open(INITRAMFS, "rb") as f:
         boot_files = dict(read_newc(f.read()))
     assert set(BAD_ELF) == set(test_files) - set(boot_files), sorted(test_files)
-    with Qemu(initramfs=INITRAMFS_TEST) as vm:
-        vm.wait_prompt()
-        outs = leaves_no_trace(vm, [f"run {name}" for name in BAD_ELF])
+    outs = leaves_no_trace(vm, [f"run {name}" for name in BAD_ELF])
     for (name, why), out in zip(BAD_ELF.items(), outs):
         line = re.search(r"spawn: %s: (.*)$" % name, out, re.M)
         assert line and re.search(why, line.group(1), re.I), (name, out)
         assert f"run: {name}: exec format error (-8)" in out, (name, out)
 
 
-def test_bad_syscall_arguments_get_documented_errors():
-    with Qemu(initramfs=INITRAMFS_TEST) as vm:     # spawn("bad_magic") needs the fixtures
-        vm.wait_prompt()
-        out, = leaves_no_trace(vm, ["run badcalls"])
+def check_bad_syscall_arguments_get_documented_errors(vm):
+    out, = leaves_no_trace(vm, ["run badcalls"])   # spawn("bad_magic") needs the fixtures
     assert "badcalls: 0 failures" in out, out
     assert re.search(r'spawn\("bad_magic", argv\) += -8 ok', out), out
     assert len(re.findall(r" ok$", out, re.M)) >= 30, out

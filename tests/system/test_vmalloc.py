@@ -27,17 +27,30 @@ def new_addr(out):
     return int(m.group(1), 16)
 
 
-def test_vmalloc_maps_pages_rw_nx_with_guard_and_vfree_unmaps():
-    with Qemu() as vm:
+def test_cpu_max():
+    """One boot on -cpu max. First the checks that leave nothing behind
+    (each compares vmallocinfo before and after itself), then the two that
+    leave their areas mapped. The foreign-area check takes the first
+    ioremap area as the kernel's own (the HPET's): no shell ioremap may
+    be left before it."""
+    with Qemu(cpu="max") as vm:
         vm.wait_prompt()
-        before = vmallocinfo(vm)
-        addr = new_addr(vm.command("vmalloc 40000"))
-        tlb = vm.info_tlb()
-        info = vmallocinfo(vm)
-        translated = [vm.command(f"translate {addr + i * 4096 + 0x10:x}") for i in range(10)]
-        out = vm.command(f"vfree {addr:x}")
-        after_tlb = vm.info_tlb()
-        after = vmallocinfo(vm)
+        yield check_vmalloc_maps_pages_rw_nx_with_guard_and_vfree_unmaps, vm
+        yield check_ioremap_refusals_change_nothing, vm
+        yield check_bad_arguments_and_foreign_areas_are_refused, vm
+        yield check_vmalloc_alignment_is_honoured, vm
+        yield check_ioremap_pte_bits_match_type_cpu_max, vm
+
+
+def check_vmalloc_maps_pages_rw_nx_with_guard_and_vfree_unmaps(vm):
+    before = vmallocinfo(vm)
+    addr = new_addr(vm.command("vmalloc 40000"))
+    tlb = vm.info_tlb()
+    info = vmallocinfo(vm)
+    translated = [vm.command(f"translate {addr + i * 4096 + 0x10:x}") for i in range(10)]
+    out = vm.command(f"vfree {addr:x}")
+    after_tlb = vm.info_tlb()
+    after = vmallocinfo(vm)
     assert VMALLOC_START <= addr < VMALLOC_END and addr % 4096 == 0, hex(addr)
     # 40000 bytes = 10 pages, mapped RW + NX + global, not user; then the guard
     pages = [addr + i * 4096 for i in range(10)]
@@ -61,30 +74,28 @@ def test_vmalloc_maps_pages_rw_nx_with_guard_and_vfree_unmaps():
     assert after == before, (after, before)
 
 
-def test_vmalloc_alignment_is_honoured():
-    with Qemu() as vm:
-        vm.wait_prompt()
-        addrs = [new_addr(vm.command(f"vmalloc 5000 {1 << s:#x}")) for s in (16, 21, 24)]
-        tlb = vm.info_tlb()
+def check_vmalloc_alignment_is_honoured(vm):
+    addrs = [new_addr(vm.command(f"vmalloc 5000 {1 << s:#x}")) for s in (16, 21, 24)]
+    tlb = vm.info_tlb()
     for a, s in zip(addrs, (16, 21, 24)):
         assert a % (1 << s) == 0, (hex(a), s)
         assert a in tlb and a + 4096 in tlb and a + 8192 not in tlb, hex(a)
 
 
-def check_ioremap_types(cpu):
-    with Qemu(cpu=cpu) as vm:
-        vm.wait_prompt()
-        pat = "x86/PAT: Configuration [0-7]: WB  WC  UC- UC  WB  WP  UC- WT" in vm.out
-        got = {}
-        for i, t in enumerate(TYPE_BITS):
-            phys = 0xf0000000 + i * 0x10000 + 0x234        # unused PCI hole
-            got[t] = (phys, new_addr(vm.command(f"ioremap {phys:x} 0x2000 {t}")))
-        # the fixmap maps the LAPIC uncached: the same type is fine, another
-        # is refused
-        lapic = new_addr(vm.command("ioremap fee00000 0x1000 uc"))
-        lapic_wb = vm.command("ioremap fee00000 0x1000 wb")
-        wc_line = vm.command("ioremap f1000000 0x1000 wc")
-        tlb = vm.info_tlb()
+def ioremap_types_agree(vm):
+    """ioremap of each type: the PTE bits the CPU sees; returns whether the
+    CPU has PAT. Leaves the areas mapped."""
+    pat = "x86/PAT: Configuration [0-7]: WB  WC  UC- UC  WB  WP  UC- WT" in vm.out
+    got = {}
+    for i, t in enumerate(TYPE_BITS):
+        phys = 0xf0000000 + i * 0x10000 + 0x234        # unused PCI hole
+        got[t] = (phys, new_addr(vm.command(f"ioremap {phys:x} 0x2000 {t}")))
+    # the fixmap maps the LAPIC uncached: the same type is fine, another
+    # is refused
+    lapic = new_addr(vm.command("ioremap fee00000 0x1000 uc"))
+    lapic_wb = vm.command("ioremap fee00000 0x1000 wb")
+    wc_line = vm.command("ioremap f1000000 0x1000 wc")
+    tlb = vm.info_tlb()
     for t, (phys, va) in got.items():
         assert va % 4096 == 0x234, hex(va)          # the offset in the page is kept
         want = TYPE_BITS[t] if pat or t != "wc" else TYPE_BITS["uc-"]
@@ -100,39 +111,40 @@ def check_ioremap_types(cpu):
     return pat
 
 
-def test_ioremap_pte_bits_match_type_cpu_max():
-    assert check_ioremap_types("max")
+def check_ioremap_pte_bits_match_type_cpu_max(vm):
+    assert ioremap_types_agree(vm)
 
 
 def test_ioremap_pte_bits_match_type_qemu64():
-    check_ioremap_types("qemu64")
+    with Qemu(cpu="qemu64") as vm:
+        vm.wait_prompt()
+        ioremap_types_agree(vm)
 
 
 def test_without_pat_wc_falls_back_and_selftests_pass():
-    # a CPU without PAT keeps the power-on table: WC becomes UC-
-    assert not check_ioremap_types("qemu64,-pat")
+    # one boot: the suite first, on a kernel no ioremap of ours has touched
     with Qemu(cpu="qemu64,-pat") as vm:
         vm.wait_prompt()
         out = vm.command("selftest", timeout=120)
+        # a CPU without PAT keeps the power-on table: WC becomes UC-
+        assert not ioremap_types_agree(vm)
     assert "x86/PAT: not supported by the CPU; WC falls back to UC-" in vm.out, vm.out
     assert re.search(r"^ok \d+ pat\.msr_and_cache_mode_bits", out, re.M), out
     assert "not ok" not in out, out
 
 
-def test_ioremap_refusals_change_nothing():
-    with Qemu() as vm:
-        vm.wait_prompt()
-        before = vmallocinfo(vm)
-        tlb_before = vm.info_tlb()
-        ram = vm.command("ioremap 100000 0x1000")
-        straddle = vm.command("ioremap 9f000 0x62000")
-        wrap = vm.command("ioremap ffffffffffff0000 0x20000")
-        # the HPET is already ioremapped uncached-minus at boot
-        conflict = vm.command("ioremap fed00000 0x400 wc")
-        same = new_addr(vm.command("ioremap fed00100 0x10 uc-"))
-        vm.command(f"iounmap {same:x}")
-        after = vmallocinfo(vm)
-        tlb_after = vm.info_tlb()
+def check_ioremap_refusals_change_nothing(vm):
+    before = vmallocinfo(vm)
+    tlb_before = vm.info_tlb()
+    ram = vm.command("ioremap 100000 0x1000")
+    straddle = vm.command("ioremap 9f000 0x62000")
+    wrap = vm.command("ioremap ffffffffffff0000 0x20000")
+    # the HPET is already ioremapped uncached-minus at boot
+    conflict = vm.command("ioremap fed00000 0x400 wc")
+    same = new_addr(vm.command("ioremap fed00100 0x10 uc-"))
+    vm.command(f"iounmap {same:x}")
+    after = vmallocinfo(vm)
+    tlb_after = vm.info_tlb()
     assert "ioremap on RAM at 0x0000000000100000 - 0x0000000000100fff" in ram, ram
     assert "ioremap on RAM at 0x000000000009f000 - 0x0000000000100fff" in straddle, straddle
     assert "bad range" in wrap, wrap
@@ -141,27 +153,25 @@ def test_ioremap_refusals_change_nothing():
     assert after == before and tlb_after == tlb_before
 
 
-def test_bad_arguments_and_foreign_areas_are_refused():
-    with Qemu() as vm:
-        vm.wait_prompt()
-        before = vmallocinfo(vm)
-        hpet = next(a for a, v in before.items() if "ioremap" in v[3])
-        stack = next(a for a, v in before.items() if v[2].startswith("alloc_task"))
-        outs = {c: vm.command(c) for c in (
-            "vmalloc", "vmalloc 0", "vmalloc 12x", "vmalloc 4096 3", "vmalloc 1 2 3",
-            "vfree", "vfree zz", "ioremap fee00000", "ioremap fee00000 0x1000 xx",
-            "ioremap f0000000 0x40000001",
-            "iounmap", "vmallocinfo 1")}
-        foreign = [vm.command(f"vfree {stack:x}"), vm.command(f"iounmap {hpet:x}"),
-                   vm.command(f"vfree {hpet:x}")]
-        bogus = [vm.command("vfree ffffc9ffff000000"), vm.command("iounmap 1000")]
-        huge = vm.command("vmalloc 0x100000000000")
-        mine = new_addr(vm.command("vmalloc 4096"))
-        inside = vm.command(f"vfree {mine + 4096:x}")
-        vm.command(f"vfree {mine:x}")
-        twice = vm.command(f"vfree {mine:x}")
-        after = vmallocinfo(vm)
-        alive = vm.command("help")
+def check_bad_arguments_and_foreign_areas_are_refused(vm):
+    before = vmallocinfo(vm)
+    hpet = next(a for a, v in before.items() if "ioremap" in v[3])
+    stack = next(a for a, v in before.items() if v[2].startswith("alloc_task"))
+    outs = {c: vm.command(c) for c in (
+        "vmalloc", "vmalloc 0", "vmalloc 12x", "vmalloc 4096 3", "vmalloc 1 2 3",
+        "vfree", "vfree zz", "ioremap fee00000", "ioremap fee00000 0x1000 xx",
+        "ioremap f0000000 0x40000001",
+        "iounmap", "vmallocinfo 1")}
+    foreign = [vm.command(f"vfree {stack:x}"), vm.command(f"iounmap {hpet:x}"),
+               vm.command(f"vfree {hpet:x}")]
+    bogus = [vm.command("vfree ffffc9ffff000000"), vm.command("iounmap 1000")]
+    huge = vm.command("vmalloc 0x100000000000")
+    mine = new_addr(vm.command("vmalloc 4096"))
+    inside = vm.command(f"vfree {mine + 4096:x}")
+    vm.command(f"vfree {mine:x}")
+    twice = vm.command(f"vfree {mine:x}")
+    after = vmallocinfo(vm)
+    alive = vm.command("help")
     for c, out in outs.items():
         assert out.strip().startswith("usage: " + c.split()[0]), (c, out)
     for out in foreign:
