@@ -22,8 +22,9 @@ KIND is one of
   gdb    lines starting "(gdb) " are commands, run in one real gdb
          (scripts/gdb/carta.gdb loaded) against a QEMU stopped at reset with
          its gdb stub; everything else is rewritten. A "carta> " line in a
-         gdb block is typed into the serial console without waiting for
-         anything (the kernel may be stopped); it prints no output here.
+         gdb block is typed at the shell's next prompt while the gdb
+         command before it runs (a `continue`: the kernel must run to
+         reach its prompt); it shows no output of its own.
 Options, all optional, as NAME=VALUE (shell quoting: cmdline='a b'):
   session=NAME  blocks of one file with the same NAME share one boot, in
                 document order, so state carries over; without it a block
@@ -259,14 +260,29 @@ def run_session(blocks):
         vm.qmp_cmd("query-status")      # QEMU is up, so its gdb stub listens
         with Gdb(port, timeout=60) as gdb:
             gdb.cmd("set width 0")      # no wrapping at 80 columns: a pipe is no terminal
+            seen = 0                    # vm.out up to here holds only used prompts
             for b in blocks:
                 outs = []
-                for ln in b.commands():
+                cmds = b.commands()
+                for i, ln in enumerate(cmds):
                     if ln.startswith(SHELL_PROMPT):
-                        vm.send(command_text(ln, SHELL_PROMPT) + "\r")
                         outs.append("")
-                    else:
+                        continue
+                    typed = []
+                    for nxt in cmds[i + 1:]:
+                        if not nxt.startswith(SHELL_PROMPT):
+                            break
+                        typed.append(command_text(nxt, SHELL_PROMPT))
+                    if not typed:
                         outs.append(gdb.cmd(command_text(ln, PROMPTS["gdb"])))
+                        continue
+                    # gdb waits in this command while the kernel runs to its prompt
+                    with concurrent.futures.ThreadPoolExecutor(1) as one:
+                        fut = one.submit(gdb.cmd, command_text(ln, PROMPTS["gdb"]))
+                        for text in typed:
+                            seen = vm.wait_for(r"^" + re.escape(SHELL_PROMPT), 60, seen).end()
+                            vm.send(text + "\r")
+                        outs.append(fut.result(90))
                 b.new = render(b, outs)
 
 
