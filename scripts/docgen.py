@@ -319,6 +319,20 @@ def rewritten(lines, blocks):
     return "\n".join(out)
 
 
+def block_diff(b):
+    """A unified diff of the block's output, its hunks numbered by the
+    file's own lines."""
+    hunk = re.compile(r"^@@ -(\d+)(,\d+)? \+(\d+)(,\d+)? @@")
+    out = []
+    for ln in difflib.unified_diff(b.body, b.new, "in the doc", "regenerated", n=1, lineterm=""):
+        m = hunk.match(ln)
+        if m:
+            ln = (f"@@ -{int(m.group(1)) + b.start}{m.group(2) or ''} "
+                  f"+{int(m.group(3)) + b.start}{m.group(4) or ''} @@")
+        out.append(ln)
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--check", action="store_true", help="rewrite nothing; exit 1 if stale")
@@ -341,9 +355,7 @@ def main():
                 stale += 1
                 if a.check:
                     print(f"{b.where}: stale {b.kind} block")
-                    diff = difflib.unified_diff(b.body, b.new, "in the doc", "regenerated",
-                                                n=1, lineterm="")
-                    print("\n".join(list(diff)[:40]))
+                    print("\n".join(block_diff(b)[:40]))
         if not a.check:
             text = rewritten(lines, blocks)
             with open(path) as f:
