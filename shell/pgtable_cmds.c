@@ -8,6 +8,7 @@
 #include "mm/fixmap.h"
 #include "mm/mm_types.h"
 #include "mm/pgd.h"
+#include "mm/physaddr.h"
 #include "mm/pgtable.h"
 #include "mm/tlb.h"
 
@@ -54,14 +55,40 @@ static int cmd_translate(int argc, char **argv)
 	unsigned long long va;
 
 	(void)argc;
-	if (kstrtoull(argv[1], 16, &va))
+	if (shell_parse_addr(argv[1], &va))
 		return -1;
 	ptdump_translate(va);
 	return 0;
 }
-DEFINE_SHELL_CMD(translate, SHELL_TOPIC_PGTABLE, 1, 1, "translate VADDR",
-		 "walk the page tables for one address (hex)", cmd_translate);
+DEFINE_SHELL_CMD(translate, SHELL_TOPIC_PGTABLE, 1, 1, "translate [0x]VADDR",
+		 "walk the page tables for one address", cmd_translate);
 
 DEFINE_SHELL_SHOW(checkpgd, SHELL_TOPIC_PGTABLE,
 		  "every PGD's kernel half (slots 256-511) equals the kernel's?",
 		  checkpgd_show());
+
+static int cmd_pa(int argc, char **argv)
+{
+	unsigned long long va;
+
+	(void)argc;
+	if (shell_parse_addr(argv[1], &va))
+		return -1;
+	pa_show(va);
+	return 0;
+}
+DEFINE_SHELL_CMD(pa, SHELL_TOPIC_PGTABLE, 1, 1, "pa [0x]VADDR",
+		 "__pa / __pa_symbol of an address, its struct page, and the walk's answer", cmd_pa);
+
+static int cmd_va(int argc, char **argv)
+{
+	unsigned long long phys;
+
+	(void)argc;
+	if (shell_parse_addr(argv[1], &phys) || phys >= (1ULL << 52))
+		return -1;
+	va_show(phys);
+	return 0;
+}
+DEFINE_SHELL_CMD(va, SHELL_TOPIC_PGTABLE, 1, 1, "va [0x]PHYS",
+		 "__va of a physical address, pfn_to_page, and the walk back", cmd_va);

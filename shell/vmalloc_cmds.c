@@ -3,8 +3,9 @@
  * vfree and iounmap act only on areas these commands made (their caller
  * in vmallocinfo is cmd_vmalloc / cmd_ioremap); any other live area is
  * refused, and an address that is no area at all is passed on so that
- * vfree/iounmap print their own one-line refusal. Sizes and alignments
- * take decimal or 0x hex; addresses hex. */
+ * vfree/iounmap print their own one-line refusal. Addresses and sizes are
+ * read by shell_parse_addr / shell_parse_size (shell/args.c); ioremap's
+ * size is at most 1G. */
 #include "kernel/kstrtox.h"
 #include "kernel/printk.h"
 #include "kernel/string.h"
@@ -28,7 +29,7 @@ static int shell_release(int argc, char **argv, const void *made_by,
 	char sym[KSYM_NAME_LEN + 32];
 
 	(void)argc;
-	if (kstrtoull(argv[1], 16, &addr))
+	if (shell_parse_addr(argv[1], &addr))
 		return -1;
 	vm = find_vm_area((void *)addr);
 	if (vm && vm->caller != made_by) {
@@ -46,8 +47,8 @@ static int cmd_vmalloc(int argc, char **argv)
 	unsigned long long size, align = PAGE_SIZE;
 	void *p;
 
-	if (kstrtoull(argv[1], 0, &size) || !size ||
-	    (argc == 3 && (kstrtoull(argv[2], 0, &align) || !align || (align & (align - 1)) ||
+	if (shell_parse_size(argv[1], &size) || !size ||
+	    (argc == 3 && (shell_parse_size(argv[2], &align) || !align || (align & (align - 1)) ||
 			   align > (1ULL << 40))))
 		return -1;
 	p = __vmalloc_node_range(size, align, PAGE_KERNEL, 0, (const void *)cmd_vmalloc);
@@ -56,7 +57,7 @@ static int cmd_vmalloc(int argc, char **argv)
 	console_printf("%p\n", p);
 	return 0;
 }
-DEFINE_SHELL_CMD(vmalloc, SHELL_TOPIC_VMALLOC, 1, 2, "vmalloc SIZE [ALIGN]",
+DEFINE_SHELL_CMD(vmalloc, SHELL_TOPIC_VMALLOC, 1, 2, "vmalloc SIZE[K|M|G] [ALIGN[K|M|G]]",
 		 "allocate virtually contiguous memory", cmd_vmalloc);
 
 static void release_vmalloc(unsigned long addr)
@@ -68,7 +69,7 @@ static int cmd_vfree(int argc, char **argv)
 {
 	return shell_release(argc, argv, (const void *)cmd_vmalloc, release_vmalloc);
 }
-DEFINE_SHELL_CMD(vfree, SHELL_TOPIC_VMALLOC, 1, 1, "vfree ADDR", "free what `vmalloc` returned", cmd_vfree);
+DEFINE_SHELL_CMD(vfree, SHELL_TOPIC_VMALLOC, 1, 1, "vfree [0x]ADDR", "free what `vmalloc` returned", cmd_vfree);
 
 static const struct {
 	const char *name;
@@ -86,7 +87,7 @@ static int cmd_ioremap(int argc, char **argv)
 
 	/* at most 1 GiB from the shell: a misaligned mapping takes 4 KiB
 	 * leaves, 2 MiB of PTE pages per GiB, and TCG is slow to fill them */
-	if (kstrtoull(argv[1], 16, &phys) || kstrtoull(argv[2], 0, &size) ||
+	if (shell_parse_addr(argv[1], &phys) || shell_parse_size(argv[2], &size) ||
 	    !size || size > (1ULL << 30))
 		return -1;
 	if (argc == 4) {
@@ -104,7 +105,7 @@ static int cmd_ioremap(int argc, char **argv)
 		       cattr_name(pgprot2cachemode(__pgprot(cachemode2protval(ioremap_types[t].pcm)))));
 	return 0;
 }
-DEFINE_SHELL_CMD(ioremap, SHELL_TOPIC_VMALLOC, 2, 3, "ioremap PHYS SIZE(<=1G) [uc|uc-|wc|wb]",
+DEFINE_SHELL_CMD(ioremap, SHELL_TOPIC_VMALLOC, 2, 3, "ioremap [0x]PHYS SIZE[K|M|G] [uc|uc-|wc|wb]",
 		 "map device memory (default uc-)", cmd_ioremap);
 
 static void release_ioremap(unsigned long addr)
@@ -116,7 +117,7 @@ static int cmd_iounmap(int argc, char **argv)
 {
 	return shell_release(argc, argv, (const void *)cmd_ioremap, release_ioremap);
 }
-DEFINE_SHELL_CMD(iounmap, SHELL_TOPIC_VMALLOC, 1, 1, "iounmap ADDR", "unmap what `ioremap` returned", cmd_iounmap);
+DEFINE_SHELL_CMD(iounmap, SHELL_TOPIC_VMALLOC, 1, 1, "iounmap [0x]ADDR", "unmap what `ioremap` returned", cmd_iounmap);
 
 DEFINE_SHELL_SHOW(vmallocinfo, SHELL_TOPIC_VMALLOC,
 		  "live vmalloc/ioremap areas, as /proc/vmallocinfo",
