@@ -25,7 +25,9 @@
 #ifndef HOST_TEST
 #include "kernel/boot_info.h"
 #include "kernel/init.h"
+#include "kernel/kstrtox.h"
 #include "kernel/resource.h"
+#include "kernel/sections.h"
 #include "kernel/vsprintf.h"
 #endif
 
@@ -79,7 +81,121 @@ void e820__print_table(const char *who, int (*out)(const char *fmt, ...))
 	}
 }
 
+/* ---- changing the map: memmap= ---------------------------------------------- */
+
+/* Linux's e820__range_update: the parts of [start, start+size) that lie in
+ * entries of type old_type become new_type, each such entry split in up to
+ * three (below, inside, above) in place, so a sorted table stays sorted.
+ * Returns the bytes changed; 0 if the table would overflow (unchanged). */
+uint64_t e820__range_update(uint64_t start, uint64_t size, uint32_t old_type,
+			    uint32_t new_type)
+{
+	static struct e820_table out;   /* 3 KiB: not on the boot stack */
+	uint64_t end = start + size, changed = 0;
+
+	out.nr_entries = 0;
+	for (uint32_t i = 0; i < e820_table->nr_entries; i++) {
+		struct e820_entry e = e820_table->entries[i];
+		uint64_t e_end = e.addr + e.size;
+		uint64_t lo = e.addr > start ? e.addr : start, hi = e_end < end ? e_end : end;
+		struct e820_entry piece[3] = {
+			{ e.addr, lo - e.addr, e.type }, { lo, hi - lo, new_type },
+			{ hi, e_end - hi, e.type },
+		};
+
+		if (e.type != old_type || lo >= hi) {
+			piece[0] = e;
+			piece[1].size = piece[2].size = 0;
+		} else {
+			changed += hi - lo;
+		}
+		for (int k = 0; k < 3; k++) {
+			if (!piece[k].size)
+				continue;
+			if (out.nr_entries == E820_MAX_ENTRIES)
+				return 0;
+			out.entries[out.nr_entries++] = piece[k];
+		}
+	}
+	*e820_table = out;
+	return changed;
+}
+
 #ifndef HOST_TEST
+/* One memmap= value (Linux's parse_memmap_one, its nn[KMG]$ss[KMG] form):
+ * [ss, ss+nn) of RAM becomes reserved. Anything else gets one line and
+ * changes nothing: a malformed value, a range not wholly inside usable
+ * RAM, or one over the kernel image (which is running there). The @ form
+ * (declare RAM the firmware did not report) is refused: under QEMU there
+ * is no such RAM to declare, and handing it out would corrupt memory. */
+static __init bool parse_memmap_one(const char *v)
+{
+	char nn[24], *at = strchr(v, '$');
+	unsigned long long size, start;
+	uint32_t i;
+
+	if (!at && strchr(v, '@')) {
+		pr_warn("memmap=%s: the nn@ss form is not supported; ignored\n", v);
+		return false;
+	}
+	if (!at || at - v >= (long)sizeof(nn)) {
+		pr_warn("memmap=%s: expected memmap=nn[KMG]$ss[KMG]; ignored\n", v);
+		return false;
+	}
+	memcpy(nn, v, at - v);
+	nn[at - v] = '\0';
+	if (kmemparse(nn, &size) || kmemparse(at + 1, &start) || !size || start + size < start) {
+		pr_warn("memmap=%s: expected memmap=nn[KMG]$ss[KMG]; ignored\n", v);
+		return false;
+	}
+	for (i = 0; i < e820_table->nr_entries; i++) {
+		const struct e820_entry *e = &e820_table->entries[i];
+
+		if (e->type == E820_TYPE_RAM && e->addr <= start && start + size <= e->addr + e->size)
+			break;
+	}
+	if (i == e820_table->nr_entries) {
+		pr_warn("memmap=%s: [mem 0x%016llx-0x%016llx] is not inside usable RAM; ignored\n",
+			v, start, start + size - 1);
+		return false;
+	}
+	if (start < __pa_symbol(_end) && LOAD_PHYSICAL_ADDR < start + size) {
+		pr_warn("memmap=%s: [mem 0x%016llx-0x%016llx] overlaps the kernel image; ignored\n",
+			v, start, start + size - 1);
+		return false;
+	}
+	if (!e820__range_update(start, size, E820_TYPE_RAM, E820_TYPE_RESERVED)) {
+		pr_warn("memmap=%s: the e820 table is full; ignored\n", v);
+		return false;
+	}
+	return true;
+}
+
+/* Every memmap= word of the command line, in order; true if any changed
+ * the map (then it is printed again as Linux's "user" map). */
+static __init bool parse_memmap_opts(const char *cmdline)
+{
+	bool changed = false;
+
+	for (const char *p = cmdline; *p;) {
+		size_t n = 0;
+		char v[64];
+
+		while (p[n] && p[n] != ' ' && p[n] != '\t')
+			n++;
+		if (n > 7 && !strncmp(p, "memmap=", 7)) {
+			size_t vn = n - 7 < sizeof(v) - 1 ? n - 7 : sizeof(v) - 1;
+
+			memcpy(v, p + 7, vn);
+			v[vn] = '\0';
+			changed |= parse_memmap_one(v);
+		}
+		for (p += n; *p == ' ' || *p == '\t'; p++)
+			;
+	}
+	return changed;
+}
+
 /* e820__print_table's out for the boot log: each line at KERN_INFO. */
 static __init int pr_info_line(const char *fmt, ...)
 {
@@ -101,6 +217,10 @@ void __init e820__memory_setup(void)
 	       boot_info.nr_e820 * sizeof(e820_table->entries[0]));
 	pr_info("BIOS-provided physical RAM map:\n");
 	e820__print_table("BIOS-e820", pr_info_line);
+	if (parse_memmap_opts(boot_info.cmdline)) {
+		pr_info("user-defined physical RAM map:\n");
+		e820__print_table("user", pr_info_line);
+	}
 }
 #endif
 

@@ -61,6 +61,13 @@ extern struct e820_table *e820_table;
  * and prints it ("BIOS-provided physical RAM map:", then the table). */
 void e820__memory_setup(void);
 
+/* Linux's e820__range_update: the parts of [start, start+size) inside
+ * entries of old_type become new_type (entries split as needed, order
+ * kept). Returns the bytes changed, 0 if the table would overflow. The
+ * command line's memmap=nn[KMG]$ss[KMG] uses it at e820__memory_setup,
+ * which then prints the result as Linux's "user: [mem ...]" lines. */
+uint64_t e820__range_update(uint64_t start, uint64_t size, uint32_t old_type,
+			    uint32_t new_type);
 /* One line per entry of e820_table, "<who>: [mem 0x%016llx-0x%016llx]
  * usable" (the end inclusive, an unknown type as "type N"), through out. */
 void e820__print_table(const char *who, int (*out)(const char *fmt, ...));
