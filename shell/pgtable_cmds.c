@@ -9,6 +9,8 @@
 #include "mm/mm_types.h"
 #include "mm/pgd.h"
 #include "mm/physaddr.h"
+#include "mm/tlb_demo.h"
+#include "kernel/errno.h"
 #include "mm/pgtable.h"
 #include "mm/tlb.h"
 
@@ -92,3 +94,41 @@ static int cmd_va(int argc, char **argv)
 }
 DEFINE_SHELL_CMD(va, SHELL_TOPIC_PGTABLE, 1, 1, "va [0x]PHYS",
 		 "__va of a physical address, pfn_to_page, and the walk back", cmd_va);
+
+static int cmd_tlbdemo(int argc, char **argv)
+{
+	uint64_t a, b, before, stale, after;
+
+	(void)argc, (void)argv;
+	return tlb_stale_demo(&a, &b, &before, &stale, &after);
+}
+DEFINE_SHELL_CMD(tlbdemo, SHELL_TOPIC_PGTABLE, 0, 0, "tlbdemo",
+		 "change a PTE without invlpg and read through the stale TLB entry", cmd_tlbdemo);
+
+/* initmm_pte [0x]UADDR: a user PTE in swapper_pg_dir; `initmm_pte clear`. */
+static int cmd_initmm_pte(int argc, char **argv)
+{
+	unsigned long long uaddr;
+	uint64_t marker;
+	int err;
+
+	(void)argc;
+	if (!strcmp(argv[1], "clear")) {
+		err = init_mm_user_pte_clear();
+		if (err)
+			console_printf("initmm_pte: nothing mapped\n");
+		return err;
+	}
+	if (shell_parse_addr(argv[1], &uaddr))
+		return -1;
+	err = init_mm_user_pte_map(uaddr, &marker);
+	if (err == -EINVAL)
+		console_printf("initmm_pte: 0x%llx: not a user address, or swapper_pg_dir's slot for it is in use\n",
+			       uaddr);
+	else if (err == -EBUSY)
+		console_printf("initmm_pte: one is mapped already (initmm_pte clear)\n");
+	return err;
+}
+DEFINE_SHELL_CMD(initmm_pte, SHELL_TOPIC_PGTABLE, 1, 1, "initmm_pte [0x]UADDR | clear",
+		 "write a user PTE into the kernel's own PGD (no process will see it)",
+		 cmd_initmm_pte);

@@ -13,6 +13,7 @@
 #include "kernel/errno.h"
 #include "kernel/kallsyms.h"
 #include "mm/ioremap.h"
+#include "mm/memremap.h"
 #include "mm/memory.h"
 #include "mm/vmalloc.h"
 #include "shell/shell.h"
@@ -118,6 +119,57 @@ static int cmd_iounmap(int argc, char **argv)
 	return shell_release(argc, argv, (const void *)cmd_ioremap, release_ioremap);
 }
 DEFINE_SHELL_CMD(iounmap, SHELL_TOPIC_VMALLOC, 1, 1, "iounmap [0x]ADDR", "unmap what `ioremap` returned", cmd_iounmap);
+
+static const struct {
+	const char *name;
+	unsigned long flags;
+	enum page_cache_mode pcm;
+} memremap_types[] = {
+	{ "wb", MEMREMAP_WB, _PAGE_CACHE_MODE_WB }, { "wt", MEMREMAP_WT, _PAGE_CACHE_MODE_WT },
+	{ "wc", MEMREMAP_WC, _PAGE_CACHE_MODE_WC },
+};
+
+static int cmd_memremap(int argc, char **argv)
+{
+	unsigned long long phys, size;
+	int t = 0;
+	void *p;
+
+	if (shell_parse_addr(argv[1], &phys) || shell_parse_size(argv[2], &size) ||
+	    !size || size > (1ULL << 30))
+		return -1;
+	if (argc == 4) {
+		for (t = 0; t < (int)ARRAY_SIZE(memremap_types); t++)
+			if (!strcmp(argv[3], memremap_types[t].name))
+				break;
+		if (t == (int)ARRAY_SIZE(memremap_types))
+			return -1;
+	}
+	p = __memremap_caller(phys, size, memremap_types[t].flags, (const void *)cmd_memremap);
+	if (!p)
+		return -EINVAL;
+	if ((unsigned long)p >= VMALLOC_START)
+		console_printf("%p (a new mapping, %s)\n", p,
+			       cattr_name(pgprot2cachemode(__pgprot(cachemode2protval(memremap_types[t].pcm)))));
+	else
+		console_printf("%p (System RAM: the direct map's address, __va)\n", p);
+	return 0;
+}
+DEFINE_SHELL_CMD(memremap, SHELL_TOPIC_VMALLOC, 2, 3, "memremap [0x]PHYS SIZE[K|M|G] [wb|wt|wc]",
+		 "map memory cached (default wb): RAM's direct-map address, or a new mapping",
+		 cmd_memremap);
+
+static void release_memremap(unsigned long addr)
+{
+	memunmap((void *)addr);
+}
+
+static int cmd_memunmap(int argc, char **argv)
+{
+	return shell_release(argc, argv, (const void *)cmd_memremap, release_memremap);
+}
+DEFINE_SHELL_CMD(memunmap, SHELL_TOPIC_VMALLOC, 1, 1, "memunmap [0x]ADDR",
+		 "undo a memremap that made a new mapping", cmd_memunmap);
 
 DEFINE_SHELL_SHOW(vmallocinfo, SHELL_TOPIC_VMALLOC,
 		  "live vmalloc/ioremap areas, as /proc/vmallocinfo",
