@@ -1,6 +1,7 @@
 /* Shell commands about page tables: ptdump and translate, the fixmap and
  * early_ioremap slots, every PGD's kernel half, and the TLB. */
 #include "shell/shell.h"
+#include "kernel/kallsyms.h"
 #include "kernel/kstrtox.h"
 #include "kernel/printk.h"
 #include "kernel/string.h"
@@ -52,17 +53,28 @@ static int cmd_ptdump(int argc, char **argv)
 DEFINE_SHELL_CMD(ptdump, SHELL_TOPIC_PGTABLE, 0, 2, "ptdump [kernel | user PID]",
 		 "page tables as ranges (Linux dump_pagetables format)", cmd_ptdump);
 
+/* A kernel virtual address: [0x]hex, or else a kernel function's name
+ * (`pa start_kernel`; kallsyms holds functions only), so a command line in the docs names what it
+ * means and stays right when the layout moves. */
+static int parse_vaddr(const char *s, unsigned long long *va)
+{
+	if (!shell_parse_addr(s, va))
+		return 0;
+	*va = kallsyms_lookup_name(s);
+	return *va ? 0 : -1;
+}
+
 static int cmd_translate(int argc, char **argv)
 {
 	unsigned long long va;
 
 	(void)argc;
-	if (shell_parse_addr(argv[1], &va))
+	if (parse_vaddr(argv[1], &va))
 		return -1;
 	ptdump_translate(va);
 	return 0;
 }
-DEFINE_SHELL_CMD(translate, SHELL_TOPIC_PGTABLE, 1, 1, "translate [0x]VADDR",
+DEFINE_SHELL_CMD(translate, SHELL_TOPIC_PGTABLE, 1, 1, "translate [0x]VADDR|FUNCTION",
 		 "walk the page tables for one address", cmd_translate);
 
 DEFINE_SHELL_SHOW(checkpgd, SHELL_TOPIC_PGTABLE,
@@ -74,12 +86,12 @@ static int cmd_pa(int argc, char **argv)
 	unsigned long long va;
 
 	(void)argc;
-	if (shell_parse_addr(argv[1], &va))
+	if (parse_vaddr(argv[1], &va))
 		return -1;
 	pa_show(va);
 	return 0;
 }
-DEFINE_SHELL_CMD(pa, SHELL_TOPIC_PGTABLE, 1, 1, "pa [0x]VADDR",
+DEFINE_SHELL_CMD(pa, SHELL_TOPIC_PGTABLE, 1, 1, "pa [0x]VADDR|FUNCTION",
 		 "__pa / __pa_symbol of an address, its struct page, and the walk's answer", cmd_pa);
 
 static int cmd_va(int argc, char **argv)

@@ -75,6 +75,11 @@ def check_pa_and_va_against_gva2gpa(vm):
         assert m and walk, out
         assert int(m.group(1), 16) == int(walk.group(1), 16) == gva2gpa(vm, va), (out, va)
         assert ("__pa_symbol" in out) == (va >= 0xffffffff80000000), out
+    # a function's name: __pa_symbol of it, and the CPU agrees
+    out = vm.command("pa start_kernel")
+    m = re.search(r"^(0x[0-9a-f]+) is in the kernel image: __pa_symbol\(x\) = .* = 0x([0-9a-f]+)",
+                  out, re.M)
+    assert m and int(m.group(2), 16) == gva2gpa(vm, int(m.group(1), 16)), out
     out = vm.command("pa ffffc90000000000")        # the HPET's ioremap: no formula
     walk = re.search(r"page-table walk \(CR3 0x[0-9a-f]+\): 0x([0-9a-f]+)", out)
     assert "no formula" in out and int(walk.group(1), 16) == gva2gpa(vm, 0xffffc90000000000)
@@ -176,7 +181,7 @@ def check_arguments_and_selftest_filter(vm):
     out = vm.command("selftest no_such_suite")
     assert out.strip() == 'selftest: no test matches "no_such_suite"', out
     assert vm.command("translate 0xffffffff80201000") == vm.command("translate ffffffff80201000")
-    assert vm.command("translate 12g4").strip() == "usage: translate [0x]VADDR"
+    assert vm.command("translate 12g4").strip() == "usage: translate [0x]VADDR|FUNCTION"
     assert vm.command("vmalloc 12q").strip() == "usage: vmalloc SIZE[K|M|G] [ALIGN[K|M|G]]"
     addr = vm.command("vmalloc 8K").strip()
     # 8 KiB and the guard page after it
