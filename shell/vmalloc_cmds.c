@@ -14,6 +14,7 @@
 #include "kernel/kallsyms.h"
 #include "mm/ioremap.h"
 #include "mm/memremap.h"
+#include "mm/pgtable.h"
 #include "mm/memory.h"
 #include "mm/vmalloc.h"
 #include "shell/shell.h"
@@ -153,6 +154,7 @@ static int cmd_memremap(int argc, char **argv)
 			       cattr_name(pgprot2cachemode(__pgprot(cachemode2protval(memremap_types[t].pcm)))));
 	else
 		console_printf("%p (System RAM: the direct map's address, __va)\n", p);
+	ptdump_translate((unsigned long)p);     /* the entry that maps it: its PAT/PCD/PWT bits */
 	return 0;
 }
 DEFINE_SHELL_CMD(memremap, SHELL_TOPIC_VMALLOC, 2, 3, "memremap [0x]PHYS SIZE[K|M|G] [wb|wt|wc]",
