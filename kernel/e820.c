@@ -31,8 +31,9 @@
 #include "kernel/vsprintf.h"
 #endif
 
-static struct e820_table e820_table_init;
+static struct e820_table e820_table_init, e820_table_firmware_init;
 struct e820_table *e820_table = &e820_table_init;
+struct e820_table *e820_table_firmware = &e820_table_firmware_init;
 
 /* ---- names ---------------------------------------------------------------- */
 
@@ -67,10 +68,11 @@ const char *e820_type_to_string(const struct e820_entry *entry)
 
 /* The end is inclusive, as Linux prints it; a zero-size entry ends one
  * below its start, which is what Linux shows too. */
-void e820__print_table(const char *who, int (*out)(const char *fmt, ...))
+static void print_table(const struct e820_table *t, const char *who,
+			int (*out)(const char *fmt, ...))
 {
-	for (uint32_t i = 0; i < e820_table->nr_entries; i++) {
-		const struct e820_entry *e = &e820_table->entries[i];
+	for (uint32_t i = 0; i < t->nr_entries; i++) {
+		const struct e820_entry *e = &t->entries[i];
 		const char *name = e820_type_name(e->type);
 		unsigned long long start = e->addr, last = e->addr + e->size - 1;
 
@@ -79,6 +81,20 @@ void e820__print_table(const char *who, int (*out)(const char *fmt, ...))
 		else
 			out("%s: [mem 0x%016llx-0x%016llx] type %u\n", who, start, last, e->type);
 	}
+}
+
+void e820__print_table(const char *who, int (*out)(const char *fmt, ...))
+{
+	print_table(e820_table, who, out);
+}
+
+void e820__memmap_show(int (*out)(const char *fmt, ...))
+{
+	print_table(e820_table_firmware, "BIOS-e820", out);
+	if (e820_table->nr_entries != e820_table_firmware->nr_entries ||
+	    memcmp(e820_table->entries, e820_table_firmware->entries,
+		   e820_table->nr_entries * sizeof(e820_table->entries[0])))
+		print_table(e820_table, "user", out);
 }
 
 /* ---- changing the map: memmap= ---------------------------------------------- */
@@ -215,6 +231,7 @@ void __init e820__memory_setup(void)
 	e820_table->nr_entries = boot_info.nr_e820;
 	memcpy(e820_table->entries, boot_info.e820,
 	       boot_info.nr_e820 * sizeof(e820_table->entries[0]));
+	*e820_table_firmware = *e820_table;     /* what memmap= does not change */
 	pr_info("BIOS-provided physical RAM map:\n");
 	e820__print_table("BIOS-e820", pr_info_line);
 	if (parse_memmap_opts(boot_info.cmdline)) {

@@ -51,6 +51,10 @@ def check_memmap_reserves_a_page(vm):
         else:
             want.append((s, e, t))
     assert user == [w for w in want if w[0] <= w[1]], (bios, user)
+    # `memmap` shows both maps, as the boot log did
+    logged = [l.split("] ", 1)[1] for l in dmesg.splitlines()
+              if re.search(r"\] (BIOS-e820|user): ", l)]
+    assert vm.command("memmap").splitlines() == logged, logged
     # one line for each bad value, and none of them changed the map
     assert "memmap=4Q$0x2: expected memmap=nn[KMG]$ss[KMG]; ignored" in dmesg, dmesg
     assert re.search(r"memmap=1G\$0x100000000: .* is not inside usable RAM; ignored", dmesg)
