@@ -12,6 +12,8 @@
  *   initcall_debug  time each step of start_kernel and log Linux's
  *                "calling"/"initcall ... returned" lines (kernel/initcall.h;
  *                KERN_DEBUG: dmesg, or loglevel=8 for the console)
+ *   memmap=nn[KMG]$ss[KMG]  mark [ss, ss+nn) of RAM reserved (Linux's;
+ *                kernel/e820.c, applied when the e820 map is set up)
  * Unknown keys are reported once at boot and otherwise ignored. */
 #ifndef KERNEL_CMDLINE_H
 #define KERNEL_CMDLINE_H

@@ -25,12 +25,15 @@
 #ifndef HOST_TEST
 #include "kernel/boot_info.h"
 #include "kernel/init.h"
+#include "kernel/kstrtox.h"
 #include "kernel/resource.h"
+#include "kernel/sections.h"
 #include "kernel/vsprintf.h"
 #endif
 
-static struct e820_table e820_table_init;
+static struct e820_table e820_table_init, e820_table_firmware_init;
 struct e820_table *e820_table = &e820_table_init;
+struct e820_table *e820_table_firmware = &e820_table_firmware_init;
 
 /* ---- names ---------------------------------------------------------------- */
 
@@ -65,10 +68,11 @@ const char *e820_type_to_string(const struct e820_entry *entry)
 
 /* The end is inclusive, as Linux prints it; a zero-size entry ends one
  * below its start, which is what Linux shows too. */
-void e820__print_table(const char *who, int (*out)(const char *fmt, ...))
+static void print_table(const struct e820_table *t, const char *who,
+			int (*out)(const char *fmt, ...))
 {
-	for (uint32_t i = 0; i < e820_table->nr_entries; i++) {
-		const struct e820_entry *e = &e820_table->entries[i];
+	for (uint32_t i = 0; i < t->nr_entries; i++) {
+		const struct e820_entry *e = &t->entries[i];
 		const char *name = e820_type_name(e->type);
 		unsigned long long start = e->addr, last = e->addr + e->size - 1;
 
@@ -79,7 +83,135 @@ void e820__print_table(const char *who, int (*out)(const char *fmt, ...))
 	}
 }
 
+void e820__print_table(const char *who, int (*out)(const char *fmt, ...))
+{
+	print_table(e820_table, who, out);
+}
+
+void e820__memmap_show(int (*out)(const char *fmt, ...))
+{
+	print_table(e820_table_firmware, "BIOS-e820", out);
+	if (e820_table->nr_entries != e820_table_firmware->nr_entries ||
+	    memcmp(e820_table->entries, e820_table_firmware->entries,
+		   e820_table->nr_entries * sizeof(e820_table->entries[0])))
+		print_table(e820_table, "user", out);
+}
+
+/* ---- changing the map: memmap= ---------------------------------------------- */
+
+/* Linux's e820__range_update: the parts of [start, start+size) that lie in
+ * entries of type old_type become new_type, each such entry split in up to
+ * three (below, inside, above) in place, so a sorted table stays sorted.
+ * Returns the bytes changed; 0 if the table would overflow (unchanged). */
+uint64_t e820__range_update(uint64_t start, uint64_t size, uint32_t old_type,
+			    uint32_t new_type)
+{
+	static struct e820_table out;   /* 3 KiB: not on the boot stack */
+	uint64_t end = start + size, changed = 0;
+
+	out.nr_entries = 0;
+	for (uint32_t i = 0; i < e820_table->nr_entries; i++) {
+		struct e820_entry e = e820_table->entries[i];
+		uint64_t e_end = e.addr + e.size;
+		uint64_t lo = e.addr > start ? e.addr : start, hi = e_end < end ? e_end : end;
+		struct e820_entry piece[3] = {
+			{ e.addr, lo - e.addr, e.type }, { lo, hi - lo, new_type },
+			{ hi, e_end - hi, e.type },
+		};
+
+		if (e.type != old_type || lo >= hi) {
+			piece[0] = e;
+			piece[1].size = piece[2].size = 0;
+		} else {
+			changed += hi - lo;
+		}
+		for (int k = 0; k < 3; k++) {
+			if (!piece[k].size)
+				continue;
+			if (out.nr_entries == E820_MAX_ENTRIES)
+				return 0;
+			out.entries[out.nr_entries++] = piece[k];
+		}
+	}
+	*e820_table = out;
+	return changed;
+}
+
 #ifndef HOST_TEST
+/* One memmap= value (Linux's parse_memmap_one, its nn[KMG]$ss[KMG] form):
+ * [ss, ss+nn) of RAM becomes reserved. Anything else gets one line and
+ * changes nothing: a malformed value, a range not wholly inside usable
+ * RAM, or one over the kernel image (which is running there). The @ form
+ * (declare RAM the firmware did not report) is refused: under QEMU there
+ * is no such RAM to declare, and handing it out would corrupt memory. */
+static __init bool parse_memmap_one(const char *v)
+{
+	char nn[24], *at = strchr(v, '$');
+	unsigned long long size, start;
+	uint32_t i;
+
+	if (!at && strchr(v, '@')) {
+		pr_warn("memmap=%s: the nn@ss form is not supported; ignored\n", v);
+		return false;
+	}
+	if (!at || at - v >= (long)sizeof(nn)) {
+		pr_warn("memmap=%s: expected memmap=nn[KMG]$ss[KMG]; ignored\n", v);
+		return false;
+	}
+	memcpy(nn, v, at - v);
+	nn[at - v] = '\0';
+	if (kmemparse(nn, &size) || kmemparse(at + 1, &start) || !size || start + size < start) {
+		pr_warn("memmap=%s: expected memmap=nn[KMG]$ss[KMG]; ignored\n", v);
+		return false;
+	}
+	for (i = 0; i < e820_table->nr_entries; i++) {
+		const struct e820_entry *e = &e820_table->entries[i];
+
+		if (e->type == E820_TYPE_RAM && e->addr <= start && start + size <= e->addr + e->size)
+			break;
+	}
+	if (i == e820_table->nr_entries) {
+		pr_warn("memmap=%s: [mem 0x%016llx-0x%016llx] is not inside usable RAM; ignored\n",
+			v, start, start + size - 1);
+		return false;
+	}
+	if (start < __pa_symbol(_end) && LOAD_PHYSICAL_ADDR < start + size) {
+		pr_warn("memmap=%s: [mem 0x%016llx-0x%016llx] overlaps the kernel image; ignored\n",
+			v, start, start + size - 1);
+		return false;
+	}
+	if (!e820__range_update(start, size, E820_TYPE_RAM, E820_TYPE_RESERVED)) {
+		pr_warn("memmap=%s: the e820 table is full; ignored\n", v);
+		return false;
+	}
+	return true;
+}
+
+/* Every memmap= word of the command line, in order; true if any changed
+ * the map (then it is printed again as Linux's "user" map). */
+static __init bool parse_memmap_opts(const char *cmdline)
+{
+	bool changed = false;
+
+	for (const char *p = cmdline; *p;) {
+		size_t n = 0;
+		char v[64];
+
+		while (p[n] && p[n] != ' ' && p[n] != '\t')
+			n++;
+		if (n > 7 && !strncmp(p, "memmap=", 7)) {
+			size_t vn = n - 7 < sizeof(v) - 1 ? n - 7 : sizeof(v) - 1;
+
+			memcpy(v, p + 7, vn);
+			v[vn] = '\0';
+			changed |= parse_memmap_one(v);
+		}
+		for (p += n; *p == ' ' || *p == '\t'; p++)
+			;
+	}
+	return changed;
+}
+
 /* e820__print_table's out for the boot log: each line at KERN_INFO. */
 static __init int pr_info_line(const char *fmt, ...)
 {
@@ -99,8 +231,13 @@ void __init e820__memory_setup(void)
 	e820_table->nr_entries = boot_info.nr_e820;
 	memcpy(e820_table->entries, boot_info.e820,
 	       boot_info.nr_e820 * sizeof(e820_table->entries[0]));
+	*e820_table_firmware = *e820_table;     /* what memmap= does not change */
 	pr_info("BIOS-provided physical RAM map:\n");
 	e820__print_table("BIOS-e820", pr_info_line);
+	if (parse_memmap_opts(boot_info.cmdline)) {
+		pr_info("user-defined physical RAM map:\n");
+		e820__print_table("user", pr_info_line);
+	}
 }
 #endif
 

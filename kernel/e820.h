@@ -54,16 +54,29 @@ struct e820_table {
 	struct e820_entry entries[E820_MAX_ENTRIES];
 };
 
-/* The firmware's map as the kernel keeps it (set up by e820__memory_setup). */
+/* The firmware's map as the kernel keeps it (set up by e820__memory_setup),
+ * with the command line's memmap= applied; e820_table_firmware is the
+ * firmware's map as given (Linux's, for /sys/firmware/memmap). */
 extern struct e820_table *e820_table;
+extern struct e820_table *e820_table_firmware;
 
 /* Boot, once boot_info is filled: copies the loader's map into e820_table
  * and prints it ("BIOS-provided physical RAM map:", then the table). */
 void e820__memory_setup(void);
 
+/* Linux's e820__range_update: the parts of [start, start+size) inside
+ * entries of old_type become new_type (entries split as needed, order
+ * kept). Returns the bytes changed, 0 if the table would overflow. The
+ * command line's memmap=nn[KMG]$ss[KMG] uses it at e820__memory_setup,
+ * which then prints the result as Linux's "user: [mem ...]" lines. */
+uint64_t e820__range_update(uint64_t start, uint64_t size, uint32_t old_type,
+			    uint32_t new_type);
 /* One line per entry of e820_table, "<who>: [mem 0x%016llx-0x%016llx]
  * usable" (the end inclusive, an unknown type as "type N"), through out. */
 void e820__print_table(const char *who, int (*out)(const char *fmt, ...));
+/* `memmap`: e820_table_firmware as "BIOS-e820" lines, then, if memmap=
+ * changed it, e820_table as "user" lines (as the boot log shows them). */
+void e820__memmap_show(int (*out)(const char *fmt, ...));
 
 /* Linux's printed name for a type: "usable", "reserved", "ACPI data",
  * "ACPI NVS", "unusable", "persistent (type 7)", "persistent (type 12)";

@@ -1,6 +1,7 @@
 /* kstrtoull (kernel/kstrtox.h). */
 #include "kernel/kstrtox.h"
 #include "kernel/errno.h"
+#include "kernel/string.h"
 
 static int digit_value(char c)
 {
@@ -37,5 +38,38 @@ int kstrtoull(const char *s, unsigned int base, unsigned long long *res)
 	if (s == start)
 		return -EINVAL;
 	*res = v;
+	return 0;
+}
+
+/* The digits end at the suffix, so they are copied out and given to
+ * kstrtoull whole: one number parser, one overflow check. */
+int kmemparse(const char *s, unsigned long long *res)
+{
+	char digits[24];
+	unsigned int n = 0, shift = 0;
+	unsigned long long v;
+	int err;
+
+	while (s[n] && s[n] != 'K' && s[n] != 'k' && s[n] != 'M' && s[n] != 'm' &&
+	       s[n] != 'G' && s[n] != 'g')
+		n++;
+	if (n == 0 || n >= sizeof(digits))
+		return -EINVAL;
+	memcpy(digits, s, n);
+	digits[n] = '\0';
+	if (digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X'))
+		err = kstrtoull(digits, 16, &v);
+	else
+		err = kstrtoull(digits, 10, &v);        /* never octal: "010" is ten */
+	if (err)
+		return err;
+	if (s[n]) {
+		shift = s[n] == 'K' || s[n] == 'k' ? 10 : s[n] == 'M' || s[n] == 'm' ? 20 : 30;
+		if (s[n + 1])
+			return -EINVAL;         /* one suffix, last */
+		if (v > (~0ULL >> shift))
+			return -ERANGE;
+	}
+	*res = v << shift;
 	return 0;
 }

@@ -47,6 +47,11 @@ void panic(const char *fmt, ...)
 	pr_emerg("---[ end Kernel panic - not syncing: %s ]---\n", buf);
 	if (kernel_test_mode())
 		qemu_exit(QEMU_EXIT_PANIC);
+	/* Nothing on the serial line reaches the kernel now (interrupts are
+	 * off for good): say how to get out, for make run's -serial mon:stdio,
+	 * where Ctrl-A is QEMU's escape key. */
+	pr_emerg("Machine halted. In QEMU: Ctrl-A X quits, or Ctrl-A C opens the monitor, "
+		 "where 'system_reset' reboots.\n");
 	machine_halt();
 }
 

@@ -64,6 +64,15 @@ int selftest_run(const char *filter)
 	return run_cases(__start_ktests, __stop_ktests, filter);
 }
 
+int selftest_count(const char *filter)
+{
+	int total = 0;
+
+	for (const struct ktest_case *c = __start_ktests; c < __stop_ktests; c++)
+		total += matches(c, filter);
+	return total;
+}
+
 int selftest_nr_early(void)
 {
 	return __stop_ktests_early - __start_ktests_early;

@@ -5,6 +5,8 @@
 /* Runs every case whose "suite.name" starts with filter (NULL: all), prints
  * KTAP on the console; returns the number of failed cases. */
 int selftest_run(const char *filter);
+/* How many cases selftest_run(filter) would run. */
+int selftest_count(const char *filter);
 /* How many KTEST_EARLY cases there are: they run only at boot. */
 int selftest_nr_early(void);
 /* At boot with cmdline `test`: runs the KTEST_EARLY cases (their KTAP

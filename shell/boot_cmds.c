@@ -29,8 +29,8 @@ DEFINE_SHELL_SHOW(bootinfo, SHELL_TOPIC_BOOT,
 		  boot_info_show());
 
 DEFINE_SHELL_SHOW(memmap, SHELL_TOPIC_BOOT,
-		  "the firmware memory map (Linux's BIOS-e820 lines)",
-		  e820__print_table("BIOS-e820", console_printf));
+		  "the firmware memory map (BIOS-e820 lines; user lines after memmap=)",
+		  e820__memmap_show(console_printf));
 
 DEFINE_SHELL_SHOW(acpi, SHELL_TOPIC_BOOT,
 		  "ACPI tables found at boot",

@@ -5,8 +5,14 @@
 #include "kernel/printk.h"
 #include "kernel/selftest.h"
 
+/* A filter that matches nothing is a typo, not a pass: an error, so a
+ * script running `selftest NAME` cannot mistake "0 passed" for success. */
 static int cmd_selftest(int argc, char **argv)
 {
+	if (argc == 2 && !selftest_count(argv[1])) {
+		console_printf("selftest: no test matches \"%s\"\n", argv[1]);
+		return -ENOENT;
+	}
 	if (selftest_nr_early())
 		console_printf("# %d early-boot cases run only at boot (cmdline test)\n",
 			       selftest_nr_early());

@@ -175,3 +175,19 @@ static int cmd_kbuf(int argc, char **argv)
 }
 DEFINE_SHELL_CMD(kbuf, SHELL_TOPIC_PROC, 0, SHELL_ARGS_MAX - 1, "kbuf [write TEXT...]",
 		 "the /dev/kbuf buffer: where it is, who maps it, what both sides wrote", cmd_kbuf);
+
+/* `sleep SECONDS`: the shell waits, so a background program gets to run
+ * before the next command looks at it (`run kbufdemo hi 600 &`, `sleep 1`,
+ * `ptdump user PID`). */
+static int cmd_sleep(int argc, char **argv)
+{
+	unsigned long long s;
+
+	(void)argc;
+	if (kstrtoull(argv[1], 10, &s) || s > 3600)
+		return -1;
+	schedule_timeout(s * HZ);
+	return 0;
+}
+DEFINE_SHELL_CMD(sleep, SHELL_TOPIC_PROC, 1, 1, "sleep SECONDS",
+		 "wait (at most an hour), letting background programs run", cmd_sleep);

@@ -4,7 +4,8 @@
  * over-long line is refused whole rather than run truncated. The editor
  * counts every character typed, keeps the first SHELL_LINE_MAX - 1 and
  * echoes them all, so the screen shows the line it judges: Backspace
- * erases from the end of it, and once it fits again it runs. */
+ * erases from the end of it, and once it fits again it runs. Up and Down
+ * walk a fixed ring of the last SHELL_HISTORY lines run. */
 #include <limits.h>
 #include <stdbool.h>
 #include "shell/shell.h"
@@ -29,8 +30,39 @@ struct line_editor {
 	int len;                /* characters on the line as echoed; only the
 				 * first SHELL_LINE_MAX - 1 are kept in buf */
 	enum esc_state esc;     /* inside an escape sequence (arrow keys, Delete...) */
+	bool esc_params;        /* the CSI sequence had parameter bytes */
 	char last;
+	int hist_pos;           /* 0: a new line; k: showing the k-th newest */
 };
+
+/* The lines run, newest last, in a fixed ring: no allocation per line or
+ * keystroke, and it outlives the line editor (a new shell after an oops
+ * keeps the dead one's history, as a terminal keeps its scrollback). */
+#define SHELL_HISTORY 16
+static struct {
+	char line[SHELL_HISTORY][SHELL_LINE_MAX];
+	unsigned int count;     /* lines ever added; the ring holds the last ones */
+} history;
+
+static void history_add(const char *line)
+{
+	unsigned int newest = (history.count - 1) % SHELL_HISTORY;
+
+	if (!line[0] || (history.count && !strcmp(history.line[newest], line)))
+		return;         /* no empty lines, no repeats in a row (bash's ignoredups) */
+	memcpy(history.line[history.count % SHELL_HISTORY], line, strlen(line) + 1);
+	history.count++;
+}
+
+/* The k-th newest line (1: the last one run); NULL past the oldest kept. */
+static const char *history_get(int k)
+{
+	unsigned int kept = history.count < SHELL_HISTORY ? history.count : SHELL_HISTORY;
+
+	if (k < 1 || (unsigned int)k > kept)
+		return 0;
+	return history.line[(history.count - k) % SHELL_HISTORY];
+}
 
 static const struct shell_cmd *find_cmd(const char *name)
 {
@@ -97,7 +129,9 @@ static void echo(const char *s)
  * sequence and counts as itself, so ESC [ Enter still runs the line. (A
  * VT100 executes such a control and carries on with the sequence; ending
  * it keeps a cut-short one from eating the next line's first letter.)
- * Another ESC starts a new sequence. Returns true if c was consumed. */
+ * Another ESC starts a new sequence. Returns true if c was consumed; an
+ * arrow key's letter (ESC [ A, or ESC O A in a terminal's application
+ * mode) is left in le->last for editor_feed. */
 static bool editor_escape(struct line_editor *le, char c)
 {
 	unsigned char u = (unsigned char)c;
@@ -115,13 +149,19 @@ static bool editor_escape(struct line_editor *le, char c)
 	switch (le->esc) {
 	case ESC_SEEN:
 		le->esc = c == '[' ? ESC_CSI : c == 'O' ? ESC_SS3 : ESC_NONE;
+		le->esc_params = false;
 		return le->esc != ESC_NONE;     /* ESC then a plain key: the key counts */
 	case ESC_CSI:
-		if (u >= 0x40)
+		if (u >= 0x40) {
 			le->esc = ESC_NONE;     /* the final byte */
+			le->last = le->esc_params ? 0 : c;
+		} else {
+			le->esc_params = true;
+		}
 		return true;
 	default:                        /* ESC_SS3: one byte ends it */
 		le->esc = ESC_NONE;
+		le->last = c;
 		return true;
 	}
 }
@@ -140,14 +180,33 @@ static void editor_insert(struct line_editor *le, char c)
 	console_write(&c, 1);
 }
 
+/* Up (k + 1) or Down (k - 1): erases the line as echoed and puts the
+ * k-th newest history line in its place; Down past the newest leaves an
+ * empty line. A key with nowhere to go changes nothing. */
+static void editor_recall(struct line_editor *le, int k)
+{
+	const char *line = k ? history_get(k) : "";
+
+	if (k < 0 || !line)
+		return;
+	le->hist_pos = k;
+	for (; le->len > 0; le->len--)
+		echo("\b \b");
+	for (; *line; line++)
+		editor_insert(le, *line);
+}
+
 /* Feeds one input byte; returns true when a full line is ready in le->buf. */
 static bool editor_feed(struct line_editor *le, char c)
 {
 	char last = le->last;
 
 	le->last = c;
-	if (editor_escape(le, c))
+	if (editor_escape(le, c)) {
+		if (le->esc == ESC_NONE && (le->last == 'A' || le->last == 'B'))
+			editor_recall(le, le->hist_pos + (le->last == 'A' ? 1 : -1));
 		return false;
+	}
 	switch (c) {
 	case '\r':
 	case '\n':
@@ -165,6 +224,7 @@ static bool editor_feed(struct line_editor *le, char c)
 	case KEY_CTRL_C:
 	case KEY_CTRL_U:
 		le->len = 0;
+		le->hist_pos = 0;
 		echo("^C\n" SHELL_PROMPT);
 		return false;
 	}
@@ -187,9 +247,11 @@ void shell_run(void)
 				       SHELL_LINE_MAX - 1);
 		} else {
 			le.buf[le.len] = '\0';
+			history_add(le.buf);    /* before shell_exec splits it in place */
 			shell_exec(le.buf);
 		}
 		le.len = 0;
+		le.hist_pos = 0;
 		reap_jobs();    /* background processes that ended: one line each */
 		serial_set_isig(false); /* Ctrl-C edits the line again */
 		serial_report_dropped();

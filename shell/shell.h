@@ -53,6 +53,12 @@ struct shell_cmd {
 	}                                                                   \
 	DEFINE_SHELL_CMD(cname, topic_, 0, 0, #cname, help_, cmd_##cname)
 
+/* Argument parsers (shell/args.c): 0, or -EINVAL / -ERANGE. An address is
+ * hex, "0x" optional ("[0x]ADDR" in a usage line); a size is decimal or 0x
+ * hex with an optional K, M or G suffix ("SIZE[K|M|G]"). */
+int shell_parse_addr(const char *s, unsigned long long *addr);
+int shell_parse_size(const char *s, unsigned long long *size);
+
 void shell_run(void) __attribute__((noreturn));
 /* Runs one command line (also used by selftests); returns the command's
  * result, or -1 for an unknown command or a wrong argument count. */

@@ -3,8 +3,9 @@
  * vfree and iounmap act only on areas these commands made (their caller
  * in vmallocinfo is cmd_vmalloc / cmd_ioremap); any other live area is
  * refused, and an address that is no area at all is passed on so that
- * vfree/iounmap print their own one-line refusal. Sizes and alignments
- * take decimal or 0x hex; addresses hex. */
+ * vfree/iounmap print their own one-line refusal. Addresses and sizes are
+ * read by shell_parse_addr / shell_parse_size (shell/args.c); ioremap's
+ * size is at most 1G. */
 #include "kernel/kstrtox.h"
 #include "kernel/printk.h"
 #include "kernel/string.h"
@@ -12,6 +13,8 @@
 #include "kernel/errno.h"
 #include "kernel/kallsyms.h"
 #include "mm/ioremap.h"
+#include "mm/memremap.h"
+#include "mm/pgtable.h"
 #include "mm/memory.h"
 #include "mm/vmalloc.h"
 #include "shell/shell.h"
@@ -28,7 +31,7 @@ static int shell_release(int argc, char **argv, const void *made_by,
 	char sym[KSYM_NAME_LEN + 32];
 
 	(void)argc;
-	if (kstrtoull(argv[1], 16, &addr))
+	if (shell_parse_addr(argv[1], &addr))
 		return -1;
 	vm = find_vm_area((void *)addr);
 	if (vm && vm->caller != made_by) {
@@ -46,8 +49,8 @@ static int cmd_vmalloc(int argc, char **argv)
 	unsigned long long size, align = PAGE_SIZE;
 	void *p;
 
-	if (kstrtoull(argv[1], 0, &size) || !size ||
-	    (argc == 3 && (kstrtoull(argv[2], 0, &align) || !align || (align & (align - 1)) ||
+	if (shell_parse_size(argv[1], &size) || !size ||
+	    (argc == 3 && (shell_parse_size(argv[2], &align) || !align || (align & (align - 1)) ||
 			   align > (1ULL << 40))))
 		return -1;
 	p = __vmalloc_node_range(size, align, PAGE_KERNEL, 0, (const void *)cmd_vmalloc);
@@ -56,7 +59,7 @@ static int cmd_vmalloc(int argc, char **argv)
 	console_printf("%p\n", p);
 	return 0;
 }
-DEFINE_SHELL_CMD(vmalloc, SHELL_TOPIC_VMALLOC, 1, 2, "vmalloc SIZE [ALIGN]",
+DEFINE_SHELL_CMD(vmalloc, SHELL_TOPIC_VMALLOC, 1, 2, "vmalloc SIZE[K|M|G] [ALIGN[K|M|G]]",
 		 "allocate virtually contiguous memory", cmd_vmalloc);
 
 static void release_vmalloc(unsigned long addr)
@@ -68,7 +71,7 @@ static int cmd_vfree(int argc, char **argv)
 {
 	return shell_release(argc, argv, (const void *)cmd_vmalloc, release_vmalloc);
 }
-DEFINE_SHELL_CMD(vfree, SHELL_TOPIC_VMALLOC, 1, 1, "vfree ADDR", "free what `vmalloc` returned", cmd_vfree);
+DEFINE_SHELL_CMD(vfree, SHELL_TOPIC_VMALLOC, 1, 1, "vfree [0x]ADDR", "free what `vmalloc` returned", cmd_vfree);
 
 static const struct {
 	const char *name;
@@ -86,7 +89,7 @@ static int cmd_ioremap(int argc, char **argv)
 
 	/* at most 1 GiB from the shell: a misaligned mapping takes 4 KiB
 	 * leaves, 2 MiB of PTE pages per GiB, and TCG is slow to fill them */
-	if (kstrtoull(argv[1], 16, &phys) || kstrtoull(argv[2], 0, &size) ||
+	if (shell_parse_addr(argv[1], &phys) || shell_parse_size(argv[2], &size) ||
 	    !size || size > (1ULL << 30))
 		return -1;
 	if (argc == 4) {
@@ -104,7 +107,7 @@ static int cmd_ioremap(int argc, char **argv)
 		       cattr_name(pgprot2cachemode(__pgprot(cachemode2protval(ioremap_types[t].pcm)))));
 	return 0;
 }
-DEFINE_SHELL_CMD(ioremap, SHELL_TOPIC_VMALLOC, 2, 3, "ioremap PHYS SIZE(<=1G) [uc|uc-|wc|wb]",
+DEFINE_SHELL_CMD(ioremap, SHELL_TOPIC_VMALLOC, 2, 3, "ioremap [0x]PHYS SIZE[K|M|G] [uc|uc-|wc|wb]",
 		 "map device memory (default uc-)", cmd_ioremap);
 
 static void release_ioremap(unsigned long addr)
@@ -116,7 +119,59 @@ static int cmd_iounmap(int argc, char **argv)
 {
 	return shell_release(argc, argv, (const void *)cmd_ioremap, release_ioremap);
 }
-DEFINE_SHELL_CMD(iounmap, SHELL_TOPIC_VMALLOC, 1, 1, "iounmap ADDR", "unmap what `ioremap` returned", cmd_iounmap);
+DEFINE_SHELL_CMD(iounmap, SHELL_TOPIC_VMALLOC, 1, 1, "iounmap [0x]ADDR", "unmap what `ioremap` returned", cmd_iounmap);
+
+static const struct {
+	const char *name;
+	unsigned long flags;
+	enum page_cache_mode pcm;
+} memremap_types[] = {
+	{ "wb", MEMREMAP_WB, _PAGE_CACHE_MODE_WB }, { "wt", MEMREMAP_WT, _PAGE_CACHE_MODE_WT },
+	{ "wc", MEMREMAP_WC, _PAGE_CACHE_MODE_WC },
+};
+
+static int cmd_memremap(int argc, char **argv)
+{
+	unsigned long long phys, size;
+	int t = 0;
+	void *p;
+
+	if (shell_parse_addr(argv[1], &phys) || shell_parse_size(argv[2], &size) ||
+	    !size || size > (1ULL << 30))
+		return -1;
+	if (argc == 4) {
+		for (t = 0; t < (int)ARRAY_SIZE(memremap_types); t++)
+			if (!strcmp(argv[3], memremap_types[t].name))
+				break;
+		if (t == (int)ARRAY_SIZE(memremap_types))
+			return -1;
+	}
+	p = __memremap_caller(phys, size, memremap_types[t].flags, (const void *)cmd_memremap);
+	if (!p)
+		return -EINVAL;
+	if ((unsigned long)p >= VMALLOC_START)
+		console_printf("%p (a new mapping, %s)\n", p,
+			       cattr_name(pgprot2cachemode(__pgprot(cachemode2protval(memremap_types[t].pcm)))));
+	else
+		console_printf("%p (System RAM: the direct map's address, __va)\n", p);
+	ptdump_translate((unsigned long)p);     /* the entry that maps it: its PAT/PCD/PWT bits */
+	return 0;
+}
+DEFINE_SHELL_CMD(memremap, SHELL_TOPIC_VMALLOC, 2, 3, "memremap [0x]PHYS SIZE[K|M|G] [wb|wt|wc]",
+		 "map memory cached (default wb): RAM's direct-map address, or a new mapping",
+		 cmd_memremap);
+
+static void release_memremap(unsigned long addr)
+{
+	memunmap((void *)addr);
+}
+
+static int cmd_memunmap(int argc, char **argv)
+{
+	return shell_release(argc, argv, (const void *)cmd_memremap, release_memremap);
+}
+DEFINE_SHELL_CMD(memunmap, SHELL_TOPIC_VMALLOC, 1, 1, "memunmap [0x]ADDR",
+		 "undo a memremap that made a new mapping", cmd_memunmap);
 
 DEFINE_SHELL_SHOW(vmallocinfo, SHELL_TOPIC_VMALLOC,
 		  "live vmalloc/ioremap areas, as /proc/vmallocinfo",

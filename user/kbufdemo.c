@@ -4,7 +4,13 @@
  * call. The kernel leaves a string at offset 0; we answer at offset 2048;
  * the shell command `kbuf` shows both halves and who maps the page.
  *
- * usage: kbufdemo [TEXT] */
+ * usage: kbufdemo [TEXT [TENTHS]]
+ *
+ * With TENTHS it prints nothing and keeps the page mapped that many tenths
+ * of a second before unmapping it, so that `ptdump user PID` and `kbuf`
+ * can look at the live mapping from the shell while it runs in the
+ * background (`run kbufdemo hi 600 &`); quiet, so its output cannot land
+ * in the middle of theirs. */
 #include "user/lib/ulib.h"
 
 #define KBUF_SIZE   4096
@@ -12,10 +18,24 @@
 
 int main(int argc, char *argv[])
 {
+	struct timespec tenth = { 0, 100000000L };
+	unsigned long hold = 0;
 	int fd;
-	char *buf = map_device("kbufdemo", "/dev/kbuf", KBUF_SIZE, &fd);
-	char *reply = buf + REPLY_OFF;
+	char *buf, *reply;
 
+	if (argc > 3 || (argc == 3 && kstrtoul(argv[2], 10, &hold))) {
+		printf("usage: kbufdemo [TEXT [TENTHS]]\n");
+		return 2;
+	}
+	buf = map_device("kbufdemo", "/dev/kbuf", KBUF_SIZE, &fd);
+	reply = buf + REPLY_OFF;
+	if (hold) {
+		snprintf(reply, KBUF_SIZE - REPLY_OFF, "%s", argv[1]);
+		while (hold--)
+			nanosleep(&tenth, 0);
+		unmap_device("kbufdemo", buf, KBUF_SIZE, fd);
+		return 0;
+	}
 	printf("kbufdemo: /dev/kbuf mapped at 0x%lx\n", (unsigned long)buf);
 	printf("kbufdemo: kernel wrote: \"%.200s\"\n", buf);
 

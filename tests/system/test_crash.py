@@ -178,6 +178,7 @@ def test_panic_on_oops_halts():
         out, running = vm.out, vm.proc.poll() is None
     assert "Unknown kernel command line parameters" not in out, out
     assert PROMPT not in out[start:], out[start:]      # halted: no new shell
+    assert "Machine halted. In QEMU: Ctrl-A X quits" in out[start:], out[start:]
     assert running, "QEMU exited: a halt without testmode must not"
 
 

@@ -50,6 +50,6 @@ def check_translate_matches_info_tlb(vm):
     assert "walk stops: PGD entry not present" in out, out
     out = vm.command("translate 8000000000000000")
     assert "not canonical" in out, out
-    assert vm.command("translate").strip() == "usage: translate VADDR"
-    assert vm.command("translate 12g4").strip() == "usage: translate VADDR"
-    assert vm.command("translate 1ffffffffffffffff").strip() == "usage: translate VADDR"
+    assert vm.command("translate").strip() == "usage: translate [0x]VADDR|FUNCTION"
+    assert vm.command("translate 12g4").strip() == "usage: translate [0x]VADDR|FUNCTION"
+    assert vm.command("translate 1ffffffffffffffff").strip() == "usage: translate [0x]VADDR|FUNCTION"

@@ -54,8 +54,9 @@ def check_help_lists_every_command_that_runs(vm):
 
 
 def check_escape_sequences_and_tab(vm):
-    # arrows, Delete (ESC [ 3 ~) and F1 (ESC O P) edit nothing and leave no residue
-    out = vm.command("mem\x1b[A\x1b[3~\x1bOPmap")
+    # Left/Right arrows, Delete (ESC [ 3 ~) and F1 (ESC O P) edit nothing and
+    # leave no residue (Up and Down recall history: test_mm_demos.py)
+    out = vm.command("mem\x1b[C\x1b[D\x1b[3~\x1bOPmap")
     assert "BIOS-e820" in out, out
     # ESC then Enter: the Enter still runs the line
     out = vm.command("memmap\x1b")

@@ -327,3 +327,58 @@ TEST(for_each_e820_range_gives_whole_pages_of_the_chosen_types_in_table_order)
 	EXPECT_EQ(start, 0x100000);
 	EXPECT_EQ(end, 0x1100000);
 }
+
+/* memmap=nn$ss's core: a byte-by-byte model of the types says which
+ * addresses changed, over every boundary case of one range against a
+ * sorted map (inside one entry, across two, touching an edge, not RAM). */
+static uint32_t type_at(const struct e820_table *t, uint64_t a)
+{
+	for (uint32_t i = 0; i < t->nr_entries; i++)
+		if (t->entries[i].addr <= a && a < t->entries[i].addr + t->entries[i].size)
+			return t->entries[i].type;
+	return 0;
+}
+
+TEST(range_update_changes_exactly_the_ram_in_the_range)
+{
+	static const struct e820_entry map[] = {
+		{ 0x0,     0x9f000, 1 }, { 0x9f000, 0x1000, 2 }, { 0x100000, 0x100000, 1 },
+		{ 0x200000, 0x1000, 3 }, { 0x201000, 0x1000, 1 },
+	};
+	static const uint64_t ranges[][2] = {
+		{ 0x150000, 0x1000 }, { 0x100000, 0x1000 }, { 0x1ff000, 0x1000 },
+		{ 0x100000, 0x100000 }, { 0x1ff000, 0x3000 }, { 0x9e000, 0x2000 },
+		{ 0x9f000, 0x1000 }, { 0x300000, 0x1000 },
+	};
+
+	for (unsigned int r = 0; r < ARRAY_SIZE(ranges); r++) {
+		uint64_t s = ranges[r][0], n = ranges[r][1], changed = 0, got;
+		struct e820_table before;
+
+		use_table(map, ARRAY_SIZE(map));
+		before = *e820_table;
+		got = e820__range_update(s, n, E820_TYPE_RAM, E820_TYPE_RESERVED);
+		for (uint64_t a = 0; a < 0x210000; a += 0x800) {
+			uint32_t was = type_at(&before, a), now = type_at(e820_table, a);
+			bool in = s <= a && a < s + n;
+
+			EXPECT_EQ(now, in && was == E820_TYPE_RAM ? E820_TYPE_RESERVED : was);
+			changed += in && was == E820_TYPE_RAM ? 0x800 : 0;
+		}
+		EXPECT_EQ(got, changed);
+		for (uint32_t i = 1; i < e820_table->nr_entries; i++)       /* still sorted */
+			EXPECT_TRUE(e820_table->entries[i - 1].addr < e820_table->entries[i].addr);
+	}
+}
+
+TEST(range_update_refuses_to_overflow_the_table)
+{
+	static struct e820_entry map[E820_MAX_ENTRIES];
+
+	for (unsigned int i = 0; i < E820_MAX_ENTRIES; i++)
+		map[i] = (struct e820_entry){ 0x100000ULL * i, 0x80000, 1 };
+	use_table(map, E820_MAX_ENTRIES);
+	EXPECT_EQ(e820__range_update(0x1000, 0x1000, E820_TYPE_RAM, E820_TYPE_RESERVED), 0);
+	EXPECT_EQ(e820_table->nr_entries, E820_MAX_ENTRIES);
+	EXPECT_EQ(e820_table->entries[0].type, E820_TYPE_RAM);
+}

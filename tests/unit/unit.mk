@@ -109,3 +109,7 @@ UNIT_SRCS_initramfs := kernel/initramfs.c kernel/boot_info.c
 # test_string.c includes it itself, renamed, to compare with byte loops.
 UNIT_TESTS += string
 UNIT_SRCS_string := kernel/string.c
+
+# The shell's argument parsers, over kstrtoull and kmemparse.
+UNIT_TESTS += shell_args
+UNIT_SRCS_shell_args := shell/args.c kernel/kstrtox.c
