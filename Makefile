@@ -163,6 +163,11 @@ test: deps
 test-prereqs: $(KERNEL) $(UNIT_BINS) $(USER_FILES)
 	@:
 
+# The docs' generated blocks (scripts/docgen.py has the format): rewritten
+# in place from real boots and gdb sessions; `make test` checks them.
+docs: deps $(KERNEL) $(USER_FILES)
+	$(PYTHON) scripts/docgen.py
+
 bench: deps $(KERNEL)
 	$(PYTHON) scripts/bench.py
 
@@ -178,10 +183,11 @@ help:
 	@echo "make debug      boot stopped at reset, gdb stub on :1234; then 'make gdb' in another terminal"
 	@echo "make gdb        attach gdb with scripts/gdb/carta.gdb"
 	@echo "make test       host unit tests, in-kernel selftests, system tests; ends 'N passed, M failed'"
+	@echo "make docs       rewrite the generated blocks of README.md and docs/*.md from real runs"
 	@echo "make bench      boot-time figures"
 	@echo "make clean      remove build/"
 	@echo "variables: BOOT=$(BOOT) MEM=$(MEM) CPU=$(CPU) ACCEL=$(ACCEL) MACHINE=$(MACHINE) CMDLINE='$(CMDLINE)' GUI=$(GUI) QEMU_EXTRA= CROSS_COMPILE= CC="
 
 
-.PHONY: all user iso run debug gdb deps unit test test-prereqs bench clean help FORCE
+.PHONY: all user iso run debug gdb deps unit test test-prereqs docs bench clean help FORCE
 -include $(OBJS:.o=.d) $(B)/generated/asm-offsets.d

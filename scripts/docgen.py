@@ -1,0 +1,342 @@
+#!/usr/bin/env python3
+"""make docs: rewrite the captured output in README.md and docs/*.md from
+real runs; --check says which blocks a rewrite would change.
+
+The format (for contributors)
+-----------------------------
+A generated block is an HTML comment line immediately followed by a fenced
+code block:
+
+    <!-- carta-run shell session=vm mem=256M -->
+    ```
+    carta> meminfo
+    (output: rewritten by make docs)
+    ```
+
+KIND is one of
+  shell  lines starting "carta> " are commands, kept verbatim and typed in
+         order into one booted kernel's shell; every other line is output
+         and is rewritten.
+  boot   the whole fence is the boot log: what the kernel prints up to its
+         first prompt (usually with grep=REGEX).
+  gdb    lines starting "(gdb) " are commands, run in one real gdb
+         (scripts/gdb/carta.gdb loaded) against a QEMU stopped at reset with
+         its gdb stub; everything else is rewritten. A "carta> " line in a
+         gdb block is typed into the serial console without waiting for
+         anything (the kernel may be stopped); it prints no output here.
+Options, all optional, as NAME=VALUE (shell quoting: cmdline='a b'):
+  session=NAME  blocks of one file with the same NAME share one boot, in
+                document order, so state carries over; without it a block
+                gets a boot of its own. Boot options come from the first
+                block of a session; a later block may repeat but not change
+                them.
+  mem=256M cpu=max machine=pc boot=pvh|grub cmdline='...' (default: empty,
+                as `make run`, so an oops kills the task instead of exiting)
+  grep=REGEX    keep only the output lines matching (re.search)
+  head=N        keep the first N output lines of each command, then "..."
+A command may end in a comment, two spaces and "#": "carta> ptdump  # all".
+The comment stays in the doc and is not typed.
+
+Determinism: at the source first. Every QEMU runs with
+  -icount shift=0,sleep=off   one guest instruction = 1 ns of guest time,
+                              and an idle guest's clock jumps to its next
+                              timer: the boot, and so its timestamps,
+                              TSC and LAPIC calibrations and initcall times,
+                              repeats exactly (measured: identical logs)
+  -rtc base=2026-01-01T00:00:00,clock=vm   the RTC starts at a fixed date
+                              and follows guest time, not the host's.
+What still varies is the moment host input arrives (a command typed after
+the boot lands at a host-dependent guest time), so the generator then
+normalizes, in every output line (the rules are NORMALIZE below):
+  1. printk timestamps "[    1.234567]"       -> "[    s.uuuuuu]"
+  2. the TSC's and LAPIC timer's rate "999.998 MHz" -> "N.NNN MHz"
+  3. RTC date-times "2026-01-01T00:00:05" and the "(epoch seconds)" after
+     them -> "YYYY-MM-DDThh:mm:ss", "(seconds)"
+  4. host-timing-dependent counts: "after N usecs" (initcall_debug),
+     "boot finished in N us", "N input bytes dropped" -> N
+  5. the gdb stub's TCP port (chosen free per run) -> 1234
+Lines are also stripped of trailing blanks. Nothing is normalized by hand.
+
+Usage: scripts/docgen.py [--check] [-j N] [FILE...]   (default: README.md
+and docs/*.md). --check rewrites nothing; it prints file:line and a
+unified diff for every stale block and exits 1 when there is one.
+"""
+import argparse
+import concurrent.futures
+import difflib
+import glob
+import os
+import re
+import shlex
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+from qemu import Qemu  # noqa: E402
+from gdb_session import Gdb, free_port, gdb_stub_args  # noqa: E402
+
+MARKER = re.compile(r"^<!-- carta-run (\w+)(.*?)-->\s*$")
+FENCE = re.compile(r"^```")
+PROMPTS = {"shell": "carta> ", "gdb": "(gdb) "}
+SHELL_PROMPT = "carta> "
+BOOT_OPTS = ("mem", "cpu", "machine", "boot", "cmdline")
+OPTIONS = BOOT_OPTS + ("session", "grep", "head")
+DEFAULTS = {"mem": "256M", "cpu": "max", "machine": "pc", "boot": "pvh", "cmdline": ""}
+DETERMINISM = ["-icount", "shift=0,sleep=off", "-rtc", "base=2026-01-01T00:00:00,clock=vm"]
+# A command ends at the next prompt, or at the end of a panic's report (no
+# prompt follows one: the machine halts).
+END = r"^" + re.escape(SHELL_PROMPT) + r"|^.*---\[ end Kernel panic.*$"
+
+NORMALIZE = [
+    (re.compile(r"\[\s*\d+\.\d{6}\]"), "[    s.uuuuuu]"),
+    (re.compile(r"\b\d+\.\d+ MHz"), "N.NNN MHz"),
+    (re.compile(r"\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\b( UTC)? \(\d+\)"),
+     r"YYYY-MM-DDThh:mm:ss\1 (seconds)"),
+    (re.compile(r"\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\b"), "YYYY-MM-DDThh:mm:ss"),
+    (re.compile(r"\bafter \d+ usecs\b"), "after N usecs"),
+    (re.compile(r"\bboot finished in \d+ us\b"), "boot finished in N us"),
+    (re.compile(r"\b\d+ input bytes dropped\b"), "N input bytes dropped"),
+    (re.compile(r"(127\.0\.0\.1|localhost):\d+"), r"\1:1234"),
+]
+
+
+def normalize(line):
+    for rx, repl in NORMALIZE:
+        line = rx.sub(repl, line)
+    return line.rstrip()
+
+
+class DocError(Exception):
+    pass
+
+
+class Block:
+    """One generated block: the marker at lines[marker], its fence's
+    content lines[start:end] (end is the closing fence)."""
+
+    def __init__(self, path, marker, start, end, kind, opts, body):
+        self.path, self.marker, self.start, self.end = path, marker, start, end
+        self.kind, self.opts, self.body = kind, opts, body
+        self.new = None
+
+    @property
+    def where(self):
+        return f"{os.path.relpath(self.path)}:{self.marker + 1}"
+
+    def commands(self):
+        """The command lines, in order, with their prompts."""
+        prompts = [PROMPTS[self.kind]] if self.kind in PROMPTS else []
+        if self.kind == "gdb":
+            prompts.append(SHELL_PROMPT)
+        return [ln for ln in self.body if any(ln.startswith(p) for p in prompts)]
+
+
+def parse_opts(text, where):
+    opts = {}
+    for word in shlex.split(text):
+        name, eq, value = word.partition("=")
+        if not eq or name not in OPTIONS:
+            raise DocError(f"{where}: unknown option {word!r} (known: {', '.join(OPTIONS)})")
+        opts[name] = value
+    if "head" in opts and not opts["head"].isdigit():
+        raise DocError(f"{where}: head={opts['head']!r} is not a number")
+    if "grep" in opts:
+        try:
+            opts["grep"] = re.compile(opts["grep"])
+        except re.error as e:
+            raise DocError(f"{where}: grep: {e}")
+    return opts
+
+
+def parse(path):
+    """The file's lines and its blocks."""
+    with open(path) as f:
+        lines = f.read().split("\n")
+    blocks = []
+    i = 0
+    while i < len(lines):
+        m = MARKER.match(lines[i])
+        if not m:
+            i += 1
+            continue
+        where = f"{path}:{i + 1}"
+        kind = m.group(1)
+        if kind not in ("shell", "boot", "gdb"):
+            raise DocError(f"{where}: unknown kind {kind!r} (shell, boot or gdb)")
+        if i + 1 >= len(lines) or not FENCE.match(lines[i + 1]):
+            raise DocError(f"{where}: the marker must be followed at once by a ``` fence")
+        end = i + 2
+        while end < len(lines) and not FENCE.match(lines[end]):
+            end += 1
+        if end == len(lines):
+            raise DocError(f"{where}: the fence is never closed")
+        blocks.append(Block(path, i, i + 2, end, kind, parse_opts(m.group(2), where),
+                            lines[i + 2:end]))
+        i = end + 1
+    return lines, blocks
+
+
+def command_text(line, prompt):
+    """What is typed for a command line: without its prompt and its comment."""
+    text = line[len(prompt):]
+    return re.split(r"\s{2,}#", text, maxsplit=1)[0].rstrip()
+
+
+def shape(output, opts):
+    """An output's lines, normalized, filtered by grep=, cut by head=."""
+    lines = [normalize(ln) for ln in output.split("\n")]
+    while lines and not lines[-1]:
+        lines.pop()
+    if "grep" in opts:
+        lines = [ln for ln in lines if opts["grep"].search(ln)]
+    if "head" in opts and len(lines) > int(opts["head"]):
+        lines = lines[:int(opts["head"])] + ["..."]
+    return lines
+
+
+def run_shell(vm, line):
+    """Types one command; returns what it printed up to the next prompt (or
+    to the end of a panic's report, plus what the halting machine adds)."""
+    start = len(vm.out)
+    vm.send(line + "\r")
+    echo_end = vm.wait_for(r"\n", 30, start).end()
+    m = vm.wait_for(END, 60, echo_end)
+    if m.group(0).startswith(SHELL_PROMPT):
+        return vm.out[echo_end:m.start()]
+    vm.wait_halted(20)
+    time.sleep(0.2)     # the last lines of the halt message, still in the pipe
+    return vm.out[echo_end:]
+
+
+def boot_log(vm):
+    m = vm.wait_for(END, 60)
+    return vm.out[:m.start()] if m.group(0).startswith(SHELL_PROMPT) else vm.out
+
+
+def render(block, outputs):
+    """The block's new content: each command line followed by its output."""
+    if block.kind == "boot":
+        return shape(outputs[0], block.opts)
+    new = []
+    cmds = iter(outputs)
+    for line in block.commands():
+        new.append(line)
+        new += shape(next(cmds), block.opts)
+    return new
+
+
+def run_session(blocks):
+    """Boots once for these blocks (one session) and fills each block.new."""
+    opts = dict(DEFAULTS)
+    opts.update({k: v for k, v in blocks[0].opts.items() if k in BOOT_OPTS})
+    for b in blocks[1:]:
+        for k in BOOT_OPTS:
+            if k in b.opts and b.opts[k] != opts[k]:
+                raise DocError(f"{b.where}: {k}={b.opts[k]} differs from the session's "
+                               f"first block ({blocks[0].where}: {opts[k]})")
+    kinds = {b.kind for b in blocks}
+    if "gdb" in kinds and kinds != {"gdb"}:
+        raise DocError(f"{blocks[0].where}: a session is either gdb blocks or shell/boot blocks")
+    extra = list(DETERMINISM)
+    port = None
+    if "gdb" in kinds:
+        port = free_port()
+        extra += gdb_stub_args(port)
+    with Qemu(cmdline=opts["cmdline"], mem=opts["mem"], cpu=opts["cpu"],
+              machine=opts["machine"], boot=opts["boot"], extra=extra) as vm:
+        if port is None:
+            log = boot_log(vm)
+            for b in blocks:
+                if b.kind == "boot":
+                    b.new = render(b, [log])
+                else:
+                    b.new = render(b, [run_shell(vm, command_text(ln, SHELL_PROMPT))
+                                       for ln in b.commands()])
+            return
+        vm.qmp_cmd("query-status")      # QEMU is up, so its gdb stub listens
+        with Gdb(port, timeout=60) as gdb:
+            gdb.cmd("set width 0")      # no wrapping at 80 columns: a pipe is no terminal
+            for b in blocks:
+                outs = []
+                for ln in b.commands():
+                    if ln.startswith(SHELL_PROMPT):
+                        vm.send(command_text(ln, SHELL_PROMPT) + "\r")
+                        outs.append("")
+                    else:
+                        outs.append(gdb.cmd(command_text(ln, PROMPTS["gdb"])))
+                b.new = render(b, outs)
+
+
+def sessions(blocks):
+    """Blocks grouped into boots: a session name groups a file's blocks."""
+    groups = {}
+    for i, b in enumerate(blocks):
+        key = (b.path, b.opts["session"]) if "session" in b.opts else (b.path, i)
+        groups.setdefault(key, []).append(b)
+    return list(groups.values())
+
+
+def generate(paths, jobs):
+    """Runs every block of these files; returns {path: (lines, blocks)}."""
+    docs = {p: parse(p) for p in paths}
+    groups = sessions([b for _, blocks in docs.values() for b in blocks])
+    with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
+        futures = {pool.submit(run_session, g): g for g in groups}
+        errors = []
+        for fut in concurrent.futures.as_completed(futures):
+            try:
+                fut.result()
+            except Exception as e:      # report every failed session, not the first
+                errors.append(f"{futures[fut][0].where}: {type(e).__name__}: {e}")
+        if errors:
+            raise DocError("\n".join(errors))
+    return docs
+
+
+def rewritten(lines, blocks):
+    out = list(lines)
+    for b in reversed(blocks):
+        out[b.start:b.end] = b.new
+    return "\n".join(out)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--check", action="store_true", help="rewrite nothing; exit 1 if stale")
+    ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("files", nargs="*")
+    a = ap.parse_args()
+    paths = a.files or [os.path.join(ROOT, "README.md")] + sorted(
+        glob.glob(os.path.join(ROOT, "docs", "*.md")))
+    try:
+        docs = generate(paths, a.jobs)
+    except DocError as e:
+        print(f"docgen: {e}", file=sys.stderr)
+        return 2
+    stale = 0
+    nblocks = 0
+    for path, (lines, blocks) in docs.items():
+        nblocks += len(blocks)
+        for b in blocks:
+            if b.new != b.body:
+                stale += 1
+                if a.check:
+                    print(f"{b.where}: stale {b.kind} block")
+                    diff = difflib.unified_diff(b.body, b.new, "in the doc", "regenerated",
+                                                n=1, lineterm="")
+                    print("\n".join(list(diff)[:40]))
+        if not a.check:
+            text = rewritten(lines, blocks)
+            with open(path) as f:
+                if f.read() != text:
+                    with open(path, "w") as w:
+                        w.write(text)
+    verb = "stale" if a.check else "rewritten"
+    print(f"docgen: {nblocks} blocks in {len(docs)} files, {stale} {verb}",
+          file=sys.stderr)
+    return 1 if a.check and stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
