@@ -22,8 +22,9 @@ KIND is one of
   gdb    lines starting "(gdb) " are commands, run in one real gdb
          (scripts/gdb/carta.gdb loaded) against a QEMU stopped at reset with
          its gdb stub; everything else is rewritten. A "carta> " line in a
-         gdb block is typed into the serial console without waiting for
-         anything (the kernel may be stopped); it prints no output here.
+         gdb block is typed at the shell's next prompt while the gdb
+         command before it runs (a `continue`: the kernel must run to
+         reach its prompt); it shows no output of its own.
 Options, all optional, as NAME=VALUE (shell quoting: cmdline='a b'):
   session=NAME  blocks of one file with the same NAME share one boot, in
                 document order, so state carries over; without it a block
@@ -52,9 +53,12 @@ normalizes, in every output line (the rules are NORMALIZE below):
   2. the TSC's and LAPIC timer's rate "999.998 MHz" -> "N.NNN MHz"
   3. RTC date-times "2026-01-01T00:00:05" and the "(epoch seconds)" after
      them -> "YYYY-MM-DDThh:mm:ss", "(seconds)"
-  4. host-timing-dependent counts: "after N usecs" (initcall_debug),
-     "boot finished in N us", "N input bytes dropped" -> N
+  4. host-timing-dependent counts: "N input bytes dropped" -> N
   5. the gdb stub's TCP port (chosen free per run) -> 1234
+Times measured during the boot itself (initcall_debug's "after N usecs",
+"boot finished in N us") are guest time under -icount and repeat, so
+they stay; printk timestamps are normalized all the same, because the
+lines a command prints land at a time the host decides.
 Lines are also stripped of trailing blanks. Nothing is normalized by hand.
 
 Usage: scripts/docgen.py [--check] [-j N] [FILE...]   (default: README.md
@@ -94,8 +98,6 @@ NORMALIZE = [
     (re.compile(r"\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\b( UTC)? \(\d+\)"),
      r"YYYY-MM-DDThh:mm:ss\1 (seconds)"),
     (re.compile(r"\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\b"), "YYYY-MM-DDThh:mm:ss"),
-    (re.compile(r"\bafter \d+ usecs\b"), "after N usecs"),
-    (re.compile(r"\bboot finished in \d+ us\b"), "boot finished in N us"),
     (re.compile(r"\b\d+ input bytes dropped\b"), "N input bytes dropped"),
     (re.compile(r"(127\.0\.0\.1|localhost):\d+"), r"\1:1234"),
 ]
@@ -200,7 +202,8 @@ def run_shell(vm, line):
     to the end of a panic's report, plus what the halting machine adds)."""
     start = len(vm.out)
     vm.send(line + "\r")
-    echo_end = vm.wait_for(r"\n", 30, start).end()
+    # the echo of the line itself: a background program may print first
+    echo_end = vm.wait_for(re.escape(line) + r"\n", 30, start).end()
     m = vm.wait_for(END, 60, echo_end)
     if m.group(0).startswith(SHELL_PROMPT):
         return vm.out[echo_end:m.start()]
@@ -257,14 +260,29 @@ def run_session(blocks):
         vm.qmp_cmd("query-status")      # QEMU is up, so its gdb stub listens
         with Gdb(port, timeout=60) as gdb:
             gdb.cmd("set width 0")      # no wrapping at 80 columns: a pipe is no terminal
+            seen = 0                    # vm.out up to here holds only used prompts
             for b in blocks:
                 outs = []
-                for ln in b.commands():
+                cmds = b.commands()
+                for i, ln in enumerate(cmds):
                     if ln.startswith(SHELL_PROMPT):
-                        vm.send(command_text(ln, SHELL_PROMPT) + "\r")
                         outs.append("")
-                    else:
+                        continue
+                    typed = []
+                    for nxt in cmds[i + 1:]:
+                        if not nxt.startswith(SHELL_PROMPT):
+                            break
+                        typed.append(command_text(nxt, SHELL_PROMPT))
+                    if not typed:
                         outs.append(gdb.cmd(command_text(ln, PROMPTS["gdb"])))
+                        continue
+                    # gdb waits in this command while the kernel runs to its prompt
+                    with concurrent.futures.ThreadPoolExecutor(1) as one:
+                        fut = one.submit(gdb.cmd, command_text(ln, PROMPTS["gdb"]))
+                        for text in typed:
+                            seen = vm.wait_for(r"^" + re.escape(SHELL_PROMPT), 60, seen).end()
+                            vm.send(text + "\r")
+                        outs.append(fut.result(90))
                 b.new = render(b, outs)
 
 
@@ -301,6 +319,20 @@ def rewritten(lines, blocks):
     return "\n".join(out)
 
 
+def block_diff(b):
+    """A unified diff of the block's output, its hunks numbered by the
+    file's own lines."""
+    hunk = re.compile(r"^@@ -(\d+)(,\d+)? \+(\d+)(,\d+)? @@")
+    out = []
+    for ln in difflib.unified_diff(b.body, b.new, "in the doc", "regenerated", n=1, lineterm=""):
+        m = hunk.match(ln)
+        if m:
+            ln = (f"@@ -{int(m.group(1)) + b.start}{m.group(2) or ''} "
+                  f"+{int(m.group(3)) + b.start}{m.group(4) or ''} @@")
+        out.append(ln)
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--check", action="store_true", help="rewrite nothing; exit 1 if stale")
@@ -323,9 +355,7 @@ def main():
                 stale += 1
                 if a.check:
                     print(f"{b.where}: stale {b.kind} block")
-                    diff = difflib.unified_diff(b.body, b.new, "in the doc", "regenerated",
-                                                n=1, lineterm="")
-                    print("\n".join(list(diff)[:40]))
+                    print("\n".join(block_diff(b)[:40]))
         if not a.check:
             text = rewritten(lines, blocks)
             with open(path) as f:
