@@ -156,9 +156,12 @@ unit: $(UNIT_BINS)
 # What the tests need is built first, one job per core unless make was
 # given a -j of its own (the sub-make then shares that one's job slots).
 NPROC := $(shell nproc 2>/dev/null || echo 1)
+# ARGS go to tests/run.py: make test ARGS='-k vmalloc' runs a subset,
+# ARGS='-j4 --durations' more workers and the slowest jobs.
+ARGS ?=
 test: deps
 	@$(MAKE) --no-print-directory $(if $(filter -j%,$(MAKEFLAGS)),,-j$(NPROC)) test-prereqs
-	$(PYTHON) tests/run.py
+	$(PYTHON) tests/run.py $(ARGS)
 
 test-prereqs: $(KERNEL) $(UNIT_BINS) $(USER_FILES)
 	@:
@@ -171,6 +174,17 @@ docs: deps $(KERNEL) $(USER_FILES)
 bench: deps $(KERNEL)
 	$(PYTHON) scripts/bench.py
 
+# For clangd and other editors: every C file with the flags this Makefile
+# compiles it with (kernel, user programs, host unit tests), written by
+# scripts/compile_commands.py from "file<TAB>command" lines. Ignored by git.
+CC_ENTRIES = $(foreach f,$(C_SRCS) kernel/asm-offsets.c,$(f)	$(CC) $(CFLAGS) -c $(f)\n) \
+	$(foreach f,$(sort $(wildcard user/*.c)) $(filter-out kernel/%,$(USER_LIB_SRCS)),$(f)	$(CC) $(USER_CFLAGS) -c $(f)\n) \
+	$(foreach t,$(UNIT_TESTS),tests/unit/test_$(t).c	$(HOSTCC) $(UNIT_CFLAGS) -c tests/unit/test_$(t).c\n)
+compile_commands.json: Makefile user/user.mk tests/unit/unit.mk $(C_SRCS) FORCE
+	@printf '$(CC_ENTRIES)' | $(PYTHON) scripts/compile_commands.py > $@.tmp
+	@mv $@.tmp $@
+	@echo "wrote $@ ($$(grep -c '"file"' $@) files)"
+
 clean:
 	rm -rf $(B)
 
@@ -182,9 +196,11 @@ help:
 	@echo "make run BOOT=pvh   the same without GRUB: qemu -kernel $(KERNEL) -initrd $(INITRAMFS)"
 	@echo "make debug      boot stopped at reset, gdb stub on :1234; then 'make gdb' in another terminal"
 	@echo "make gdb        attach gdb with scripts/gdb/carta.gdb"
-	@echo "make test       host unit tests, in-kernel selftests, system tests; ends 'N passed, M failed'"
+	@echo "make test       host unit tests, in-kernel selftests, system tests: TAP, ends 'N passed, M failed'"
+	@echo "                ARGS='-k PATTERN' runs a subset, ARGS='-j N' sets the workers (default: nproc)"
 	@echo "make docs       rewrite the generated blocks of README.md and docs/*.md from real runs"
 	@echo "make bench      boot-time figures"
+	@echo "make compile_commands.json   for clangd: each C file with this Makefile's flags"
 	@echo "make clean      remove build/"
 	@echo "variables: BOOT=$(BOOT) MEM=$(MEM) CPU=$(CPU) ACCEL=$(ACCEL) MACHINE=$(MACHINE) CMDLINE='$(CMDLINE)' GUI=$(GUI) QEMU_EXTRA= CROSS_COMPILE= CC="
 

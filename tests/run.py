@@ -1,6 +1,10 @@
 #!/usr/bin/env python3
-"""make test: every layer of DESIGN.md §6, one KTAP-style line per test,
-ending with one line "N passed, M failed" (exit status 1 when M > 0).
+"""make test: every test layer (docs/design.md, test layers) as one TAP
+stream: a version line, one "ok N name" / "not ok N name" line per test,
+the plan "1..N" last (the total is known only at the end: the in-kernel
+suite and a shared boot report as many results as they run), then the one
+line "N passed, M failed" (exit status 1 when M > 0). `prove` reads it:
+    make test | tee test.tap; prove -e cat test.tap
 
   1. host unit tests   build/unit/test_* (ASan+UBSan), their KTAP lines
   2. build checks      grub-file, other compilers (tests/system/test_build.py)
@@ -20,15 +24,13 @@ A test that is a generator shares one boot among several checks: it yields
 line, named after the function without its "check_" (a failure in one does
 not stop the next); an exception outside a check fails the test itself.
 
-Workers (-j): 2 x os.cpu_count(). Each QEMU runs its guest on one TCG
-thread, and a test spends part of its time waiting (for a prompt, QMP, gdb,
-a child make) rather than computing, so one worker per core leaves cores
-idle; more than two per core only adds contention (the timeouts are for a
-loaded machine, not an overloaded one). Measured on 2 cores, the test part
-of `make test` on an otherwise idle machine (runs interleaved, medians of
-3, 2 for -j6): -j2 (1x) 54.5 s, -j3 (1.5x) 51.3 s, -j4 (2x) 50.8 s, -j6
-(3x) 51.8 s. The jobs need ~100 s of CPU, so ~50 s is the floor there;
-with another load on the machine, more workers also keep more of it.
+Workers (-j): os.cpu_count(), one per core: each QEMU runs its guest on
+one TCG thread. A test also waits (for a prompt, QMP, gdb, a child make),
+so more workers gain a little on an idle machine: measured on 2 cores, the
+test part took 54.5 s at -j2, 50.8 s at -j4 and 51.8 s at -j6 (medians of
+interleaved runs). One per core is the default because it leaves a shared
+machine some headroom and keeps the timeouts far from their limits; `make
+test ARGS=-j4` takes the other trade.
 
 Options: -k SUBSTR runs only tests whose name (or a check of theirs)
 contains SUBSTR; -j N workers; --durations [N] prints the N (10) slowest
@@ -53,7 +55,7 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "system"))
 import qemu  # noqa: E402
 
 RESULT = re.compile(r"^\s*(not ok|ok) \d+ (?:- )?(\S.*?)\s*(?:#.*)?$")
-JOBS = 2 * (os.cpu_count() or 1)
+JOBS = os.cpu_count() or 1
 TIMES = os.path.join(ROOT, "build", "test-times.json")    # {job name: seconds}
 
 
@@ -76,7 +78,7 @@ class Results:
         else:
             self.failed += 1
             for line in detail.rstrip().splitlines()[-25:]:
-                print("    # " + line)
+                print("# " + line)
         print(f"{'ok' if ok else 'not ok'} {n} {name}", flush=True)
 
 
@@ -222,7 +224,7 @@ def main():
     a = ap.parse_args()
     res = Results()
     t0 = time.time()
-    print("KTAP version 1", flush=True)
+    print("TAP version 13", flush=True)
     jobs = unit_jobs(a.filter) + kernel_jobs(a.filter) + system_jobs(a.filter)
     times = load_times()
     with concurrent.futures.ThreadPoolExecutor(a.jobs) as pool:
@@ -240,6 +242,7 @@ def main():
         for seconds, name in sorted(res.durations, reverse=True)[:a.durations]:
             print(f"#   {seconds:6.1f} s  {name}")
     print(f"# took {time.time() - t0:.1f} s")
+    print(f"1..{res.passed + res.failed + res.skipped}")
     skipped = f", {res.skipped} skipped" if res.skipped else ""
     print(f"{res.passed} passed, {res.failed} failed{skipped}")
     sys.exit(1 if res.failed or res.passed == 0 else 0)
