@@ -1,6 +1,6 @@
 /* start_kernel: the first C code, called by boot/head.asm on the boot stack
  * in the higher half, with the identity map still present, interrupts off.
- * The order below is the boot flow of DESIGN.md §3. */
+ * The order below is the boot flow of docs/design.md §3. */
 #include "kernel/boot_info.h"
 #include "kernel/init.h"
 #include "kernel/initcall.h"

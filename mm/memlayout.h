@@ -1,4 +1,4 @@
-/* The x86-64 virtual memory map, 4-level paging (DESIGN.md §2).
+/* The x86-64 virtual memory map, 4-level paging (docs/design.md §2).
  * Same places as Linux (Documentation/arch/x86/x86_64/mm.rst), so that
  * ptdump here and on Linux read alike.
  *

@@ -226,7 +226,7 @@ static int unmap_free_table(struct pxd e, unsigned long addr, unsigned long next
 	/* The boot tables in the kernel image stay, even when empty: they
 	 * were never allocated, and slot 511 must keep its entries. A PUD
 	 * page stays too: its top-level entry is copied into every process's
-	 * PGD (DESIGN.md §2), so it must never change once set. */
+	 * PGD (docs/design.md §2), so it must never change once set. */
 	if (e.level == pgtable_top_level() || !pgtable_page_freeable(pa) || !pxd_table_empty(e))
 		return 0;
 	set_pxd(e, 0);

@@ -1,5 +1,5 @@
 /* probe: the kernel/user split seen from ring 3. Every process's page
- * tables contain the kernel half (DESIGN.md section 2), but without the U/S
+ * tables contain the kernel half (docs/design.md §2), but without the U/S
  * bit, so any user access there faults; so does an access to a
  * non-canonical address (#GP rather than #PF) or to a page the kernel never
  * maps for a process (page 0, the top page of the user half). A fault in

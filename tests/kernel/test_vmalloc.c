@@ -147,7 +147,7 @@ KTEST(vmalloc, random_ops_return_to_baseline)
 }
 
 /* The top-level entries of the vmalloc range exist from boot and never
- * change: every process's PGD copies them (DESIGN.md §2). */
+ * change: every process's PGD copies them (docs/design.md §2). */
 KTEST(vmalloc, pgd_entries_preallocated_and_stable)
 {
 	pgd_t *pgd = kernel_pgd();

@@ -1,4 +1,4 @@
-/* What a test of the vmalloc range must leave as it found it (DESIGN.md
+/* What a test of the vmalloc range must leave as it found it (docs/design.md
  * §5, nothing leaks): the buddy allocator's free pages, the page-table
  * pages, the live areas, the memtype reservations and the vmallocinfo
  * text. Shared by test_vmalloc.c and test_ioremap.c. */

@@ -1,4 +1,4 @@
-"""The include graph keeps its shape (DESIGN.md §1): dependencies point one
+"""The include graph keeps its shape (docs/design.md §1): dependencies point one
 way, boot -> kernel/mm core -> drivers -> shell. mm/ includes nothing from
 drivers/ or shell/, and nothing below shell/ includes it. Read from the
 sources' own #include and %include lines."""
