@@ -33,6 +33,9 @@ Options, all optional, as NAME=VALUE (shell quoting: cmdline='a b'):
                 them.
   mem=256M cpu=max machine=pc boot=pvh|grub cmdline='...' (default: empty,
                 as `make run`, so an oops kills the task instead of exiting)
+  initramfs=user|test  the programs `make run` boots (user, the default),
+                or those plus the malformed ELFs and test-only programs
+                (test: build/initramfs-test.cpio)
   grep=REGEX    keep only the output lines matching (re.search)
   head=N        keep the first N output lines of each command, then "..."
 A command may end in a comment, two spaces and "#": "carta> ptdump  # all".
@@ -77,6 +80,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
+import qemu  # noqa: E402
 from qemu import Qemu  # noqa: E402
 from gdb_session import Gdb, free_port, gdb_stub_args  # noqa: E402
 
@@ -84,9 +88,13 @@ MARKER = re.compile(r"^<!-- carta-run (\w+)(.*?)-->\s*$")
 FENCE = re.compile(r"^```")
 PROMPTS = {"shell": "carta> ", "gdb": "(gdb) "}
 SHELL_PROMPT = "carta> "
-BOOT_OPTS = ("mem", "cpu", "machine", "boot", "cmdline")
+BOOT_OPTS = ("mem", "cpu", "machine", "boot", "cmdline", "initramfs")
 OPTIONS = BOOT_OPTS + ("session", "grep", "head")
-DEFAULTS = {"mem": "256M", "cpu": "max", "machine": "pc", "boot": "pvh", "cmdline": ""}
+DEFAULTS = {"mem": "256M", "cpu": "max", "machine": "pc", "boot": "pvh", "cmdline": "",
+            "initramfs": "user"}
+# initramfs=test boots the archive with the malformed ELFs and test-only
+# programs too (build/initramfs-test.cpio), as the system tests do.
+INITRAMFS = {"user": qemu.INITRAMFS, "test": qemu.INITRAMFS_TEST}
 DETERMINISM = ["-icount", "shift=0,sleep=off", "-rtc", "base=2026-01-01T00:00:00,clock=vm"]
 # A command ends at the next prompt, or at the end of a panic's report (no
 # prompt follows one: the machine halts).
@@ -141,6 +149,8 @@ def parse_opts(text, where):
         if not eq or name not in OPTIONS:
             raise DocError(f"{where}: unknown option {word!r} (known: {', '.join(OPTIONS)})")
         opts[name] = value
+    if "initramfs" in opts and opts["initramfs"] not in INITRAMFS:
+        raise DocError(f"{where}: initramfs={opts['initramfs']!r}: say user or test")
     if "head" in opts and not opts["head"].isdigit():
         raise DocError(f"{where}: head={opts['head']!r} is not a number")
     if "grep" in opts:
@@ -247,7 +257,8 @@ def run_session(blocks):
         port = free_port()
         extra += gdb_stub_args(port)
     with Qemu(cmdline=opts["cmdline"], mem=opts["mem"], cpu=opts["cpu"],
-              machine=opts["machine"], boot=opts["boot"], extra=extra) as vm:
+              machine=opts["machine"], boot=opts["boot"], extra=extra,
+              initramfs=INITRAMFS[opts["initramfs"]]) as vm:
         if port is None:
             log = boot_log(vm)
             for b in blocks:
