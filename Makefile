@@ -1,5 +1,5 @@
 # Carta: build, boot, debug and test. `make help` lists the targets.
-# Variables: BOOT MEM CPU ACCEL MACHINE CMDLINE QEMU_EXTRA GUI CROSS_COMPILE CC
+# Variables: BOOT MEM CPU ACCEL MACHINE CMDLINE QEMU_EXTRA GUI GDBPORT CROSS_COMPILE CC
 .DEFAULT_GOAL := all
 SHELL := /bin/bash
 
@@ -128,13 +128,29 @@ QEMU_RUN = $(PYTHON) scripts/qemu.py $(BOOT_ARGS) --mem $(MEM) --cpu $(CPU) \
 run: deps $(BOOT_FILES)
 	$(QEMU_RUN)
 
-debug: deps $(BOOT_FILES)
-	@echo "QEMU is stopped at reset with a gdb stub on localhost:1234."
-	@echo "In another terminal: make gdb   (or: gdb -x scripts/gdb/carta.gdb)"
-	$(QEMU_RUN) -S -gdb tcp::1234
+# The gdb stub's port: one per user (25000 + uid % 5000), so two people's
+# `make debug` on one machine do not collide; GDBPORT=N overrides it.
+# scripts/gdb/carta/target.py computes the same default.
+GDBPORT ?= $(shell expr 25000 + $$(id -u) % 5000)
 
+debug: deps $(BOOT_FILES)
+	@echo "QEMU is stopped at reset with a gdb stub on localhost:$(GDBPORT)."
+	@echo "In another terminal: make gdb   (or: gdb -x scripts/gdb/carta.gdb)"
+	$(QEMU_RUN) -S -gdb tcp:127.0.0.1:$(GDBPORT)
+
+# A probe first (bash's /dev/tcp): without a stub, one line and a failure
+# at once, rather than gdb's timeout and its Python traceback.
 gdb: $(KERNEL)
-	gdb -q -x scripts/gdb/carta.gdb
+	@(exec 3<>/dev/tcp/127.0.0.1/$(GDBPORT)) 2>/dev/null || { echo "make gdb: no gdb stub on localhost:$(GDBPORT); start one with 'make debug' (or 'make qemu-gdb')" >&2; exit 1; }
+	CARTA_GDB_TARGET=localhost:$(GDBPORT) gdb -q -x scripts/gdb/carta.gdb
+
+# xv6's names: qemu opens a window when there is a display, qemu-nox never
+# does (serial on this terminal), qemu-gdb is `make debug`.
+qemu: GUI := $(if $(DISPLAY)$(WAYLAND_DISPLAY),1,0)
+qemu: run
+qemu-nox: GUI := 0
+qemu-nox: run
+qemu-gdb: debug
 
 deps:
 	@bash scripts/deps.sh -q
@@ -194,16 +210,17 @@ help:
 	@echo "make iso        build $(ISO) (GRUB, multiboot2, CMDLINE baked in, the initramfs as its module)"
 	@echo "make run        boot in QEMU; serial and monitor on this terminal (Ctrl-A X quits, Ctrl-A C monitor)"
 	@echo "make run BOOT=pvh   the same without GRUB: qemu -kernel $(KERNEL) -initrd $(INITRAMFS)"
-	@echo "make debug      boot stopped at reset, gdb stub on :1234; then 'make gdb' in another terminal"
-	@echo "make gdb        attach gdb with scripts/gdb/carta.gdb"
+	@echo "make qemu       make run, in a window if there is a display (xv6's name); make qemu-nox: serial only"
+	@echo "make debug      boot stopped at reset, gdb stub on localhost:$(GDBPORT) (GDBPORT=N to change); also: make qemu-gdb"
+	@echo "make gdb        attach gdb to that stub with scripts/gdb/carta.gdb (carta-help lists the lx-* commands, docs/gdb.md)"
 	@echo "make test       host unit tests, in-kernel selftests, system tests: TAP, ends 'N passed, M failed'"
 	@echo "                ARGS='-k PATTERN' runs a subset, ARGS='-j N' sets the workers (default: nproc)"
 	@echo "make docs       rewrite the generated blocks of README.md and docs/*.md from real runs"
 	@echo "make bench      boot-time figures"
 	@echo "make compile_commands.json   for clangd: each C file with this Makefile's flags"
 	@echo "make clean      remove build/"
-	@echo "variables: BOOT=$(BOOT) MEM=$(MEM) CPU=$(CPU) ACCEL=$(ACCEL) MACHINE=$(MACHINE) CMDLINE='$(CMDLINE)' GUI=$(GUI) QEMU_EXTRA= CROSS_COMPILE= CC="
+	@echo "variables: BOOT=$(BOOT) MEM=$(MEM) CPU=$(CPU) ACCEL=$(ACCEL) MACHINE=$(MACHINE) CMDLINE='$(CMDLINE)' GUI=$(GUI) GDBPORT=$(GDBPORT) QEMU_EXTRA= CROSS_COMPILE= CC="
 
 
-.PHONY: all user iso run debug gdb deps unit test test-prereqs docs bench clean help FORCE
+.PHONY: all user iso run debug gdb qemu qemu-nox qemu-gdb deps unit test test-prereqs docs bench clean help FORCE
 -include $(OBJS:.o=.d) $(B)/generated/asm-offsets.d

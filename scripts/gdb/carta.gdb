@@ -16,6 +16,6 @@ echo Carta: symbols loaded, attached to QEMU. carta-help lists the lx-* commands
 echo (lx-dmesg, lx-ps, lx-ptdump, translate-vm, lx-vmas, $pa(), $current() ...).\n
 echo Before paging is on, higher-half code is not mapped yet, so a software\n
 echo breakpoint cannot be written there: use hardware ones, e.g.\n
-echo     hbreak start_kernel\n
-echo     continue\n
+echo \    hbreak start_kernel\n
+echo \    continue\n
 echo Once start_kernel runs, plain 'break' works too.\n

@@ -29,10 +29,13 @@ class Fn(gdb.Function):
     def __init__(self, name, fn, doc):
         self.__doc__ = doc
         super().__init__(name)
-        self.fn = fn
+        self.name, self.fn = name, fn
 
     def invoke(self, arg):
-        return self.fn(utils.address_of(arg))
+        try:
+            return self.fn(utils.address_of(arg))
+        except gdb.error as e:      # MemoryError included: one line, no traceback
+            raise gdb.GdbError(f"${self.name}: {e}")
 
 
 Fn("pa", lambda x: gdb.Value(utils.pa(x)).cast(gdb.lookup_type("unsigned long")),

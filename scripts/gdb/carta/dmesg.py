@@ -29,6 +29,7 @@ class LxDmesg(gdb.Command):
     def __init__(self):
         super().__init__("lx-dmesg", gdb.COMMAND_DATA)
 
+    @utils.readable_errors
     def invoke(self, arg, from_tty):
         gdb.write(log_text())
 

@@ -109,16 +109,17 @@ def earlyioremap_lines():
 
 
 class LxFixmap(gdb.Command):
-    """lx-fixmap [all]: fixmap indices, name, virtual address, PTE (the
-    shell's `fixmap`; all: the boot-time entries that are not present too)."""
+    """lx-fixmap [all]: fixmap indices: name, virtual address, PTE (`fixmap`).
+    all: the boot-time entries that are not present too."""
 
     def __init__(self):
         super().__init__("lx-fixmap", gdb.COMMAND_DATA)
 
+    @utils.readable_errors
     def invoke(self, arg, from_tty):
         if arg.strip() not in ("", "all"):
             raise gdb.GdbError("usage: lx-fixmap [all]")
-        gdb.write("".join(line + "\n" for line in fixmap_lines(arg.strip() == "all")))
+        gdb.write(utils.text(fixmap_lines(arg.strip() == "all")))
 
 
 class LxEarlyioremap(gdb.Command):
@@ -127,8 +128,9 @@ class LxEarlyioremap(gdb.Command):
     def __init__(self):
         super().__init__("lx-earlyioremap", gdb.COMMAND_DATA)
 
+    @utils.readable_errors
     def invoke(self, arg, from_tty):
-        gdb.write("".join(line + "\n" for line in earlyioremap_lines()))
+        gdb.write(utils.text(earlyioremap_lines()))
 
 
 LxFixmap()

@@ -2,6 +2,8 @@
 first line of each docstring)."""
 import gdb
 
+from carta import utils
+
 COMMANDS = ["lx-dmesg", "lx-ps", "lx-iomem", "lx-ioports", "lx-vmallocinfo", "lx-slabinfo",
             "lx-buddyinfo", "lx-ptdump", "translate-vm", "lx-fixmap", "lx-earlyioremap",
             "lx-checkpgd", "lx-pgdlist", "lx-vmas", "lx-symbols"]
@@ -19,6 +21,7 @@ class CartaHelp(gdb.Command):
     def __init__(self):
         super().__init__("carta-help", gdb.COMMAND_SUPPORT)
 
+    @utils.readable_errors
     def invoke(self, arg, from_tty):
         gdb.write("Carta gdb commands (help CMD for more):\n")
         for c in COMMANDS:
@@ -26,8 +29,10 @@ class CartaHelp(gdb.Command):
             gdb.write("  " + first_line(text) + "\n")
         gdb.write("Convenience functions (help function NAME):\n")
         for f in FUNCTIONS:
-            text = gdb.execute(f"help function {f}", to_string=True)
-            gdb.write("  $" + first_line(text).lstrip("$") + "\n")
+            text = first_line(gdb.execute(f"help function {f}", to_string=True))
+            if not text.startswith(f"${f}("):
+                text = f"${f}(): the same as " + text.split(":")[0]
+            gdb.write("  " + text + "\n")
 
 
 CartaHelp()

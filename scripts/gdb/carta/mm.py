@@ -38,9 +38,9 @@ class Lines(gdb.Command):
         super().__init__(name, gdb.COMMAND_DATA)
         self.fn = fn
 
+    @utils.readable_errors
     def invoke(self, arg, from_tty):
-        for line in self.fn():
-            gdb.write(line + "\n")
+        gdb.write(utils.text(self.fn()))
 
 
 Lines("lx-buddyinfo", lambda: [buddyinfo_line()],

@@ -179,14 +179,15 @@ def ptdump_user(tables, pgd_phys):
 
 
 class LxPtdump(gdb.Command):
-    """lx-ptdump [kernel | user PID | pgd EXPR]: the live page tables as the
-    shell's `ptdump` prints them. Without argument: the whole table CR3
+    """lx-ptdump [kernel | user PID | pgd EXPR]: page tables as ranges (`ptdump`).
+    As the shell's `ptdump` prints them. Without argument: the whole table CR3
     points at; kernel: its kernel half; user PID: that process's PGD as
     `ptdump user PID`; pgd EXPR: any PGD (a virtual address: a pgd_t *)."""
 
     def __init__(self):
         super().__init__("lx-ptdump", gdb.COMMAND_DATA)
 
+    @utils.readable_errors
     def invoke(self, arg, from_tty):
         words = arg.split(None, 1)
         tables = Tables()
@@ -205,7 +206,7 @@ class LxPtdump(gdb.Command):
             out = ptdump_pgd(tables, utils.pa(pgd) & PHYSICAL_PAGE_MASK, 0)
         else:
             raise gdb.GdbError("usage: lx-ptdump [kernel | user PID | pgd EXPR]")
-        gdb.write("".join(line + "\n" for line in out))
+        gdb.write(utils.text(out))
 
 
 # --- translate-vm ----------------------------------------------------------
@@ -257,15 +258,17 @@ def translate_lines(va):
 
 
 class TranslateVM(gdb.Command):
-    """translate-vm EXPR: walk the live page tables from CR3 for the address
-    EXPR gives (a number, a symbol, $rsp+8), as the shell's `translate`."""
+    """translate-vm EXPR: walk the page tables from CR3 for one address (`translate`).
+    EXPR is any expression: a number, a symbol, $rsp+8. The output is the
+    shell's `translate`."""
 
     def __init__(self):
         super().__init__("translate-vm", gdb.COMMAND_DATA)
 
+    @utils.readable_errors
     def invoke(self, arg, from_tty):
         va = utils.parse_address(arg, "translate-vm EXPR")
-        gdb.write("".join(line + "\n" for line in translate_lines(va)))
+        gdb.write(utils.text(translate_lines(va)))
 
 
 # --- pgd_list and checkpgd ---------------------------------------------------
@@ -299,38 +302,40 @@ def checkpgd_lines():
 
 
 class LxCheckpgd(gdb.Command):
-    """lx-checkpgd: does every PGD's kernel half (slots 256-511) equal the
-    kernel's? (the shell's `checkpgd`)"""
+    """lx-checkpgd: every PGD's kernel half equals the kernel's? (`checkpgd`)
+    Slots 256-511 of each PGD on pgd_list, as the shell's `checkpgd`."""
 
     def __init__(self):
         super().__init__("lx-checkpgd", gdb.COMMAND_DATA)
 
+    @utils.readable_errors
     def invoke(self, arg, from_tty):
-        for line in checkpgd_lines():
-            gdb.write(line + "\n")
+        gdb.write(utils.text(checkpgd_lines()))
 
 
 class LxPgdlist(gdb.Command):
-    """lx-pgdlist: pgd_list, newest first: each PGD's physical and virtual
-    address and the tasks whose mm uses it; then the kernel's own PGD."""
+    """lx-pgdlist: pgd_list: each PGD, its addresses and the tasks using it.
+    Newest first (as pgd_alloc adds them), then the kernel's own PGD."""
 
     def __init__(self):
         super().__init__("lx-pgdlist", gdb.COMMAND_DATA)
 
+    @utils.readable_errors
     def invoke(self, arg, from_tty):
         users = {}
         for t in tasks.tasks():
             if int(t["mm"]):
                 pgd = int(t["mm"]["pgd"]) & utils.U64
                 users.setdefault(pgd, []).append(f"{int(t['pid'])} {utils.string(t['comm'])}")
-        gdb.write("PGD phys            PGD virt            tasks\n")
+        lines = ["PGD phys            PGD virt            tasks"]
         for page in pgd_list():
             virt = utils.page_address(page)
-            gdb.write("0x%016x  0x%016x  %s\n" % (utils.pa(virt), virt,
+            lines.append("0x%016x  0x%016x  %s" % (utils.pa(virt), virt,
                                                   ", ".join(users.get(virt, [])) or "-"))
         k = int(utils.var("kernel_top", "mm/pgalloc.c")) & utils.U64
-        gdb.write("0x%016x  0x%016x  (kernel_pgd: kernel threads, the kernel half's master)\n"
-                  % (utils.pa(k), k))
+        lines.append("0x%016x  0x%016x  (kernel_pgd: kernel threads, the kernel half's master)"
+                     % (utils.pa(k), k))
+        gdb.write(utils.text(lines))
 
 
 LxPtdump()

@@ -33,8 +33,9 @@ class LxVmas(gdb.Command):
     def __init__(self):
         super().__init__("lx-vmas", gdb.COMMAND_DATA)
 
+    @utils.readable_errors
     def invoke(self, arg, from_tty):
-        gdb.write("".join(line + "\n" for line in vmas_lines(arg)))
+        gdb.write(utils.text(vmas_lines(arg)))
 
 
 LxVmas()

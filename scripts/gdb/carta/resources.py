@@ -25,9 +25,9 @@ class LxResource(gdb.Command):
         super().__init__(name, gdb.COMMAND_DATA)
         self.root, self.digits = root, digits
 
+    @utils.readable_errors
     def invoke(self, arg, from_tty):
-        for line in resource_lines(utils.var(self.root), self.digits):
-            gdb.write(line + "\n")
+        gdb.write(utils.text(resource_lines(utils.var(self.root), self.digits)))
 
 
 LxResource("lx-iomem", "iomem_resource", 8,

@@ -25,12 +25,13 @@ def elf_for(comm):
 
 
 class LxSymbols(gdb.Command):
-    """lx-symbols [PID | NAME]: load a user program's symbols from
-    build/user/NAME.elf (the current task's program without argument)."""
+    """lx-symbols [PID | NAME]: load a user program's symbols (build/user/NAME.elf).
+    Without argument: the current task's program."""
 
     def __init__(self):
         super().__init__("lx-symbols", gdb.COMMAND_FILES)
 
+    @utils.readable_errors
     def invoke(self, arg, from_tty):
         arg = arg.strip()
         if not arg or arg.isdigit():

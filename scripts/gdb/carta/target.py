@@ -10,6 +10,8 @@ import socket
 
 import gdb
 
+from carta import utils
+
 
 def default_target():
     return os.environ.get("CARTA_GDB_TARGET") or "localhost:%d" % (25000 + os.getuid() % 5000)
@@ -30,6 +32,7 @@ class CartaTarget(gdb.Command):
     def __init__(self):
         super().__init__("carta-target", gdb.COMMAND_RUNNING)
 
+    @utils.readable_errors
     def invoke(self, arg, from_tty):
         where = arg.strip() or default_target()
         host, _, port = where.rpartition(":")

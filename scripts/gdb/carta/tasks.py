@@ -63,9 +63,9 @@ class LxPs(gdb.Command):
     def __init__(self):
         super().__init__("lx-ps", gdb.COMMAND_DATA)
 
+    @utils.readable_errors
     def invoke(self, arg, from_tty):
-        for line in ps_lines():
-            gdb.write(line + "\n")
+        gdb.write(utils.text(ps_lines()))
 
 
 class LxCurrent(gdb.Function):
@@ -80,4 +80,4 @@ class LxCurrent(gdb.Function):
 
 LxPs()
 LxCurrent("lx_current")
-LxCurrent("current")
+LxCurrent("current")      # the short name the issue asks for

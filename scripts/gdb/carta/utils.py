@@ -186,3 +186,25 @@ def ksym(addr):
     if names[i] in ("_etext", "__init_text_end"):
         return f"0x{addr:016x}"
     return f"{names[i]}+0x{addr - addrs[i]:x}/0x{addrs[i + 1] - addrs[i]:x}"
+
+
+def text(lines):
+    """Lines as one string, each ending in a newline: a command computes all
+    of its output before writing any, so a failed read prints no half table."""
+    return "".join(line + "\n" for line in lines)
+
+
+def readable_errors(invoke):
+    """For a command's invoke: a memory read that fails (at reset, paging
+    is off and the kernel's addresses mean nothing yet) becomes one line
+    instead of a Python traceback."""
+    def wrapper(self, *args):
+        try:
+            return invoke(self, *args)
+        except gdb.MemoryError as e:
+            raise gdb.GdbError(f"{e} (is the kernel up yet? at reset: hbreak start_kernel, "
+                               "continue)")
+        except gdb.error as e:
+            raise gdb.GdbError(str(e))
+    wrapper.__doc__ = invoke.__doc__
+    return wrapper

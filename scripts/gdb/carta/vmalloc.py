@@ -35,10 +35,10 @@ class LxVmallocinfo(gdb.Command):
     def __init__(self):
         super().__init__("lx-vmallocinfo", gdb.COMMAND_DATA)
 
+    @utils.readable_errors
     def invoke(self, arg, from_tty):
         space = utils.var("vmap_space", "mm/vmalloc.c")
-        for node in in_order(space["busy_root"]):
-            gdb.write(area_line(node["vm"]) + "\n")
+        gdb.write(utils.text(area_line(node["vm"]) for node in in_order(space["busy_root"])))
 
 
 LxVmallocinfo()
