@@ -64,15 +64,21 @@ static int parse_vaddr(const char *s, unsigned long long *va)
 	return *va ? 0 : -1;
 }
 
-static int cmd_translate(int argc, char **argv)
+/* translate and pa: one address (or function) in, one report out. */
+static int show_vaddr(const char *arg, void (*show)(unsigned long va))
 {
 	unsigned long long va;
 
-	(void)argc;
-	if (parse_vaddr(argv[1], &va))
+	if (parse_vaddr(arg, &va))
 		return -1;
-	ptdump_translate(va);
+	show(va);
 	return 0;
+}
+
+static int cmd_translate(int argc, char **argv)
+{
+	(void)argc;
+	return show_vaddr(argv[1], ptdump_translate);
 }
 DEFINE_SHELL_CMD(translate, SHELL_TOPIC_PGTABLE, 1, 1, "translate [0x]VADDR|FUNCTION",
 		 "walk the page tables for one address", cmd_translate);
@@ -83,13 +89,8 @@ DEFINE_SHELL_SHOW(checkpgd, SHELL_TOPIC_PGTABLE,
 
 static int cmd_pa(int argc, char **argv)
 {
-	unsigned long long va;
-
 	(void)argc;
-	if (parse_vaddr(argv[1], &va))
-		return -1;
-	pa_show(va);
-	return 0;
+	return show_vaddr(argv[1], pa_show);
 }
 DEFINE_SHELL_CMD(pa, SHELL_TOPIC_PGTABLE, 1, 1, "pa [0x]VADDR|FUNCTION",
 		 "__pa / __pa_symbol of an address, its struct page, and the walk's answer", cmd_pa);

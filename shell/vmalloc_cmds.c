@@ -73,38 +73,57 @@ static int cmd_vfree(int argc, char **argv)
 }
 DEFINE_SHELL_CMD(vfree, SHELL_TOPIC_VMALLOC, 1, 1, "vfree [0x]ADDR", "free what `vmalloc` returned", cmd_vfree);
 
-static const struct {
+/* A mapping command's type word: the cache mode the PTE gets, and for
+ * memremap its MEMREMAP_* flag. The first entry is the default. */
+struct map_type {
 	const char *name;
+	unsigned long flags;
 	enum page_cache_mode pcm;
-} ioremap_types[] = {
-	{ "uc-", _PAGE_CACHE_MODE_UC_MINUS }, { "uc", _PAGE_CACHE_MODE_UC },
-	{ "wc", _PAGE_CACHE_MODE_WC }, { "wb", _PAGE_CACHE_MODE_WB },
 };
+
+static const struct map_type ioremap_types[] = {
+	{ "uc-", 0, _PAGE_CACHE_MODE_UC_MINUS }, { "uc", 0, _PAGE_CACHE_MODE_UC },
+	{ "wc", 0, _PAGE_CACHE_MODE_WC }, { "wb", 0, _PAGE_CACHE_MODE_WB },
+};
+
+static const struct map_type memremap_types[] = {
+	{ "wb", MEMREMAP_WB, _PAGE_CACHE_MODE_WB }, { "wt", MEMREMAP_WT, _PAGE_CACHE_MODE_WT },
+	{ "wc", MEMREMAP_WC, _PAGE_CACHE_MODE_WC },
+};
+
+/* PHYS SIZE [TYPE] of ioremap and memremap: the chosen type, or NULL (the
+ * shell prints the usage). At most 1 GiB from the shell: a misaligned
+ * mapping takes 4 KiB leaves, 2 MiB of PTE pages per GiB, and TCG is slow
+ * to fill them. */
+static const struct map_type *parse_map_args(int argc, char **argv, const struct map_type *types,
+					     int n, unsigned long long *phys, unsigned long long *size)
+{
+	int t = 0;
+
+	if (shell_parse_addr(argv[1], phys) || shell_parse_size(argv[2], size) ||
+	    !*size || *size > (1ULL << 30))
+		return NULL;
+	if (argc == 4)
+		for (t = 0; t < n && strcmp(argv[3], types[t].name); t++)
+			;
+	return t < n ? &types[t] : NULL;
+}
 
 static int cmd_ioremap(int argc, char **argv)
 {
 	unsigned long long phys, size;
-	int t = 0;
+	const struct map_type *t;
 	void *p;
 
-	/* at most 1 GiB from the shell: a misaligned mapping takes 4 KiB
-	 * leaves, 2 MiB of PTE pages per GiB, and TCG is slow to fill them */
-	if (shell_parse_addr(argv[1], &phys) || shell_parse_size(argv[2], &size) ||
-	    !size || size > (1ULL << 30))
+	t = parse_map_args(argc, argv, ioremap_types, ARRAY_SIZE(ioremap_types), &phys, &size);
+	if (!t)
 		return -1;
-	if (argc == 4) {
-		for (t = 0; t < (int)ARRAY_SIZE(ioremap_types); t++)
-			if (!strcmp(argv[3], ioremap_types[t].name))
-				break;
-		if (t == (int)ARRAY_SIZE(ioremap_types))
-			return -1;
-	}
-	p = __ioremap_caller(phys, size, ioremap_types[t].pcm, (const void *)cmd_ioremap);
+	p = __ioremap_caller(phys, size, t->pcm, (const void *)cmd_ioremap);
 	if (!p)
 		return -EINVAL;
 	/* the type the PTE really has (without PAT, WC falls back to UC-) */
 	console_printf("%p (%s)\n", p,
-		       cattr_name(pgprot2cachemode(__pgprot(cachemode2protval(ioremap_types[t].pcm)))));
+		       cattr_name(pgprot2cachemode(__pgprot(cachemode2protval(t->pcm)))));
 	return 0;
 }
 DEFINE_SHELL_CMD(ioremap, SHELL_TOPIC_VMALLOC, 2, 3, "ioremap [0x]PHYS SIZE[K|M|G] [uc|uc-|wc|wb]",
@@ -121,37 +140,21 @@ static int cmd_iounmap(int argc, char **argv)
 }
 DEFINE_SHELL_CMD(iounmap, SHELL_TOPIC_VMALLOC, 1, 1, "iounmap [0x]ADDR", "unmap what `ioremap` returned", cmd_iounmap);
 
-static const struct {
-	const char *name;
-	unsigned long flags;
-	enum page_cache_mode pcm;
-} memremap_types[] = {
-	{ "wb", MEMREMAP_WB, _PAGE_CACHE_MODE_WB }, { "wt", MEMREMAP_WT, _PAGE_CACHE_MODE_WT },
-	{ "wc", MEMREMAP_WC, _PAGE_CACHE_MODE_WC },
-};
-
 static int cmd_memremap(int argc, char **argv)
 {
 	unsigned long long phys, size;
-	int t = 0;
+	const struct map_type *t;
 	void *p;
 
-	if (shell_parse_addr(argv[1], &phys) || shell_parse_size(argv[2], &size) ||
-	    !size || size > (1ULL << 30))
+	t = parse_map_args(argc, argv, memremap_types, ARRAY_SIZE(memremap_types), &phys, &size);
+	if (!t)
 		return -1;
-	if (argc == 4) {
-		for (t = 0; t < (int)ARRAY_SIZE(memremap_types); t++)
-			if (!strcmp(argv[3], memremap_types[t].name))
-				break;
-		if (t == (int)ARRAY_SIZE(memremap_types))
-			return -1;
-	}
-	p = __memremap_caller(phys, size, memremap_types[t].flags, (const void *)cmd_memremap);
+	p = __memremap_caller(phys, size, t->flags, (const void *)cmd_memremap);
 	if (!p)
 		return -EINVAL;
 	if ((unsigned long)p >= VMALLOC_START)
 		console_printf("%p (a new mapping, %s)\n", p,
-			       cattr_name(pgprot2cachemode(__pgprot(cachemode2protval(memremap_types[t].pcm)))));
+			       cattr_name(pgprot2cachemode(__pgprot(cachemode2protval(t->pcm)))));
 	else
 		console_printf("%p (System RAM: the direct map's address, __va)\n", p);
 	ptdump_translate((unsigned long)p);     /* the entry that maps it: its PAT/PCD/PWT bits */

@@ -122,16 +122,6 @@ class LxFixmap(gdb.Command):
         gdb.write(utils.text(fixmap_lines(arg.strip() == "all")))
 
 
-class LxEarlyioremap(gdb.Command):
-    """lx-earlyioremap: the early_ioremap slots (the shell's `earlyioremap`)."""
-
-    def __init__(self):
-        super().__init__("lx-earlyioremap", gdb.COMMAND_DATA)
-
-    @utils.readable_errors
-    def invoke(self, arg, from_tty):
-        gdb.write(utils.text(earlyioremap_lines()))
-
-
 LxFixmap()
-LxEarlyioremap()
+utils.LinesCommand("lx-earlyioremap", earlyioremap_lines,
+                   "lx-earlyioremap: the early_ioremap slots (the shell's `earlyioremap`).")

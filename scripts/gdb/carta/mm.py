@@ -32,18 +32,7 @@ def slabinfo_lines():
         int(utils.var("large_pages", "mm/slab.c")))
 
 
-class Lines(gdb.Command):
-    def __init__(self, name, fn, doc):
-        self.__doc__ = doc
-        super().__init__(name, gdb.COMMAND_DATA)
-        self.fn = fn
-
-    @utils.readable_errors
-    def invoke(self, arg, from_tty):
-        gdb.write(utils.text(self.fn()))
-
-
-Lines("lx-buddyinfo", lambda: [buddyinfo_line()],
+utils.LinesCommand("lx-buddyinfo", lambda: [buddyinfo_line()],
       "lx-buddyinfo: free blocks per order (the shell's `buddyinfo`).")
-Lines("lx-slabinfo", slabinfo_lines,
+utils.LinesCommand("lx-slabinfo", slabinfo_lines,
       "lx-slabinfo: the object caches (the shell's `slabinfo`).")

@@ -301,18 +301,6 @@ def checkpgd_lines():
         int(utils.var("pgd_count", "mm/pgd.c")), bad)
 
 
-class LxCheckpgd(gdb.Command):
-    """lx-checkpgd: every PGD's kernel half equals the kernel's? (`checkpgd`)
-    Slots 256-511 of each PGD on pgd_list, as the shell's `checkpgd`."""
-
-    def __init__(self):
-        super().__init__("lx-checkpgd", gdb.COMMAND_DATA)
-
-    @utils.readable_errors
-    def invoke(self, arg, from_tty):
-        gdb.write(utils.text(checkpgd_lines()))
-
-
 class LxPgdlist(gdb.Command):
     """lx-pgdlist: pgd_list: each PGD, its addresses and the tasks using it.
     Newest first (as pgd_alloc adds them), then the kernel's own PGD."""
@@ -340,5 +328,6 @@ class LxPgdlist(gdb.Command):
 
 LxPtdump()
 TranslateVM()
-LxCheckpgd()
+utils.LinesCommand("lx-checkpgd", checkpgd_lines,
+                   "lx-checkpgd: every PGD's kernel half (slots 256-511) equals the kernel's? (the shell's `checkpgd`)")
 LxPgdlist()

@@ -57,17 +57,6 @@ def ps_lines():
             utils.string(t["comm"]), vsz >> 10, rss, pgtbl, count)
 
 
-class LxPs(gdb.Command):
-    """lx-ps: every task, as the shell's `ps` prints it."""
-
-    def __init__(self):
-        super().__init__("lx-ps", gdb.COMMAND_DATA)
-
-    @utils.readable_errors
-    def invoke(self, arg, from_tty):
-        gdb.write(utils.text(ps_lines()))
-
-
 class LxCurrent(gdb.Function):
     """$lx_current(): the task_struct * running on the CPU (kernel `current`)."""
 
@@ -78,6 +67,7 @@ class LxCurrent(gdb.Function):
         return utils.var("current")
 
 
-LxPs()
+utils.LinesCommand("lx-ps", ps_lines,
+                   "lx-ps: every task, as the shell's `ps` prints it.")
 LxCurrent("lx_current")
 LxCurrent("current")      # the short name the issue asks for

@@ -208,3 +208,20 @@ def readable_errors(invoke):
             raise gdb.GdbError(str(e))
     wrapper.__doc__ = invoke.__doc__
     return wrapper
+
+
+class LinesCommand(gdb.Command):
+    """A command with no arguments that prints the lines fn() yields: most
+    helpers are one, the shell command's format built from kernel data."""
+
+    def __init__(self, name, fn, doc):
+        self.__doc__ = doc
+        self._command_name = name
+        super().__init__(name, gdb.COMMAND_DATA)
+        self.fn = fn
+
+    @readable_errors
+    def invoke(self, arg, from_tty):
+        if arg.strip():
+            raise gdb.GdbError(f"usage: {self._command_name} (no arguments)")
+        gdb.write(text(self.fn()))
