@@ -157,7 +157,25 @@ def check_iomem_ioports_match_query_pci(vm, _log):
             hits = [i for i, row in enumerate(rows) if row[1:] == want]
             assert len(hits) == 1, (want, r, rows)
             p = parent_of(rows, hits[0])
-            assert p and p[3] == "PCI Bus 0000:00" and p[1] <= want[0] and want[1] <= p[2], (want, p)
+            bus = "PCI Bus 0000:%02x" % key[0]       # its own bus's window
+            assert p and p[3] == bus and p[1] <= want[0] and want[1] <= p[2], (want, p)
+
+
+def check_bridge_windows(vm, log):
+    """Each bridge's windows (the boot log's "PCI bridge to" lines, the
+    `iomem`/`ioports` "PCI Bus 0000:01" lines) against query-pci's."""
+    mem, io = tree(vm.command("iomem")), tree(vm.command("ioports"))
+    bridges = [(k, d) for k, d in query_pci(vm).items() if d.get("pci_bridge")]
+    assert bridges, "no bridge"
+    for key, d in bridges:
+        b = d["pci_bridge"]["bus"]
+        name = "PCI Bus 0000:%02x" % b["secondary"]
+        assert f"pci {slot_name(key)}: PCI bridge to [bus {b['secondary']:02x}-{b['subordinate']:02x}]" in log, log
+        for rng, rows in (("io_range", io), ("memory_range", mem), ("prefetchable_range", mem)):
+            r = b[rng]
+            if r["limit"] < r["base"]:
+                continue
+            assert (r["base"], r["limit"], name) in [row[1:] for row in rows], (rng, r, rows)
 
 
 def check_selftest_pci(vm, _log):
@@ -189,6 +207,18 @@ def test_pc_bus():
 def test_q35_bus():
     """q35: ECAM from the MCFG."""
     yield from run_bus_checks("q35")
+
+
+def test_pc_bridge():
+    """A PCI-to-PCI bridge with an e1000 behind it: bus 01 is scanned, its
+    windows nest under bus 00's, the device's BARs under bus 01's."""
+    extra = ["-device", "pci-bridge,id=br1,chassis_nr=1", "-device", "e1000,bus=br1,addr=1"]
+    with Qemu(machine="pc", extra=extra) as vm:
+        vm.wait_prompt()
+        log = vm.out
+        for check in (check_every_function_found, check_bars_match_query_pci,
+                      check_iomem_ioports_match_query_pci, check_bridge_windows):
+            yield check, vm, log
 
 
 def lspci_xxx(cmdline):
