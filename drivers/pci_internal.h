@@ -26,5 +26,8 @@ int pci_format_resource(char *buf, int size, const struct resource *r);
 
 /* pci_resource.c */
 void pci_claim_resources(void);
+/* Puts dev->resource[i] in the tree under its window, or says in one
+ * line why not and leaves it out (parent NULL). */
+void pci_claim_one(struct pci_dev *dev, int i);
 
 #endif

@@ -141,7 +141,7 @@ static bool inside_window(const struct resource *r)
 	return false;
 }
 
-static void pci_claim_one(struct pci_dev *dev, int i)
+void pci_claim_one(struct pci_dev *dev, int i)
 {
 	struct resource *r = &dev->resource[i];
 	struct resource *root = (r->flags & IORESOURCE_IO) ? &ioport_resource : &iomem_resource;
@@ -170,8 +170,10 @@ static void pci_claim_one(struct pci_dev *dev, int i)
 		return;
 	}
 	if (!inside_window(r)) {
-		why = r->parent && r->parent->name && !strcmp(r->parent->name, "System RAM") ?
-			"overlaps System RAM" : "no compatible bridge window";
+		why = "no compatible bridge window";
+		for (const struct resource *p = r->parent; p; p = p->parent)
+			if (p->name && !strcmp(p->name, "System RAM"))
+				why = "overlaps System RAM";
 		pci_warn(dev, "%s: can't claim; %s%s%s\n", buf, why,
 			 r->parent != root ? ", inside " : "",
 			 r->parent != root && r->parent->name ? r->parent->name : "");

@@ -180,3 +180,34 @@ KTEST(pci, driver_binds_by_class_and_unbinds)
 	KUNIT_EXPECT_EQ(test, ktest_removed, 1);
 	KUNIT_EXPECT_TRUE(test, host && host->driver == NULL);
 }
+
+/* A made-up function whose BARs the firmware got wrong: each is one line,
+ * stays out of the tree, and is refused to a driver. */
+KTEST(pci, bad_bars_stay_unclaimed_and_are_refused)
+{
+	static struct pci_dev fake = { .bus = 0xff, .devfn = PCI_DEVFN(31, 7), .name = "0000:ff:1f.7" };
+	int bar;
+	struct pci_dev *real = free_dev_with_bar(IORESOURCE_MEM, &bar);
+	struct resource *r = fake.resource;
+
+	KUNIT_EXPECT_TRUE(test, real != NULL);
+	if (!real)
+		return;
+	/* 0: inside System RAM (the kernel image's 2 MiB); 1: half over a real
+	 * BAR; 2: never assigned; 3: a clean one above 4 GiB with no window */
+	r[0] = (struct resource){ .start = 0x200000, .end = 0x20ffff, .flags = IORESOURCE_MEM };
+	r[1] = (struct resource){ .start = real->resource[bar].start - 0x800,
+				  .end = real->resource[bar].start + 0x7ff, .flags = IORESOURCE_MEM };
+	r[2] = (struct resource){ .start = 0, .end = 0xfff, .flags = IORESOURCE_MEM | IORESOURCE_UNSET };
+	r[3] = (struct resource){ .start = 0x7f00000000ULL, .end = 0x7f00000fffULL,
+				  .flags = IORESOURCE_MEM | IORESOURCE_MEM_64 };
+	for (int i = 0; i < 4; i++) {
+		r[i].name = fake.name;
+		pci_claim_one(&fake, i);
+		KUNIT_EXPECT_TRUE(test, r[i].parent == NULL);
+		KUNIT_EXPECT_EQ(test, pci_request_region(&fake, i, "ktest"), -EINVAL);
+		KUNIT_EXPECT_TRUE(test, pci_iomap(&fake, i, 0) == NULL);
+		KUNIT_EXPECT_TRUE(test, fake.region[i] == NULL);
+	}
+	KUNIT_EXPECT_TRUE(test, real->resource[bar].parent != NULL);   /* untouched */
+}
