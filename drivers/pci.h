@@ -233,7 +233,11 @@ static inline void *pci_get_drvdata(struct pci_dev *pdev) { return pdev->driver_
  * class 0x020000", "pci 0000:00:03.0: BAR 0 [mem 0xfeb80000-0xfeb9ffff]"). */
 void pci_init(void);
 
-/* `lspci` (one line per device) and `lspci -v` (regions, driver) */
-void pci_print_devices(bool verbose, int (*out)(const char *fmt, ...));
+/* `lspci` (one line per device), `lspci -v` (flags, regions, driver),
+ * with hex > 0 also that many bytes of config space in hex (-x: 64,
+ * -xxx: 256, -xxxx: 4096, which needs ECAM: 256 without it). */
+void pci_print_device(const struct pci_dev *pdev, bool verbose, int hex,
+		      int (*out)(const char *fmt, ...));
+void pci_print_devices(bool verbose, int hex, int (*out)(const char *fmt, ...));
 
 #endif

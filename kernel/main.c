@@ -24,6 +24,7 @@
 #include "drivers/pic.h"
 #include "drivers/pit.h"
 #include "drivers/rtc.h"
+#include "drivers/pci.h"
 #include "drivers/serial.h"
 #include "drivers/vga.h"
 #include "mm/direct_map.h"
@@ -111,6 +112,7 @@ void start_kernel(uint32_t magic, uint64_t info_phys)
 	boot_step(kbuf_init);
 	boot_step(vga_mmap_init);
 	boot_step(request_resources);
+	boot_step(pci_init);                    /* after the resources its windows nest over */
 	boot_step(mark_rodata_ro);
 	boot_step(ptdump_check_wx);
 	boot_step(ptdump_check_aliases);

@@ -37,6 +37,8 @@ extern struct resource ioport_resource; /* 0 - 0xffff */
 int request_resource(struct resource *root, struct resource *new);
 /* The same, returning the resource in the way (NULL on success). */
 struct resource *request_resource_conflict(struct resource *root, struct resource *new);
+/* request_resource_conflict without its line. */
+struct resource *__request_resource(struct resource *root, struct resource *new);
 /* Removes `old` (which must have no children); 0 or -EINVAL. */
 int release_resource(struct resource *old);
 
