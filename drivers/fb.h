@@ -52,6 +52,9 @@ struct fb_info *registered_fb(int n);
  * (one line) for a framebuffer it cannot draw on. */
 int fbcon_take_over(struct fb_info *info);
 void fbcon_release(void);
+/* A process mapped info (fb_mmap): if fbcon draws on it, it stops, so that
+ * the picture stays; the next fbcon_take_over starts it again. */
+void fbcon_graphics(struct fb_info *info);
 struct fb_info *fbcon_info(void);       /* the framebuffer fbcon draws on, or NULL */
 /* Pixel colours of the console (XRGB8888) */
 #define FBCON_FG 0x00c0c0c0             /* light grey, VGA's attribute 7 */

@@ -23,6 +23,7 @@ static struct fb_info *fbcon_fb;
 static unsigned int cols, rows, cur_x, cur_y;
 static char shadow[FBCON_MAX_ROWS][FBCON_MAX_COLS];
 static bool registered;
+static bool graphics;           /* a process mapped the framebuffer: hands off */
 
 struct fb_info *fbcon_info(void)
 {
@@ -90,7 +91,7 @@ static void fbcon_write(const char *s, size_t n)
 {
 	bool scrolled = false;
 
-	if (!fbcon_fb)
+	if (!fbcon_fb || graphics)
 		return;
 	fbcon_draw_cell(cur_x, cur_y, false);   /* the old cursor goes */
 	for (size_t i = 0; i < n; i++)
@@ -121,6 +122,7 @@ int fbcon_take_over(struct fb_info *info)
 		return -EINVAL;
 	}
 	fbcon_fb = 0;                   /* the console draws nothing while this changes */
+	graphics = false;
 	cols = info->var.xres / FONT_WIDTH;
 	rows = info->var.yres / FONT_HEIGHT;
 	if (cols > FBCON_MAX_COLS)
@@ -143,6 +145,17 @@ int fbcon_take_over(struct fb_info *info)
 	pr_info("fbcon: fb%d (%s) is the console, %ux%u text\n", info->node, info->fix.id,
 		cols, rows);
 	return 0;
+}
+
+/* Linux's KD_GRAPHICS, which an X server sets on its VT: the screen is the
+ * program's now. Without it the console's next scroll would redraw the
+ * screen over the picture. */
+void fbcon_graphics(struct fb_info *info)
+{
+	if (fbcon_fb != info || graphics)
+		return;
+	graphics = true;
+	pr_info("fbcon: fb%d mapped by a process: console drawing off until `fb on`\n", info->node);
 }
 
 void fbcon_release(void)

@@ -28,6 +28,7 @@ struct fb_info *registered_fb(int n)
 static int fb_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct fb_info *info = 0;
+	int err;
 
 	for (int i = 0; i < FB_MAX; i++)
 		if (file->path == fb_paths[i])
@@ -37,7 +38,10 @@ static int fb_mmap(struct file *file, struct vm_area_struct *vma)
 		return -ENODEV;
 	}
 	vma->vm_page_prot = pgprot_writecombine(vma->vm_page_prot);
-	return vm_iomap_memory(vma, info->fix.smem_start, info->fix.smem_len);
+	err = vm_iomap_memory(vma, info->fix.smem_start, info->fix.smem_len);
+	if (!err)
+		fbcon_graphics(info);
+	return err;
 }
 
 static const struct file_operations fb_fops = { .mmap = fb_mmap };
