@@ -254,3 +254,46 @@ def test_ivshmem_absent():
     assert re.fullmatch(r"shmdemo: open failed: -2", lines[0]), out           # -ENOENT
     assert len(lines) == 2 and re.fullmatch(r"shmdemo\[\d+\]: exited with status 1", lines[1]), out
     assert "ivshmem" not in vm.out.split("carta> run shmdemo")[0], vm.out
+
+
+def test_bochs_probe_failure_unwinds():
+    """A std VGA with 1 MiB of VRAM cannot hold 800x600x32 past the text
+    planes: probe fails after claiming both BARs and mapping the registers,
+    and must leave nothing behind (the goto ladder in drivers/bochs.c)."""
+    with Qemu(extra=["-vga", "none", "-device", "VGA,vgamem_mb=1"]) as vm:
+        vm.wait_prompt()
+        b = bars(vm, STD_VGA)
+        iomem = vm.command("iomem")
+        vmalloc = vm.command("vmallocinfo")
+        devmap = vm.command("run devmap /dev/fb0 4096 0")
+        fb_on = vm.command("fb on")
+        tlb = vm.info_tlb()
+        log = vm.out
+    assert b[0][1] == 1 << 20, b
+    assert re.search(r"bochs-drm: probe of \S+ failed with error -28", log), log
+    for start, size in (b[0], b[2]):
+        # the BAR is in iomem, with no claim nested under it
+        line = re.search(r"^  %08x-%08x : (\S+)\n(?!    )" % (start, start + size - 1), iomem, re.M)
+        assert line, iomem
+        assert not mappings_of(tlb, start, size, user=False), (start, size)
+        assert not re.search(r"phys=0x0*%x" % start, vmalloc), vmalloc
+    assert "bochs-drm" not in iomem, iomem
+    assert "open /dev/fb0: error -2" in devmap, devmap
+    assert [line for line in fb_on.splitlines() if line.strip()] == [
+        fb_on.strip()] and "no bochs-drm device" in fb_on, fb_on
+
+
+def test_fbdemo_png_is_current():
+    """docs/images/fbdemo.png is what scripts/fbdemo_png.py makes now."""
+    import subprocess
+    import sys
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    fd, path = tempfile.mkstemp(prefix="carta-fbdemo-", suffix=".png")
+    os.close(fd)
+    try:
+        subprocess.run([sys.executable, os.path.join(root, "scripts", "fbdemo_png.py"), path],
+                       check=True, capture_output=True, timeout=120)
+        with open(path, "rb") as f, open(os.path.join(root, "docs", "images", "fbdemo.png"), "rb") as g:
+            assert f.read() == g.read(), "docs/images/fbdemo.png is stale: make docs"
+    finally:
+        os.unlink(path)
