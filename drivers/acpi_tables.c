@@ -210,8 +210,8 @@ void acpi_parse_mcfg(const void *mcfg, uint32_t len, struct acpi_info *info)
 		return;
 	}
 	if ((len - MCFG_ENTRIES) % MCFG_ENTRY_SIZE)
-		pr_warn("ACPI: MCFG: %u bytes after the fixed part, not a multiple of %d; the partial entry is ignored\n",
-			len - MCFG_ENTRIES, MCFG_ENTRY_SIZE);
+		pr_warn("ACPI: MCFG: %u bytes of entries, not a multiple of %d; the last %u ignored\n",
+			len - MCFG_ENTRIES, MCFG_ENTRY_SIZE, (len - MCFG_ENTRIES) % MCFG_ENTRY_SIZE);
 	for (uint32_t off = MCFG_ENTRIES; len - off >= MCFG_ENTRY_SIZE; off += MCFG_ENTRY_SIZE) {
 		struct acpi_mcfg_entry e = {
 			.address = get64(t + off), .segment = get16(t + off + 8),

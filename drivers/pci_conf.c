@@ -32,6 +32,7 @@
 #include "kernel/io.h"
 #include "kernel/printk.h"
 #include "kernel/string.h"
+#include "kernel/vsprintf.h"
 #include "kernel/x86.h"
 #include "mm/ioremap.h"
 
@@ -48,6 +49,8 @@ bool pci_conf1_ok;                      /* the ports answer */
 static struct acpi_mcfg_entry ecam;     /* the MCFG entry for segment 0, or 0s */
 static void *ecam_bus[256];             /* each bus's mapping; NULL: use the ports */
 static bool ecam_failed[256];           /* tried and warned: ports for good */
+static char ecam_res_name[32];
+static struct resource ecam_res = { .name = ecam_res_name, .flags = IORESOURCE_MEM };
 
 static inline uint32_t conf_inl(uint16_t port)
 {
@@ -278,6 +281,13 @@ void __init pci_conf_init(void)
 			return;
 		}
 	}
+	/* Linux's "PCI ECAM 0000 [bus 00-ff]" line in iomem, under the
+	 * firmware's Reserved range: ECAM is the chipset's, not a BAR */
+	snprintf(ecam_res_name, sizeof(ecam_res_name), "PCI ECAM 0000 [bus %02x-%02x]",
+		 ecam.start_bus, ecam.end_bus);
+	ecam_res.start = ecam_bus_phys(ecam.start_bus);
+	ecam_res.end = ecam_bus_phys(ecam.end_bus) + ECAM_BUS_SIZE - 1;
+	__request_resource(&iomem_resource, &ecam_res);
 	pr_info("PCI: ECAM [mem 0x%08llx-0x%08llx] (base 0x%llx) for domain 0000 [bus %02x-%02x]\n",
 		(unsigned long long)ecam_bus_phys(ecam.start_bus),
 		(unsigned long long)ecam_bus_phys(ecam.end_bus) + ECAM_BUS_SIZE - 1,

@@ -33,6 +33,9 @@ Options, all optional, as NAME=VALUE (shell quoting: cmdline='a b'):
                 them.
   mem=256M cpu=max machine=pc boot=pvh|grub cmdline='...' (default: empty,
                 as `make run`, so an oops kills the task instead of exiting)
+  qemu='ARGS'   more QEMU arguments, split as a shell would: devices for
+                the kernel to find, e.g. qemu='-device e1000' (a file
+                they name, such as an ivshmem mem-path, is left behind)
   initramfs=user|test  the programs `make run` boots (user, the default),
                 or those plus the malformed ELFs and test-only programs
                 (test: build/initramfs-test.cpio)
@@ -88,10 +91,10 @@ MARKER = re.compile(r"^<!-- carta-run (\w+)(.*?)-->\s*$")
 FENCE = re.compile(r"^```")
 PROMPTS = {"shell": "carta> ", "gdb": "(gdb) "}
 SHELL_PROMPT = "carta> "
-BOOT_OPTS = ("mem", "cpu", "machine", "boot", "cmdline", "initramfs")
+BOOT_OPTS = ("mem", "cpu", "machine", "boot", "cmdline", "initramfs", "qemu")
 OPTIONS = BOOT_OPTS + ("session", "grep", "head")
 DEFAULTS = {"mem": "256M", "cpu": "max", "machine": "pc", "boot": "pvh", "cmdline": "",
-            "initramfs": "user"}
+            "initramfs": "user", "qemu": ""}
 # initramfs=test boots the archive with the malformed ELFs and test-only
 # programs too (build/initramfs-test.cpio), as the system tests do.
 INITRAMFS = {"user": qemu.INITRAMFS, "test": qemu.INITRAMFS_TEST}
@@ -251,7 +254,7 @@ def run_session(blocks):
     kinds = {b.kind for b in blocks}
     if "gdb" in kinds and kinds != {"gdb"}:
         raise DocError(f"{blocks[0].where}: a session is either gdb blocks or shell/boot blocks")
-    extra = list(DETERMINISM)
+    extra = list(DETERMINISM) + shlex.split(opts["qemu"])
     port = None
     if "gdb" in kinds:
         port = free_port()
