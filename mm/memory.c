@@ -168,10 +168,14 @@ int vm_iomap_memory(struct vm_area_struct *vma, uint64_t start, unsigned long le
 	unsigned long pages = (len + PAGE_SIZE - 1) >> PAGE_SHIFT;
 	const char *who = vma->vm_file ? vma->vm_file->path : "vm_iomap_memory";
 
+	if (start & ~PAGE_MASK) {       /* the driver's mistake, not the caller's */
+		pr_err("%s: vm_iomap_memory(0x%llx): not page-aligned\n", who,
+		       (unsigned long long)start);
+		return -EINVAL;
+	}
 	/* pgoff and size are the caller's (mmap's offset and length): checked
 	 * against the device's size before anything is mapped. */
-	if (start & ~PAGE_MASK || vma->vm_pgoff > pages ||
-	    size >> PAGE_SHIFT > pages - vma->vm_pgoff) {
+	if (vma->vm_pgoff > pages || size >> PAGE_SHIFT > pages - vma->vm_pgoff) {
 		pr_err("%s: mmap of 0x%lx bytes at offset 0x%lx: past the end (0x%lx bytes)\n",
 		       who, size, vma->vm_pgoff << PAGE_SHIFT, pages << PAGE_SHIFT);
 		return -EINVAL;
