@@ -103,17 +103,12 @@ bool bochs_fb_is_on(void)
 	return bochs.on;
 }
 
-int bochs_fb_on(void)
+/* The mode info->var describes, through the VBE registers (Linux's
+ * bochs_hw_setmode and bochs_hw_setbase); fb_set_par for the fb layer. */
+static int bochs_set_par(struct fb_info *info)
 {
-	const struct fb_info *info = &bochs.info;
-
-	if (!bochs.pdev) {
-		pr_err("fb: no bochs-drm device (QEMU -vga std, PCI %04x:%04x)\n", BOCHS_VENDOR,
-		       BOCHS_DEVICE);
-		return -ENODEV;
-	}
-	if (bochs.on)   /* the console back on the screen a program drew on */
-		return fbcon_take_over(&bochs.info);
+	if (bochs.on)
+		return 0;
 	for (unsigned int i = 0; i < sizeof(saved_gfx_regs); i++)
 		bochs.gfx[i] = vga_read(VGA_GFX_I, saved_gfx_regs[i]);
 	for (unsigned int i = 0; i < sizeof(saved_crtc_regs); i++)
@@ -130,6 +125,7 @@ int bochs_fb_on(void)
 	bochs_dispi_write(VBE_DISPI_INDEX_VIRT_WIDTH, info->var.xres);
 	bochs_dispi_write(VBE_DISPI_INDEX_X_OFFSET, 0);
 	bochs_dispi_write(VBE_DISPI_INDEX_Y_OFFSET, bochs.y_offset);
+	bochs.on = true;
 	/* The device clamps what it cannot show (QEMU's vbe_fixup_regs):
 	 * read back, and refuse a mode that is not the one asked for. */
 	if (bochs_dispi_read(VBE_DISPI_INDEX_XRES) != info->var.xres ||
@@ -141,15 +137,28 @@ int bochs_fb_on(void)
 		       info->var.bits_per_pixel, bochs.y_offset,
 		       bochs_dispi_read(VBE_DISPI_INDEX_XRES), bochs_dispi_read(VBE_DISPI_INDEX_YRES),
 		       bochs_dispi_read(VBE_DISPI_INDEX_BPP), bochs_dispi_read(VBE_DISPI_INDEX_Y_OFFSET));
-		bochs.on = true;
 		bochs_fb_off();
 		return -EIO;
 	}
-	bochs.on = true;
 	pr_info("bochs-drm %s: %ux%u-%u, fb0 at 0x%lx\n", pci_name(bochs.pdev), info->var.xres,
 		info->var.yres, info->var.bits_per_pixel, info->fix.smem_start);
-	fbcon_take_over(&bochs.info);
 	return 0;
+}
+
+static const struct fb_ops bochs_fb_ops = { .fb_set_par = bochs_set_par };
+
+int bochs_fb_on(void)
+{
+	int err;
+
+	if (!bochs.pdev) {
+		pr_err("fb: no bochs-drm device (QEMU -vga std, PCI %04x:%04x)\n", BOCHS_VENDOR,
+		       BOCHS_DEVICE);
+		return -ENODEV;
+	}
+	/* on already: the console back on the screen a program drew on */
+	err = bochs_set_par(&bochs.info);
+	return err ? err : fbcon_take_over(&bochs.info);
 }
 
 int bochs_fb_off(void)
@@ -229,6 +238,7 @@ static int bochs_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		goto unmap_mmio;
 	}
 	memset(info, 0, sizeof(*info));
+	info->fbops = &bochs_fb_ops;
 	memcpy(info->fix.id, "bochs-drm", sizeof("bochs-drm"));
 	info->var.xres = BOCHS_XRES;
 	info->var.yres = BOCHS_YRES;

@@ -1,7 +1,8 @@
 /* QEMU's standard VGA (PCI 1234:1111), Linux's bochs-drm (drivers/bochs.c):
  * BAR0 is the framebuffer (VRAM), BAR2 the registers. Probed at boot; the
  * framebuffer is registered as /dev/fb0 straight away, but the screen
- * stays in VGA text mode until `fb on`. */
+ * stays in VGA text mode until `fb on`, or until a process maps /dev/fb0
+ * (the fb layer calls the driver's fb_set_par first). */
 #ifndef DRIVERS_BOCHS_H
 #define DRIVERS_BOCHS_H
 

@@ -30,8 +30,19 @@ struct fb_var_screeninfo {
 	uint32_t bits_per_pixel;
 };
 
+struct fb_info;
+
+/* What the layer asks of a driver (Linux's struct fb_ops, one member). */
+struct fb_ops {
+	/* Makes the mode info->var describes the one on the screen; 0 if it
+	 * is already. Called when a process has mapped the framebuffer, so
+	 * that what it draws is seen. NULL: always on (a firmware framebuffer). */
+	int (*fb_set_par)(struct fb_info *info);
+};
+
 struct fb_info {
 	int node;                       /* N of /dev/fbN, set by register_framebuffer */
+	const struct fb_ops *fbops;
 	struct fb_fix_screeninfo fix;
 	struct fb_var_screeninfo var;
 	char *screen_base;              /* the kernel's mapping of smem_start (WC) */

@@ -39,9 +39,17 @@ static int fb_mmap(struct file *file, struct vm_area_struct *vma)
 	}
 	vma->vm_page_prot = pgprot_writecombine(vma->vm_page_prot);
 	err = vm_iomap_memory(vma, info->fix.smem_start, info->fix.smem_len);
-	if (!err)
-		fbcon_graphics(info);
-	return err;
+	if (err)
+		return err;     /* refused: nothing else changes */
+	/* The picture must be seen: the driver's mode on. If that fails,
+	 * do_mmap removes the VMA and the PTEs just written. */
+	if (info->fbops && info->fbops->fb_set_par) {
+		err = info->fbops->fb_set_par(info);
+		if (err)
+			return err;
+	}
+	fbcon_graphics(info);
+	return 0;
 }
 
 static const struct file_operations fb_fops = { .mmap = fb_mmap };

@@ -9,9 +9,10 @@
  * (docs/design.md §2, mm/memlayout.h): user programs see only their own
  * library, so they are written out here.
  *
- * Run `fb on` first (the std VGA's graphics mode). Mapping /dev/fb0 stops
- * fbcon drawing, so the picture stays after fbdemo exits; `fb on` brings
- * the console back, `fb off` the VGA text screen.
+ * Mapping /dev/fb0 switches the std VGA to its graphics mode if it is not
+ * in it (the driver's fb_set_par) and stops fbcon drawing if `fb on` had
+ * put the console there, so the picture stays after fbdemo exits; `fb on`
+ * brings the console back, `fb off` the VGA text screen.
  *
  * usage: fbdemo [-s] [WIDTH HEIGHT]   (800 600: the mode `fb on` sets)
  *   -s  spin after drawing, until killed: the mapping stays live (tests

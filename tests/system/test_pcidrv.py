@@ -115,6 +115,7 @@ def test_pcidrv_boot():
             yield check_second_claim_of_a_claimed_bar, vm
             yield check_no_leaks_after_repeated_mappings, vm
             yield check_fb_off_back_to_text, vm
+            yield check_mapping_fb0_sets_the_mode, vm
     finally:
         os.unlink(path)
 
@@ -242,6 +243,22 @@ def check_fb_off_back_to_text(vm):
     assert (w, h) != (FB_W, FB_H), (w, h)
     out = vm.command("fb")
     assert "off" in out, out
+
+
+def check_mapping_fb0_sets_the_mode(vm):
+    """Without `fb on`, mapping /dev/fb0 puts the graphics mode on (the
+    driver's fb_set_par): the picture is seen; `fb off` undoes it. A
+    refused mapping changes nothing, the mode included."""
+    refused = vm.command(f"run devmap /dev/fb0 {FB_LEN + 4096:#x} 0")
+    assert "error -22" in refused and "off" in vm.command("fb"), refused
+    assert screendump(vm)[:2] != (FB_W, FB_H)
+    out = vm.command("run fbdemo")
+    shot = screendump(vm)
+    assert shot[:2] == (FB_W, FB_H), (shot[:2], out)
+    assert pixel(shot, FB_W - 8, FBDEMO_TOP + 8) == FBDEMO_BANDS[0], out
+    assert "on" in vm.command("fb")
+    vm.command("fb off")
+    assert screendump(vm)[:2] != (FB_W, FB_H)
 
 
 def test_ivshmem_absent():
