@@ -5,7 +5,7 @@
  * fbcon can draw the console on it (drivers/fbcon.c).
  *
  *   drivers/fbmem.c     register_framebuffer, /dev/fb0 and its mmap
- *   drivers/fbcon.c     the text console drawn with drivers/font_8x16.h
+ *   drivers/fbcon.c     the text console drawn with kernel/font_8x16.h
  *   drivers/bochs.c     QEMU's standard VGA (bochs-drm), one such driver
  *
  * Pixels: 32 bits per pixel, XRGB8888 (blue in the low byte), the format

@@ -1,6 +1,6 @@
 /* fbcon: the console drawn on a framebuffer (drivers/fb.h), Linux's
  * drivers/video/fbdev/core/fbcon.c at its smallest: 8x16 glyphs from
- * drivers/font_8x16.h, light grey on black, a cursor bar, scrolling.
+ * kernel/font_8x16.h, light grey on black, a cursor bar, scrolling.
  *
  * The text is kept in a shadow array of characters as well as drawn:
  * scrolling redraws from the shadow instead of reading the framebuffer
@@ -9,7 +9,7 @@
  * scrolls draws once, at its end, not once per line. */
 #include <stdbool.h>
 #include "drivers/fb.h"
-#include "drivers/font_8x16.h"
+#include "kernel/font_8x16.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
 #include "kernel/string.h"

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes drivers/font_8x16.h: the 8x16 console font of fbcon and fbdemo.
+"""Writes kernel/font_8x16.h: the 8x16 console font of fbcon and fbdemo.
 
 The glyphs are described below, written for Carta (public domain, like
 the classic 5x7 dot-matrix fonts they imitate): each printable ASCII
@@ -9,7 +9,7 @@ blank line above and one below and one blank column to the left, so the
 lines of text and the letters stay apart. Row byte bit 7 is the leftmost
 pixel, as in Linux's font_8x16.c.
 
-usage: python3 scripts/genfont.py > drivers/font_8x16.h
+usage: python3 scripts/genfont.py > kernel/font_8x16.h
 """
 import sys
 
@@ -130,7 +130,7 @@ def main():
       " * 0x20-0x7e, 16 bytes a glyph, one per scan line, bit 7 leftmost.\n"
       " * Included by exactly one kernel file and one program, so the table is\n"
       " * static: each gets its own copy. */\n")
-    w("#ifndef DRIVERS_FONT_8X16_H\n#define DRIVERS_FONT_8X16_H\n\n")
+    w("#ifndef KERNEL_FONT_8X16_H\n#define KERNEL_FONT_8X16_H\n\n")
     w("#define FONT_WIDTH  8\n#define FONT_HEIGHT 16\n")
     w("#define FONT_FIRST  0x20\n#define FONT_LAST   0x7e\n\n")
     w("static const unsigned char font_8x16[FONT_LAST - FONT_FIRST + 1][FONT_HEIGHT] = {\n")

@@ -18,7 +18,7 @@
  *   -s  spin after drawing, until killed: the mapping stays live (tests
  *       read its PTEs with the QEMU monitor's `info tlb` under this CR3) */
 #include <stdint.h>
-#include "drivers/font_8x16.h"
+#include "kernel/font_8x16.h"
 #include "user/lib/ulib.h"
 
 struct region {
@@ -54,7 +54,7 @@ static void fill(unsigned int x, unsigned int y, unsigned int w, unsigned int h,
 			fb[j * width + i] = c;
 }
 
-/* Text in the console's own font (drivers/font_8x16.h), transparent
+/* Text in the console's own font (kernel/font_8x16.h), transparent
  * background. */
 static void text(unsigned int x, unsigned int y, uint32_t c, const char *s)
 {

@@ -39,3 +39,17 @@ def test_the_check_sees_the_includes():
     shell's commands do include the layers below."""
     assert sum(1 for _ in includes("mm")) > 100
     assert any(inc.startswith("mm/") for _, inc in includes("shell"))
+
+
+# What ring 3 code may include besides user/lib and kernel/uapi: the
+# kernel's freestanding library, which user/lib compiles again, and the
+# console font both fbcon and fbdemo draw with. Nothing that assumes ring 0.
+USER_MAY_INCLUDE = {"kernel/string.h", "kernel/vsprintf.h", "kernel/kstrtox.h",
+                    "kernel/errno.h", "kernel/font_8x16.h"}
+
+
+def test_user_programs_include_only_their_library_and_the_uapi():
+    bad = [f"{src} includes {inc}" for layer in ("user", "user/lib") for src, inc in includes(layer)
+           if not inc.startswith(("user/lib/", "kernel/uapi/")) and inc not in USER_MAY_INCLUDE]
+    assert not bad, "\n".join(bad)
+    assert any(inc.startswith("kernel/uapi/") for _, inc in includes("user/lib")), "no include seen"

@@ -3,8 +3,8 @@
  * 0x20-0x7e, 16 bytes a glyph, one per scan line, bit 7 leftmost.
  * Included by exactly one kernel file and one program, so the table is
  * static: each gets its own copy. */
-#ifndef DRIVERS_FONT_8X16_H
-#define DRIVERS_FONT_8X16_H
+#ifndef KERNEL_FONT_8X16_H
+#define KERNEL_FONT_8X16_H
 
 #define FONT_WIDTH  8
 #define FONT_HEIGHT 16
