@@ -196,6 +196,7 @@ test-prereqs: $(KERNEL) $(UNIT_BINS) $(USER_FILES)
 # in place from real boots and gdb sessions; `make test` checks them.
 docs: deps $(KERNEL) $(USER_FILES)
 	$(PYTHON) scripts/docgen.py
+	$(PYTHON) scripts/fbdemo_png.py
 
 bench: deps $(KERNEL)
 	$(PYTHON) scripts/bench.py

@@ -3,6 +3,7 @@
  *
  *   RSDP --> XSDT (or RSDT) --> FACP --> DSDT      (\_S5: how to power off)
  *                           --> APIC  (the MADT: LAPIC, IO-APICs, overrides)
+ *                           --> MCFG  (where ECAM is: drivers/pci_conf.c)
  *                           --> HPET, SSDT, ...
  *
  * Tables are read through early_memremap, one at a time: each is mapped,
@@ -336,7 +337,7 @@ static void acpi_parse_hpet(const uint8_t *t, uint32_t len, uint64_t phys)
  * unmapped. */
 static void acpi_read_table(uint64_t phys)
 {
-	static bool have_madt, have_fadt, have_hpet;
+	static bool have_madt, have_fadt, have_hpet, have_mcfg;
 	uint64_t dsdt = 0;
 	const uint8_t *t;
 	uint32_t len;
@@ -351,6 +352,8 @@ static void acpi_read_table(uint64_t phys)
 		seen = &have_fadt;
 	else if (!memcmp(t, "HPET", 4))
 		seen = &have_hpet;
+	else if (!memcmp(t, "MCFG", 4))
+		seen = &have_mcfg;
 	if (seen && *seen) {
 		pr_warn("ACPI: a second %.4s at 0x%016llx; ignored\n", (const char *)t,
 			(unsigned long long)phys);
@@ -360,6 +363,8 @@ static void acpi_read_table(uint64_t phys)
 		dsdt = acpi_parse_fadt(t, len);
 	} else if (seen == &have_hpet) {
 		acpi_parse_hpet(t, len, phys);
+	} else if (seen == &have_mcfg) {
+		acpi_parse_mcfg(t, len, &acpi_info);
 	}
 	if (seen)
 		*seen = true;
@@ -555,6 +560,10 @@ void acpi_show(void)
 	}
 	console_printf("HPET at 0x%llx\n", (unsigned long long)acpi_info.hpet_address);
 	console_printf("PM1a_CNT 0x%x\n", acpi_info.pm1a_cnt_blk);
+	for (uint32_t i = 0; i < acpi_info.nr_mcfg; i++)
+		console_printf("MCFG segment %u [bus %02x-%02x] at 0x%llx\n", acpi_info.mcfg[i].segment,
+			       acpi_info.mcfg[i].start_bus, acpi_info.mcfg[i].end_bus,
+			       (unsigned long long)acpi_info.mcfg[i].address);
 	if (acpi_info.have_s5)
 		console_printf("S5 SLP_TYPa %u\n", acpi_info.s5_slp_typa);
 	else

@@ -13,6 +13,7 @@
 #define ACPI_MAX_TABLES    32
 #define ACPI_MAX_IOAPICS   4
 #define ACPI_MAX_OVERRIDES 16
+#define ACPI_MAX_MCFG      4
 
 struct acpi_table_info {
 	char signature[5];
@@ -36,6 +37,12 @@ struct acpi_override {          /* MADT type 2: ISA irq -> GSI */
 	uint16_t flags;
 };
 
+struct acpi_mcfg_entry {        /* PCI Firmware 3.0, 4.1.2: one ECAM range */
+	uint64_t address;           /* the config space of bus 0 would be here */
+	uint16_t segment;           /* PCI segment group */
+	uint8_t start_bus, end_bus; /* the buses this range decodes */
+};
+
 struct acpi_info {
 	bool found;                 /* an RSDP was found and is valid */
 	uint64_t rsdp_phys;         /* 0 when it came from the loader's copy */
@@ -57,6 +64,9 @@ struct acpi_info {
 	uint8_t acpi_enable;        /* value to write there to enter ACPI mode */
 	bool have_s5;               /* \_S5 found in the DSDT */
 	uint8_t s5_slp_typa;        /* its SLP_TYPa value */
+
+	uint32_t nr_mcfg;           /* well-formed MCFG entries (0: no ECAM) */
+	struct acpi_mcfg_entry mcfg[ACPI_MAX_MCFG];
 };
 
 extern struct acpi_info acpi_info;
@@ -77,6 +87,10 @@ uint8_t acpi_checksum(const void *p, uint32_t len);   /* 0 means valid */
 bool acpi_rsdp_valid(const void *p, uint32_t len);
 /* Parses a MADT of `len` bytes (already validated header) into info. */
 void acpi_parse_madt(const void *madt, uint32_t len, struct acpi_info *info);
+/* Parses an MCFG of `len` bytes (already validated header) into
+ * info->mcfg: a malformed entry (bus range inverted, base 0 or not 1 MiB
+ * aligned, range past 2^52) or a partial one is one line and skipped. */
+void acpi_parse_mcfg(const void *mcfg, uint32_t len, struct acpi_info *info);
 /* Finds \_S5's SLP_TYPa in a DSDT's AML bytes; false if absent. */
 bool acpi_find_s5(const void *dsdt, uint32_t len, uint8_t *slp_typa);
 

@@ -1,5 +1,5 @@
 /* ACPI parsing that needs no mapping (drivers/acpi.h): checksums, the
- * RSDP, the MADT, and \_S5 in the DSDT's AML. Each function reads only the
+ * RSDP, the MADT, the MCFG, and \_S5 in the DSDT's AML. Each function reads only the
  * bytes [p, p + len) it is given, so the same file runs in the kernel (on
  * tables drivers/acpi.c has mapped) and in the host unit test
  * (tests/unit/test_acpi.c, under ASan). Fields are read with memcpy: ACPI
@@ -184,6 +184,59 @@ void acpi_parse_madt(const void *madt, uint32_t len, struct acpi_info *info)
 			return;
 		}
 		madt_entry(&w, t + off, off, t[off + 1]);
+	}
+}
+
+/* ---- MCFG: PCI Firmware Specification 3.0, 4.1.2 ---------------------- */
+
+/* After the 36-byte header, 8 reserved bytes, then 16-byte entries:
+ *   u64 base address   (where bus 0's config space would be)
+ *   u16 segment group  u8 start bus  u8 end bus  u32 reserved
+ * ECAM (PCIe Base 7.2.2) gives each bus 1 MiB: 32 devices x 8 functions x
+ * 4 KiB, so bus b starts at base + (b << 20). */
+#define MCFG_ENTRIES     44
+#define MCFG_ENTRY_SIZE  16
+#define ECAM_BUS_SHIFT   20
+#define ECAM_MAX_PHYS    (1ULL << 52)   /* the architectural physical limit */
+
+void acpi_parse_mcfg(const void *mcfg, uint32_t len, struct acpi_info *info)
+{
+	const uint8_t *t = mcfg;
+
+	info->nr_mcfg = 0;
+	if (len < MCFG_ENTRIES) {
+		pr_warn("ACPI: MCFG: %u bytes, under the %d of its fixed part; no ECAM\n",
+			len, MCFG_ENTRIES);
+		return;
+	}
+	if ((len - MCFG_ENTRIES) % MCFG_ENTRY_SIZE)
+		pr_warn("ACPI: MCFG: %u bytes of entries, not a multiple of %d; the last %u ignored\n",
+			len - MCFG_ENTRIES, MCFG_ENTRY_SIZE, (len - MCFG_ENTRIES) % MCFG_ENTRY_SIZE);
+	for (uint32_t off = MCFG_ENTRIES; len - off >= MCFG_ENTRY_SIZE; off += MCFG_ENTRY_SIZE) {
+		struct acpi_mcfg_entry e = {
+			.address = get64(t + off), .segment = get16(t + off + 8),
+			.start_bus = t[off + 10], .end_bus = t[off + 11],
+		};
+		uint32_t i = (off - MCFG_ENTRIES) / MCFG_ENTRY_SIZE;
+		const char *bad = NULL;
+
+		if (e.start_bus > e.end_bus)
+			bad = "start bus above end bus";
+		else if (!e.address || (e.address & ((1ULL << ECAM_BUS_SHIFT) - 1)))
+			bad = "base 0 or not 1 MiB aligned";
+		else if (e.address >= ECAM_MAX_PHYS ||
+			 ((uint64_t)e.end_bus + 1) << ECAM_BUS_SHIFT > ECAM_MAX_PHYS - e.address)
+			bad = "range past the 52-bit physical limit";
+		if (bad) {
+			pr_warn("ACPI: MCFG: entry %u [bus %02x-%02x] at 0x%llx: %s; ignored\n",
+				i, e.start_bus, e.end_bus, (unsigned long long)e.address, bad);
+			continue;
+		}
+		if (info->nr_mcfg == ACPI_MAX_MCFG) {
+			pr_warn("ACPI: MCFG: more than %d entries; entry %u ignored\n", ACPI_MAX_MCFG, i);
+			continue;
+		}
+		info->mcfg[info->nr_mcfg++] = e;
 	}
 }
 

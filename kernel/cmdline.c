@@ -69,7 +69,7 @@ bool cmdline_parse_int(const char *s, long min, long max, long *out)
 
 #ifndef HOST_TEST
 static const char *const known_keys[] = { "loglevel", "test", "testmode", "memblock",
-					   "panic_on_oops", "initcall_debug", "memmap" };
+					   "panic_on_oops", "initcall_debug", "memmap", "pci" };
 
 /* Warns about each word that is no key we know (a typo would otherwise
  * silently change nothing). */

@@ -14,6 +14,8 @@
  *                KERN_DEBUG: dmesg, or loglevel=8 for the console)
  *   memmap=nn[KMG]$ss[KMG]  mark [ss, ss+nn) of RAM reserved (Linux's;
  *                kernel/e820.c, applied when the e820 map is set up)
+ *   pci=nommconf configuration space through the ports only, not ECAM
+ *                (Linux's; drivers/pci_conf.c)
  * Unknown keys are reported once at boot and otherwise ignored. */
 #ifndef KERNEL_CMDLINE_H
 #define KERNEL_CMDLINE_H

@@ -20,10 +20,13 @@
 #include "drivers/acpi.h"
 #include "drivers/apic.h"
 #include "drivers/hpet.h"
+#include "drivers/bochs.h"
+#include "drivers/ivshmem.h"
 #include "drivers/kbuf.h"
 #include "drivers/pic.h"
 #include "drivers/pit.h"
 #include "drivers/rtc.h"
+#include "drivers/pci.h"
 #include "drivers/serial.h"
 #include "drivers/vga.h"
 #include "mm/direct_map.h"
@@ -111,6 +114,9 @@ void start_kernel(uint32_t magic, uint64_t info_phys)
 	boot_step(kbuf_init);
 	boot_step(vga_mmap_init);
 	boot_step(request_resources);
+	boot_step(pci_init);                    /* after the resources its windows nest over */
+	boot_step(bochs_init);                  /* PCI drivers: after pci_init */
+	boot_step(ivshmem_init);
 	boot_step(mark_rodata_ro);
 	boot_step(ptdump_check_wx);
 	boot_step(ptdump_check_aliases);

@@ -174,6 +174,15 @@ struct resource *request_resource_conflict(struct resource *root, struct resourc
 	return conflict;
 }
 
+/* The same without the line: the caller says what the conflict means
+ * (PCI's BAR claims, drivers/pci_resource.c). */
+struct resource *__request_resource(struct resource *root, struct resource *new)
+{
+	if (new->start > new->end || !contains(root, new->start, new->end))
+		return root;
+	return insert_resource_at(root, new, false);
+}
+
 /* 0, -EINVAL (range empty, inverted or outside root) or -EBUSY (a partial
  * overlap); the failure is one line, printed by request_resource_conflict. */
 int request_resource(struct resource *root, struct resource *new)

@@ -12,6 +12,14 @@
 #define IORESOURCE_IO    0x00000100UL
 #define IORESOURCE_MEM   0x00000200UL
 #define IORESOURCE_BUSY  0x80000000UL   /* claimed by a driver (request_region) */
+/* What a PCI BAR is (Linux's include/linux/ioport.h values): */
+#define IORESOURCE_PREFETCH 0x00002000UL /* no side effects on reads */
+#define IORESOURCE_READONLY 0x00004000UL /* an expansion ROM */
+#define IORESOURCE_MEM_64   0x00100000UL /* a 64-bit memory BAR */
+#define IORESOURCE_WINDOW   0x00200000UL /* a bridge's forwarding window */
+#define IORESOURCE_DISABLED 0x10000000UL /* decoding off (a ROM not enabled) */
+#define IORESOURCE_UNSET    0x20000000UL /* no address assigned */
+#define IORESOURCE_ROM_ENABLE 0x00000001UL /* ROM BAR's enable bit was set */
 
 struct resource {
 	resource_size_t start, end;     /* inclusive */
@@ -29,6 +37,8 @@ extern struct resource ioport_resource; /* 0 - 0xffff */
 int request_resource(struct resource *root, struct resource *new);
 /* The same, returning the resource in the way (NULL on success). */
 struct resource *request_resource_conflict(struct resource *root, struct resource *new);
+/* request_resource_conflict without its line. */
+struct resource *__request_resource(struct resource *root, struct resource *new);
 /* Removes `old` (which must have no children); 0 or -EINVAL. */
 int release_resource(struct resource *old);
 

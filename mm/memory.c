@@ -6,6 +6,7 @@
 #include "mm/page.h"
 #include "mm/page_alloc.h"
 #include "kernel/errno.h"
+#include "kernel/fs.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/string.h"
@@ -159,6 +160,28 @@ int remap_pfn_range(struct vm_area_struct *vma, unsigned long addr, unsigned lon
 		flush_user_page(vma->vm_mm, addr + off);
 	}
 	return 0;
+}
+
+int vm_iomap_memory(struct vm_area_struct *vma, uint64_t start, unsigned long len)
+{
+	unsigned long size = vma->vm_end - vma->vm_start;
+	unsigned long pages = (len + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	const char *who = vma->vm_file ? vma->vm_file->path : "vm_iomap_memory";
+
+	if (start & ~PAGE_MASK) {       /* the driver's mistake, not the caller's */
+		pr_err("%s: vm_iomap_memory(0x%llx): not page-aligned\n", who,
+		       (unsigned long long)start);
+		return -EINVAL;
+	}
+	/* pgoff and size are the caller's (mmap's offset and length): checked
+	 * against the device's size before anything is mapped. */
+	if (vma->vm_pgoff > pages || size >> PAGE_SHIFT > pages - vma->vm_pgoff) {
+		pr_err("%s: mmap of 0x%lx bytes at offset 0x%lx: past the end (0x%lx bytes)\n",
+		       who, size, vma->vm_pgoff << PAGE_SHIFT, pages << PAGE_SHIFT);
+		return -EINVAL;
+	}
+	return io_remap_pfn_range(vma, vma->vm_start, (start >> PAGE_SHIFT) + vma->vm_pgoff,
+				  size, vma->vm_page_prot);
 }
 
 /* free_pgtables: once through a table, give its page back. */

@@ -45,6 +45,20 @@ int install_page(struct vm_area_struct *vma, unsigned long addr, struct page *pa
  * VMA or unaligned) or -ENOMEM (nothing left mapped). */
 int remap_pfn_range(struct vm_area_struct *vma, unsigned long addr, unsigned long pfn,
 		    unsigned long size, pgprot_t prot);
+/* Linux's io_remap_pfn_range: remap_pfn_range for device frames. On x86
+ * a CPU physical address is the bus address, so there is nothing to
+ * translate and it is the same call; the name says "device memory". */
+static inline int io_remap_pfn_range(struct vm_area_struct *vma, unsigned long addr,
+				     unsigned long pfn, unsigned long size, pgprot_t prot)
+{
+	return remap_pfn_range(vma, addr, pfn, size, prot);
+}
+/* Linux's vm_iomap_memory: maps the part of [start, start + len) that the
+ * VMA asks for (vm_pgoff pages in, vm_end - vm_start bytes long) with the
+ * VMA's vm_page_prot. start must be page-aligned; len is rounded up to a
+ * page. -EINVAL with one line naming the VMA's file when the request runs
+ * past len, or for an unaligned start; else io_remap_pfn_range's result. */
+int vm_iomap_memory(struct vm_area_struct *vma, uint64_t start, unsigned long len);
 /* Clears the PTEs of [start, end) in vma, freeing owned pages, and
  * flushes them if this mm is loaded. Tables stay. */
 void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned long end);

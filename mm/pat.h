@@ -42,6 +42,23 @@ enum page_cache_mode pgprot2cachemode(pgprot_t prot);
 /* Linux's names: "write-back", "uncached-minus", ... */
 const char *cattr_name(enum page_cache_mode pcm);
 
+/* Linux's pgprot_writecombine and pgprot_noncached: prot with its memory
+ * type replaced, for a driver's mmap of device memory into user space
+ * (io_remap_pfn_range). WC is PAT index 1 here (PWT alone), so a
+ * framebuffer's user PTEs get PWT=1 PCD=0 PAT=0; without PAT, WC falls
+ * back to UC- as cachemode2protval says. noncached is UC-, as in Linux. */
+static inline pgprot_t pgprot_writecombine(pgprot_t prot)
+{
+	return __pgprot((pgprot_val(prot) & ~_PAGE_CACHE_MASK) |
+			cachemode2protval(_PAGE_CACHE_MODE_WC));
+}
+
+static inline pgprot_t pgprot_noncached(pgprot_t prot)
+{
+	return __pgprot((pgprot_val(prot) & ~_PAGE_CACHE_MASK) |
+			cachemode2protval(_PAGE_CACHE_MODE_UC_MINUS));
+}
+
 /* The memory type of live ioremap mappings of physical memory (Linux's
  * memtype tree, here a list). memtype_reserve records [start, end) with
  * type pcm; a range overlapping a live one of another type is refused:

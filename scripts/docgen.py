@@ -33,6 +33,13 @@ Options, all optional, as NAME=VALUE (shell quoting: cmdline='a b'):
                 them.
   mem=256M cpu=max machine=pc boot=pvh|grub cmdline='...' (default: empty,
                 as `make run`, so an oops kills the task instead of exiting)
+  qemu='ARGS'   more QEMU arguments, split as a shell would: devices for
+                the kernel to find, e.g. qemu='-device e1000' (a file
+                they name, such as an ivshmem mem-path, is left behind)
+  ivshmem='TEXT'  attach an ivshmem-plain device whose memory is a fresh
+                1 MiB file in /dev/shm holding TEXT at offset 0, NUL-ended
+                (the host's message of docs/device-memory.md); the file is
+                removed when the session ends
   initramfs=user|test  the programs `make run` boots (user, the default),
                 or those plus the malformed ELFs and test-only programs
                 (test: build/initramfs-test.cpio)
@@ -76,6 +83,7 @@ import os
 import re
 import shlex
 import sys
+import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -88,10 +96,10 @@ MARKER = re.compile(r"^<!-- carta-run (\w+)(.*?)-->\s*$")
 FENCE = re.compile(r"^```")
 PROMPTS = {"shell": "carta> ", "gdb": "(gdb) "}
 SHELL_PROMPT = "carta> "
-BOOT_OPTS = ("mem", "cpu", "machine", "boot", "cmdline", "initramfs")
+BOOT_OPTS = ("mem", "cpu", "machine", "boot", "cmdline", "initramfs", "qemu", "ivshmem")
 OPTIONS = BOOT_OPTS + ("session", "grep", "head")
 DEFAULTS = {"mem": "256M", "cpu": "max", "machine": "pc", "boot": "pvh", "cmdline": "",
-            "initramfs": "user"}
+            "initramfs": "user", "qemu": "", "ivshmem": ""}
 # initramfs=test boots the archive with the malformed ELFs and test-only
 # programs too (build/initramfs-test.cpio), as the system tests do.
 INITRAMFS = {"user": qemu.INITRAMFS, "test": qemu.INITRAMFS_TEST}
@@ -239,8 +247,37 @@ def render(block, outputs):
     return new
 
 
+IVSHMEM_SIZE = 1 << 20
+
+
+def ivshmem_file(text):
+    """A fresh /dev/shm file for ivshmem=: TEXT and a NUL at 0, zeros to 1 MiB."""
+    fd, path = tempfile.mkstemp(prefix="carta-docs-ivshmem-", dir="/dev/shm")
+    with os.fdopen(fd, "wb") as f:
+        data = text.encode() + b"\0"
+        f.write(data + bytes(IVSHMEM_SIZE - len(data)))
+    return path
+
+
+def ivshmem_args(path):
+    return ["-object", f"memory-backend-file,id=hostmem,share=on,mem-path={path},size=1M",
+            "-device", "ivshmem-plain,memdev=hostmem"]
+
+
 def run_session(blocks):
     """Boots once for these blocks (one session) and fills each block.new."""
+    opts = dict(DEFAULTS)
+    opts.update({k: v for k, v in blocks[0].opts.items() if k in BOOT_OPTS})
+    if not opts["ivshmem"]:
+        return run_session_in(blocks, [])
+    path = ivshmem_file(opts["ivshmem"])
+    try:
+        return run_session_in(blocks, ivshmem_args(path))
+    finally:
+        os.unlink(path)
+
+
+def run_session_in(blocks, devices):
     opts = dict(DEFAULTS)
     opts.update({k: v for k, v in blocks[0].opts.items() if k in BOOT_OPTS})
     for b in blocks[1:]:
@@ -251,7 +288,7 @@ def run_session(blocks):
     kinds = {b.kind for b in blocks}
     if "gdb" in kinds and kinds != {"gdb"}:
         raise DocError(f"{blocks[0].where}: a session is either gdb blocks or shell/boot blocks")
-    extra = list(DETERMINISM)
+    extra = list(DETERMINISM) + shlex.split(opts["qemu"]) + devices
     port = None
     if "gdb" in kinds:
         port = free_port()

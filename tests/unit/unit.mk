@@ -34,7 +34,10 @@ UNIT_SRCS_acpi := drivers/acpi_tables.c
 
 UNIT_TESTS += acpi_aml
 UNIT_SRCS_acpi_aml := drivers/acpi_tables.c
-$(B)/unit/test_acpi $(B)/unit/test_acpi_aml: tests/unit/acpi_builder.h
+# The MCFG parser (PCI's ECAM ranges), with corrupted tables.
+UNIT_TESTS += pci_mcfg
+UNIT_SRCS_pci_mcfg := drivers/acpi_tables.c
+$(B)/unit/test_acpi $(B)/unit/test_acpi_aml $(B)/unit/test_pci_mcfg: tests/unit/acpi_builder.h
 
 UNIT_TESTS += pgtable
 UNIT_SRCS_pgtable := mm/pgtable.c mm/pagewalk.c
