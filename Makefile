@@ -1,5 +1,5 @@
 # Carta: build, boot, debug and test. `make help` lists the targets.
-# Variables: BOOT MEM CPU ACCEL MACHINE CMDLINE QEMU_EXTRA GUI GDBPORT CROSS_COMPILE CC
+# Variables: BOOT FIRMWARE MEM CPU ACCEL MACHINE CMDLINE QEMU_EXTRA GUI GDBPORT CROSS_COMPILE CC
 .DEFAULT_GOAL := all
 SHELL := /bin/bash
 
@@ -22,6 +22,7 @@ CMDLINE ?=
 QEMU_EXTRA ?=
 GUI     ?= 0
 BOOT    ?= grub
+FIRMWARE ?= bios
 
 B := build
 KERNEL := $(B)/carta.elf
@@ -121,9 +122,18 @@ BOOT_ARGS  := --kernel $(KERNEL) --initrd $(INITRAMFS) --append '$(CMDLINE)'
 else
 $(error BOOT=$(BOOT): say grub (the ISO, the default) or pvh (qemu -kernel))
 endif
+# FIRMWARE=uefi: OVMF instead of SeaBIOS; the same ISO boots under both
+# (docs/uefi.md). Only GRUB boots under it: PVH is QEMU's own loader.
+ifeq ($(FIRMWARE),uefi)
+ifneq ($(BOOT),grub)
+$(error FIRMWARE=uefi boots the ISO through GRUB: leave BOOT=grub)
+endif
+else ifneq ($(FIRMWARE),bios)
+$(error FIRMWARE=$(FIRMWARE): say bios (SeaBIOS, the default) or uefi (OVMF))
+endif
 
 QEMU_RUN = $(PYTHON) scripts/qemu.py $(BOOT_ARGS) --mem $(MEM) --cpu $(CPU) \
-	--accel $(ACCEL) --machine $(MACHINE) $(if $(filter 1,$(GUI)),--gui) -- $(QEMU_EXTRA)
+	--accel $(ACCEL) --machine $(MACHINE) --firmware $(FIRMWARE) $(if $(filter 1,$(GUI)),--gui) -- $(QEMU_EXTRA)
 
 run: deps $(BOOT_FILES)
 	$(QEMU_RUN)
@@ -211,6 +221,7 @@ help:
 	@echo "make iso        build $(ISO) (GRUB, multiboot2, CMDLINE baked in, the initramfs as its module)"
 	@echo "make run        boot in QEMU; serial and monitor on this terminal (Ctrl-A X quits, Ctrl-A C monitor)"
 	@echo "make run BOOT=pvh   the same without GRUB: qemu -kernel $(KERNEL) -initrd $(INITRAMFS)"
+	@echo "make run FIRMWARE=uefi   the same ISO under UEFI (OVMF), the console on GRUB's framebuffer"
 	@echo "make qemu       make run, in a window if there is a display (xv6's name); make qemu-nox: serial only"
 	@echo "make debug      boot stopped at reset, gdb stub on localhost:$(GDBPORT) (GDBPORT=N to change); also: make qemu-gdb"
 	@echo "make gdb        attach gdb to that stub with scripts/gdb/carta.gdb (carta-help lists the lx-* commands, docs/gdb.md)"
@@ -220,7 +231,7 @@ help:
 	@echo "make bench      boot-time figures"
 	@echo "make compile_commands.json   for clangd: each C file with this Makefile's flags"
 	@echo "make clean      remove build/"
-	@echo "variables: BOOT=$(BOOT) MEM=$(MEM) CPU=$(CPU) ACCEL=$(ACCEL) MACHINE=$(MACHINE) CMDLINE='$(CMDLINE)' GUI=$(GUI) GDBPORT=$(GDBPORT) QEMU_EXTRA= CROSS_COMPILE= CC="
+	@echo "variables: BOOT=$(BOOT) FIRMWARE=$(FIRMWARE) MEM=$(MEM) CPU=$(CPU) ACCEL=$(ACCEL) MACHINE=$(MACHINE) CMDLINE='$(CMDLINE)' GUI=$(GUI) GDBPORT=$(GDBPORT) QEMU_EXTRA= CROSS_COMPILE= CC="
 
 
 .PHONY: all user iso run debug gdb qemu qemu-nox qemu-gdb deps unit test test-prereqs docs bench clean help FORCE

@@ -7,6 +7,8 @@
 %define MB2_TAG_END        0
 %define MB2_TAG_INFO_REQ   1
 %define MB2_TAG_ENTRY      3
+%define MB2_TAG_CONSOLE    4
+%define MB2_TAG_FRAMEBUFFER 5
 %define MB2_TAG_OPTIONAL   1            ; flags bit 0: boot even if unsupported
 
 extern _start
@@ -43,6 +45,31 @@ mb2_header:
 	dd .entry_end - .entry
 	dd _start - __START_KERNEL_map
 .entry_end:
+
+	; Console flags (spec 3.1.8): bit 1, the EGA text console is supported.
+	; With the framebuffer tag below, GRUB accepts either console (its
+	; multiboot2 loader's "accepted consoles"): under BIOS grub.cfg asks for
+	; text (gfxpayload=text), and the screen stays VGA text as before.
+	align 8
+.console:
+	dw MB2_TAG_CONSOLE, MB2_TAG_OPTIONAL
+	dd .console_end - .console
+	dd 2        ; EGA text supported; no console required
+.console_end:
+
+	; Framebuffer (spec 3.1.10): a linear framebuffer is welcome too; 0x0x0
+	; states no preference, so GRUB keeps the mode the firmware set. Under
+	; UEFI, which has no text mode, this is the screen: without this tag
+	; GRUB passes no framebuffer and says "no console will be available to
+	; OS" (docs/uefi.md).
+	align 8
+.framebuffer:
+	dw MB2_TAG_FRAMEBUFFER, MB2_TAG_OPTIONAL
+	dd .framebuffer_end - .framebuffer
+	dd 0        ; width
+	dd 0        ; height
+	dd 0        ; depth (bits per pixel)
+.framebuffer_end:
 
 	align 8
 	dw MB2_TAG_END, 0

@@ -3,6 +3,7 @@
  * registers 0x0e/0x0f at ports 0x3d4/0x3d5. */
 #include <stdint.h>
 #include "drivers/vga.h"
+#include "kernel/boot_info.h"
 #include "kernel/resource.h"
 #include "kernel/init.h"
 #include "kernel/io.h"
@@ -78,6 +79,10 @@ static struct console vga_console = { .name = "tty0", .write = vga_write };
 
 void __init vga_init(void)
 {
+	/* Under UEFI the loader's screen is a framebuffer, not VGA text: no
+	 * text mode to draw in (drivers/efifb.c gives the screen to fbcon). */
+	if (boot_info.has_framebuffer && boot_info.fb.type != BOOT_FB_TYPE_EGA_TEXT)
+		return;
 	/* Uncached: the frame buffer is device memory, and writes must reach
 	 * the screen now, not when a cache line is evicted. */
 	if (set_fixmap_nocache(FIX_VGA_TEXT, VGA_TEXT_PHYS))

@@ -62,6 +62,16 @@ bool boot_info_add_e820(struct boot_info *bi, uint64_t addr, uint64_t size, uint
 	return true;
 }
 
+bool boot_info_add_efi_md(struct boot_info *bi, const efi_memory_desc_t *md)
+{
+	if (bi->nr_efi_mmap == BOOT_EFI_MMAP_MAX) {
+		bi->nr_warnings++;
+		return false;
+	}
+	bi->efi_mmap[bi->nr_efi_mmap++] = *md;
+	return true;
+}
+
 void boot_info_set_rsdp(struct boot_info *bi, const void *rsdp, uint32_t len, uint32_t version)
 {
 	memset(bi->rsdp, 0, sizeof(bi->rsdp));

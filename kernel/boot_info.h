@@ -13,11 +13,13 @@
 #include <stddef.h>
 #include <stdbool.h>
 #include "kernel/e820.h"
+#include "kernel/efi.h"
 
 #define BOOT_NAME_MAX     64
 #define BOOT_CMDLINE_MAX  512
 #define BOOT_MODULES_MAX  32    /* initramfs archives (kernel/initramfs.h); one is usual */
 #define BOOT_RSDP_MAX     64    /* ACPI 2.0 RSDP is 36 bytes; keep headroom */
+#define BOOT_EFI_MMAP_MAX 256   /* OVMF with 256 MiB gives about 120 descriptors */
 
 struct boot_module {
 	uint64_t start;         /* physical, inclusive */
@@ -25,10 +27,22 @@ struct boot_module {
 	char     cmdline[64];   /* grub.cfg's string after the module2 path; PVH's module cmdline */
 };
 
+/* multiboot2 3.6.12 framebuffer types */
+#define BOOT_FB_TYPE_INDEXED  0
+#define BOOT_FB_TYPE_RGB      1
+#define BOOT_FB_TYPE_EGA_TEXT 2
+
+/* The screen the loader left, as the loader described it. The parser
+ * checks only that the tag holds what its type says; whether the geometry
+ * makes sense is for the driver that would draw on it (drivers/efifb.c). */
 struct boot_framebuffer {
-	uint64_t addr;
-	uint32_t pitch, width, height;
-	uint8_t  bpp, type;     /* multiboot2 3.6.12: 0 indexed, 1 RGB, 2 EGA text */
+	uint64_t addr;          /* physical; 0xb8000 for EGA text */
+	uint32_t pitch, width, height;  /* bytes per line; pixels (characters for EGA text) */
+	uint8_t  bpp, type;     /* bits per pixel; BOOT_FB_TYPE_* */
+	/* type RGB: where each colour sits in a pixel, as a bit position and a
+	 * size (Linux's fb_bitfield offset and length) */
+	uint8_t  red_pos, red_size, green_pos, green_size, blue_pos, blue_size;
+	uint16_t palette_colors;        /* type indexed: how many palette entries */
 };
 
 struct boot_info {
@@ -52,6 +66,11 @@ struct boot_info {
 
 	bool has_framebuffer;
 	struct boot_framebuffer fb;
+
+	uint64_t efi_systab;                    /* EFI system table (physical), 0: none */
+	uint32_t efi_desc_version;              /* the EFI map's descriptor_version */
+	uint32_t nr_efi_mmap;                   /* the EFI memory map (kernel/efi.h), as given */
+	efi_memory_desc_t efi_mmap[BOOT_EFI_MMAP_MAX];
 
 	uint32_t nr_warnings;                   /* entries the parser skipped or truncated */
 };
@@ -92,6 +111,10 @@ struct boot_module *boot_info_add_module(struct boot_info *bi, uint64_t start, u
 /* Appends a memory-map entry as given (e820 judges it later); false, and a
  * warning counted, when E820_MAX_ENTRIES are already there. */
 bool boot_info_add_e820(struct boot_info *bi, uint64_t addr, uint64_t size, uint32_t type);
+
+/* Appends an EFI memory descriptor as given; false, and a warning
+ * counted, when BOOT_EFI_MMAP_MAX are already there. */
+bool boot_info_add_efi_md(struct boot_info *bi, const efi_memory_desc_t *md);
 
 /* Keeps a copy of the RSDP's first len bytes (20 <= len <= 36, checked by the
  * caller): version 1 for ACPI 1.0's, 2 for ACPI 2.0+'s. Replaces any earlier one. */

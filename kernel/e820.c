@@ -24,6 +24,7 @@
 #include "mm/memlayout.h"
 #ifndef HOST_TEST
 #include "kernel/boot_info.h"
+#include "kernel/efi.h"
 #include "kernel/init.h"
 #include "kernel/kstrtox.h"
 #include "kernel/resource.h"
@@ -51,6 +52,9 @@ const char *e820_type_name(uint32_t type)
 	}
 }
 
+/* Linux's names, its unknown-type default included: under UEFI, GRUB's
+ * multiboot2 map carries type 20 for the firmware's runtime code (GRUB's
+ * GRUB_MEMORY_CODE), which Linux would list as "Unknown E820 type". */
 const char *e820_type_to_string(const struct e820_entry *entry)
 {
 	switch (entry->type) {
@@ -58,9 +62,10 @@ const char *e820_type_to_string(const struct e820_entry *entry)
 	case E820_TYPE_ACPI:     return "ACPI Tables";
 	case E820_TYPE_NVS:      return "ACPI Non-volatile Storage";
 	case E820_TYPE_UNUSABLE: return "Unusable memory";
-	case E820_TYPE_PMEM:
-	case E820_TYPE_PRAM:     return "Persistent Memory";
-	default:                 return "Reserved";
+	case E820_TYPE_PRAM:     return "Persistent Memory (legacy)";
+	case E820_TYPE_PMEM:     return "Persistent Memory";
+	case E820_TYPE_RESERVED: return "Reserved";
+	default:                 return "Unknown E820 type";
 	}
 }
 
@@ -95,6 +100,9 @@ void e820__memmap_show(int (*out)(const char *fmt, ...))
 	    memcmp(e820_table->entries, e820_table_firmware->entries,
 		   e820_table->nr_entries * sizeof(e820_table->entries[0])))
 		print_table(e820_table, "user", out);
+#ifndef HOST_TEST
+	efi_print_memmap(out);          /* under UEFI: the map the e820 one came from */
+#endif
 }
 
 /* ---- changing the map: memmap= ---------------------------------------------- */

@@ -75,7 +75,9 @@ uint64_t e820__range_update(uint64_t start, uint64_t size, uint32_t old_type,
  * usable" (the end inclusive, an unknown type as "type N"), through out. */
 void e820__print_table(const char *who, int (*out)(const char *fmt, ...));
 /* `memmap`: e820_table_firmware as "BIOS-e820" lines, then, if memmap=
- * changed it, e820_table as "user" lines (as the boot log shows them). */
+ * changed it, e820_table as "user" lines (as the boot log shows them);
+ * then, when the loader passed one (UEFI), the EFI memory map as Linux's
+ * efi=debug prints it (kernel/efi.h). */
 void e820__memmap_show(int (*out)(const char *fmt, ...));
 
 /* Linux's printed name for a type: "usable", "reserved", "ACPI data",
@@ -84,7 +86,8 @@ void e820__memmap_show(int (*out)(const char *fmt, ...));
 const char *e820_type_name(uint32_t type);
 /* The name of the entry's iomem resource, Linux's: "System RAM", "ACPI
  * Tables", "ACPI Non-volatile Storage", "Unusable memory", "Persistent
- * Memory", "Reserved". */
+ * Memory", "Persistent Memory (legacy)", "Reserved"; "Unknown E820 type"
+ * for any other type. */
 const char *e820_type_to_string(const struct e820_entry *entry);
 
 /* Fills memblock.memory from e820_table (Linux's e820__memblock_setup,

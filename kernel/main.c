@@ -21,6 +21,7 @@
 #include "drivers/apic.h"
 #include "drivers/hpet.h"
 #include "drivers/bochs.h"
+#include "drivers/efifb.h"
 #include "drivers/ivshmem.h"
 #include "drivers/kbuf.h"
 #include "drivers/pic.h"
@@ -115,6 +116,7 @@ void start_kernel(uint32_t magic, uint64_t info_phys)
 	boot_step(vga_mmap_init);
 	boot_step(request_resources);
 	boot_step(pci_init);                    /* after the resources its windows nest over */
+	boot_step(efifb_init);                  /* UEFI: the loader's screen, fbcon on it; before bochs */
 	boot_step(bochs_init);                  /* PCI drivers: after pci_init */
 	boot_step(ivshmem_init);
 	boot_step(mark_rodata_ro);

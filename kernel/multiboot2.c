@@ -23,12 +23,22 @@
 #define MB2_TAG_BASIC_MEMINFO 4
 #define MB2_TAG_MMAP          6
 #define MB2_TAG_FRAMEBUFFER   8
+#define MB2_TAG_EFI64         12
 #define MB2_TAG_ACPI_OLD      14
 #define MB2_TAG_ACPI_NEW      15
+#define MB2_TAG_EFI_MMAP      17
 
 #define MB2_HDR_SIZE      8     /* total_size, reserved (spec 3.6.1) */
 #define MB2_TAG_HDR_SIZE  8     /* type, size (spec 3.6.1) */
 #define MB2_MMAP_MIN_ENTRY 24   /* base_addr, length, type, reserved (spec 3.6.8) */
+/* The framebuffer tag's fixed part: through framebuffer_type, then a u16
+ * reserved, then color_info at offset 32 (the spec's multiboot2.h, which
+ * GRUB fills; the spec's table shows a u8 reserved, and a tag without the
+ * reserved bytes is accepted when its type has no color_info). */
+#define MB2_FB_MIN          30
+#define MB2_FB_COLOR_INFO   32
+#define MB2_FB_PALETTE      (MB2_FB_COLOR_INFO + 2)     /* u16 num_colors, then 3-byte entries */
+#define MB2_FB_RGB_END      (MB2_FB_COLOR_INFO + 6)     /* 3 x (u8 position, u8 size) */
 #define RSDP_V1_LEN       20    /* ACPI 1.0 RSDP */
 #define RSDP_V2_LEN       36    /* ACPI 2.0+ RSDP */
 
@@ -127,19 +137,103 @@ static int tag_mmap(struct mb2_ctx *c, const uint8_t *p)
 	return 0;
 }
 
-/* Tag 8 (spec 3.6.12), common part only: u64 framebuffer_addr, u32 pitch,
- * u32 width, u32 height, u8 bpp, u8 type. The colour info is not needed. */
-static void tag_framebuffer(struct mb2_ctx *c, const uint8_t *p)
+/* Tag 8 (spec 3.6.12): u64 framebuffer_addr, u32 pitch, u32 width, u32
+ * height, u8 bpp, u8 type, then the type's color_info: for indexed (0), u16
+ * framebuffer_palette_num_colors and that many 3-byte palette entries; for
+ * RGB (1), the red, green and blue fields as (u8 position, u8 mask size);
+ * for EGA text (2), nothing. The tag must hold what its type says. Another
+ * type is kept, and counted as a warning: nothing draws on it. */
+static int tag_framebuffer(struct mb2_ctx *c, const uint8_t *p)
 {
 	struct boot_framebuffer *fb = &c->bi->fb;
+	uint32_t need_size = MB2_FB_MIN;
+	uint16_t colors = 0;
 
+	switch (p[29]) {
+	case BOOT_FB_TYPE_INDEXED:
+		need_size = MB2_FB_PALETTE;
+		if (c->size >= MB2_FB_PALETTE) {
+			memcpy(&colors, p + MB2_FB_COLOR_INFO, sizeof(colors));
+			need_size += 3u * colors;
+		}
+		break;
+	case BOOT_FB_TYPE_RGB:
+		need_size = MB2_FB_RGB_END;
+		break;
+	case BOOT_FB_TYPE_EGA_TEXT:
+		break;
+	default:
+		c->bi->nr_warnings++;
+	}
+	if (c->size < need_size)
+		return boot_info_fail(&c->err, "multiboot2: framebuffer tag at offset 0x%x has size 0x%x "
+			    "(< 0x%x for type %u%s)", c->off, c->size, need_size, p[29],
+			    colors ? " and its palette" : "");
 	fb->addr = rd64(p + 8);
 	fb->pitch = rd32(p + 16);
 	fb->width = rd32(p + 20);
 	fb->height = rd32(p + 24);
 	fb->bpp = p[28];
 	fb->type = p[29];
+	fb->palette_colors = colors;
+	if (fb->type == BOOT_FB_TYPE_RGB) {
+		const uint8_t *ci = p + MB2_FB_COLOR_INFO;
+
+		fb->red_pos = ci[0];
+		fb->red_size = ci[1];
+		fb->green_pos = ci[2];
+		fb->green_size = ci[3];
+		fb->blue_pos = ci[4];
+		fb->blue_size = ci[5];
+	}
 	c->bi->has_framebuffer = true;
+	return 0;
+}
+
+/* Tag 12 (spec 3.6.14): u64 pointer, the EFI system table's physical address. */
+static void tag_efi64(struct mb2_ctx *c, const uint8_t *p)
+{
+	c->bi->efi_systab = rd64(p + 8);
+}
+
+/* Tag 17 (spec 3.6.18): u32 descriptor_size, u32 descriptor_version, then
+ * the EFI memory map GetMemoryMap returned, descriptor_size bytes per
+ * EFI_MEMORY_DESCRIPTOR (kernel/efi.h; the size may grow past the fields
+ * we know, UEFI 2.10 7.2, so the step is descriptor_size, never
+ * sizeof). A version other than 1 counts a warning, as does a descriptor
+ * whose range runs past 2^64 (skipped: it is shown, never used). A later
+ * EFI map tag replaces an earlier one. */
+static int tag_efi_mmap(struct mb2_ctx *c, const uint8_t *p)
+{
+	struct boot_info *bi = c->bi;
+	uint32_t dsize = rd32(p + 8), bytes = c->size - 16;
+
+	if (dsize < EFI_MEMORY_DESC_MIN_SIZE || dsize % 8)
+		return boot_info_fail(&c->err, "multiboot2: EFI mmap tag at offset 0x%x has descriptor_size 0x%x "
+			    "(< 0x%x or not a multiple of 8)", c->off, dsize, EFI_MEMORY_DESC_MIN_SIZE);
+	if (bytes % dsize)
+		return boot_info_fail(&c->err, "multiboot2: EFI mmap tag at offset 0x%x has 0x%x bytes of descriptors, "
+			    "not a multiple of descriptor_size 0x%x", c->off, bytes, dsize);
+	bi->efi_desc_version = rd32(p + 12);
+	if (bi->efi_desc_version != EFI_MEMORY_DESCRIPTOR_VERSION)
+		bi->nr_warnings++;
+	bi->nr_efi_mmap = 0;
+	for (uint32_t i = 0; i < bytes / dsize; i++) {
+		const uint8_t *d = p + 16 + (size_t)i * dsize;
+		efi_memory_desc_t md = {
+			.type = rd32(d), .phys_addr = rd64(d + 8),
+			.num_pages = rd64(d + 24), .attribute = rd64(d + 32),
+		};
+
+		if (md.num_pages > (UINT64_MAX >> EFI_PAGE_SHIFT) ||
+		    md.phys_addr > UINT64_MAX - (md.num_pages << EFI_PAGE_SHIFT)) {
+			bi->nr_warnings++;
+			continue;
+		}
+		if (!boot_info_add_efi_md(bi, &md))
+			break;
+	}
+	return 0;
 }
 
 /* Tags 14 and 15 (spec 3.6.16, 3.6.17): a copy of the ACPI RSDP. The old one
@@ -170,9 +264,11 @@ static uint32_t tag_min_size(uint32_t type)
 	case MB2_TAG_MODULE:        return 16;
 	case MB2_TAG_BASIC_MEMINFO: return 16;
 	case MB2_TAG_MMAP:          return 16;
-	case MB2_TAG_FRAMEBUFFER:   return 30;
+	case MB2_TAG_FRAMEBUFFER:   return MB2_FB_MIN;
+	case MB2_TAG_EFI64:         return 16;
 	case MB2_TAG_ACPI_OLD:      return 8 + RSDP_V1_LEN;
 	case MB2_TAG_ACPI_NEW:      return 8 + RSDP_V1_LEN;
+	case MB2_TAG_EFI_MMAP:      return 16;
 	default:                    return 0;
 	}
 }
@@ -205,8 +301,12 @@ static int parse_tag(struct mb2_ctx *c, const uint8_t *p)
 	case MB2_TAG_MMAP:
 		return tag_mmap(c, p);
 	case MB2_TAG_FRAMEBUFFER:
-		tag_framebuffer(c, p);
+		return tag_framebuffer(c, p);
+	case MB2_TAG_EFI64:
+		tag_efi64(c, p);
 		return 0;
+	case MB2_TAG_EFI_MMAP:
+		return tag_efi_mmap(c, p);
 	default:
 		tag_rsdp(c, p);
 		return 0;

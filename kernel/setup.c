@@ -109,9 +109,19 @@ void boot_info_show(void)
 	else
 		console_printf("ACPI RSDP:   none from the loader\n");
 	if (bi->has_framebuffer)
-		console_printf("framebuffer: %#llx %ux%u, %u bpp, type %u\n",
+		console_printf("framebuffer: %#llx %ux%u, %u bpp, type %u, pitch %u\n",
 			       (unsigned long long)bi->fb.addr, bi->fb.width, bi->fb.height,
-			       bi->fb.bpp, bi->fb.type);
+			       bi->fb.bpp, bi->fb.type, bi->fb.pitch);
+	if (bi->has_framebuffer && bi->fb.type == BOOT_FB_TYPE_RGB)
+		console_printf("             red %u:%u, green %u:%u, blue %u:%u (bit position:size)\n",
+			       bi->fb.red_pos, bi->fb.red_size, bi->fb.green_pos,
+			       bi->fb.green_size, bi->fb.blue_pos, bi->fb.blue_size);
+	if (bi->efi_systab)
+		console_printf("EFI:         system table at %#llx\n",
+			       (unsigned long long)bi->efi_systab);
+	if (bi->nr_efi_mmap)
+		console_printf("EFI mmap:    %u descriptors, version %u (memmap shows them)\n",
+			       bi->nr_efi_mmap, bi->efi_desc_version);
 	if (bi->nr_warnings)
 		console_printf("warnings:    %u entries skipped or truncated\n", bi->nr_warnings);
 }

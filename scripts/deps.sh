@@ -18,8 +18,17 @@ declare -A DEB=(
   [gcc]=gcc
   [make]=make
 )
-# grub-mkrescue needs the BIOS (i386-pc) platform files to make a bootable ISO.
-GRUB_PC_DIR=/usr/lib/grub/i386-pc
+# grub-mkrescue needs the BIOS (i386-pc) platform files to make a bootable ISO,
+# and GRUB's x86_64-efi files to make it boot under UEFI too (docs/uefi.md);
+# `make run FIRMWARE=uefi` and tests/system/test_uefi.py need OVMF, QEMU's
+# UEFI firmware. Each: Debian package -> the file that shows it is there.
+declare -A DEB_FILES=(
+  [grub-pc-bin]="/usr/lib/grub/i386-pc/boot.img /usr/lib/grub2/i386-pc/boot.img /usr/share/grub2/i386-pc/boot.img
+                 /opt/homebrew/lib/x86_64-elf/grub/i386-pc/boot.img /usr/local/lib/x86_64-elf/grub/i386-pc/boot.img"
+  [grub-efi-amd64-bin]="/usr/lib/grub/x86_64-efi/kernel.img /usr/lib/grub2/x86_64-efi/kernel.img
+                        /opt/homebrew/lib/x86_64-elf/grub/x86_64-efi/kernel.img /usr/local/lib/x86_64-elf/grub/x86_64-efi/kernel.img"
+  [ovmf]="/usr/share/OVMF/OVMF_CODE.fd"
+)
 
 missing=()
 for tool in "${!DEB[@]}"; do
@@ -31,23 +40,24 @@ for tool in "${!DEB[@]}"; do
   esac
   missing+=("$tool")
 done
-need_grub_pc=1
-for d in /usr/lib/grub/i386-pc /usr/lib/grub2/i386-pc /usr/share/grub2/i386-pc \
-         /opt/homebrew/lib/x86_64-elf/grub/i386-pc /usr/local/lib/x86_64-elf/grub/i386-pc; do
-  [ -f "$d/boot.img" ] && need_grub_pc=0
+missing_pkgs=()
+for pkg in "${!DEB_FILES[@]}"; do
+  found=0
+  for f in ${DEB_FILES[$pkg]}; do [ -f "$f" ] && found=1 && break; done
+  [ $found -eq 1 ] || missing_pkgs+=("$pkg")
 done
 
-if [ ${#missing[@]} -eq 0 ] && [ $need_grub_pc -eq 0 ]; then
+if [ ${#missing[@]} -eq 0 ] && [ ${#missing_pkgs[@]} -eq 0 ]; then
   [ "${1:-}" = "-q" ] || echo "deps: all tools present"
   exit 0
 fi
 
-echo "deps: missing: ${missing[*]}$([ $need_grub_pc -eq 1 ] && echo ' grub-pc-bin (i386-pc files)')"
+echo "deps: missing: ${missing[*]} ${missing_pkgs[*]}"
 
 if command -v apt-get >/dev/null 2>&1; then
   pkgs=()
   for tool in "${missing[@]}"; do pkgs+=("${DEB[$tool]}"); done
-  [ $need_grub_pc -eq 1 ] && pkgs+=(grub-pc-bin)
+  pkgs+=("${missing_pkgs[@]}")
   pkgs=($(printf '%s\n' "${pkgs[@]}" | sort -u))     # one package may cover two tools
   SUDO=""
   if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
@@ -62,7 +72,8 @@ fi
 
 echo "deps: not a Debian/Ubuntu system; install these yourself:" >&2
 echo "  Homebrew: brew install nasm x86_64-elf-gcc x86_64-elf-grub xorriso mtools qemu gdb python3" >&2
+echo "            (UEFI: QEMU's edk2-x86_64-code.fd; point OVMF_CODE at it)" >&2
 echo "            (then build with: make CROSS_COMPILE=x86_64-elf-)" >&2
-echo "  Arch:     pacman -S nasm grub libisoburn mtools qemu-system-x86 gdb python" >&2
-echo "  Fedora:   dnf install nasm grub2-tools-extra grub2-pc-modules xorriso mtools qemu-system-x86 gdb python3" >&2
+echo "  Arch:     pacman -S nasm grub libisoburn mtools qemu-system-x86 gdb python edk2-ovmf" >&2
+echo "  Fedora:   dnf install nasm grub2-tools-extra grub2-pc-modules grub2-efi-x64-modules xorriso mtools qemu-system-x86 gdb python3 edk2-ovmf" >&2
 exit 1

@@ -13,6 +13,11 @@ no ISO to build, no GRUB to run. Qemu() without boot= takes DEFAULT_BOOT,
 PVH (a third of GRUB's time to the prompt); tests about GRUB and multiboot2
 say boot="grub", and CARTA_BOOT=grub sends every other test through GRUB too.
 
+Two firmwares: SeaBIOS, QEMU's default (firmware="bios"), and OVMF, UEFI
+for QEMU (firmware="uefi", --firmware uefi, `make run FIRMWARE=uefi`): the
+same ISO boots under both (scripts/mkiso.sh, docs/uefi.md). UEFI boots only
+through GRUB: PVH is QEMU's own loader, which OVMF does not run.
+
 Exit status: the kernel leaves QEMU through isa-debug-exit (kernel/power.h),
 so QEMU exits (code << 1) | 1; a poweroff (code 0x10 -> 33) maps to 0 here.
 """
@@ -57,6 +62,39 @@ def pvh_boot_args(kernel=KERNEL, initrd=INITRAMFS, cmdline=""):
     return ["-kernel", kernel, "-initrd", initrd, "-append", cmdline]
 
 
+# OVMF as Debian's ovmf package installs it: the code, read-only, and a
+# template of the variable store, which each QEMU gets a writable copy of
+# (UEFI keeps its boot entries there). Two pflash drives: the code first.
+OVMF_CODE = os.environ.get("OVMF_CODE", "/usr/share/OVMF/OVMF_CODE.fd")
+OVMF_VARS = os.environ.get("OVMF_VARS", "/usr/share/OVMF/OVMF_VARS.fd")
+FIRMWARES = ("bios", "uefi")
+
+
+def ovmf_missing():
+    """Why OVMF cannot be used here (a sentence), or None when it can."""
+    for path in (OVMF_CODE, OVMF_VARS):
+        if not os.path.isfile(path):
+            return f"no {path} (the ovmf package; scripts/deps.sh installs it)"
+    return None
+
+
+def firmware_args(firmware, tmpdir):
+    """QEMU arguments for the firmware: none for SeaBIOS, QEMU's default;
+    for OVMF, its code read-only and a copy of its variable store in tmpdir."""
+    if firmware == "bios":
+        return []
+    if firmware != "uefi":
+        raise ValueError(f"firmware={firmware!r}: bios or uefi")
+    why = ovmf_missing()
+    if why:
+        raise FileNotFoundError(why)
+    varstore = os.path.join(tmpdir, "OVMF_VARS.fd")
+    with open(OVMF_VARS, "rb") as src, open(varstore, "wb") as dst:
+        dst.write(src.read())
+    return ["-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={OVMF_CODE}",
+            "-drive", f"if=pflash,format=raw,unit=1,file={varstore}"]
+
+
 def base_args(boot_args, mem="256M", cpu="max", accel="tcg", machine="pc", debug_exit=True):
     args = ["qemu-system-x86_64", "-machine", machine, "-accel", accel,
             "-cpu", cpu, "-m", mem] + list(boot_args)
@@ -93,16 +131,20 @@ class Qemu:
     boot="grub" boots an ISO (iso, or one made for kernel, cmdline and
     initramfs); boot="pvh" hands QEMU the three directly;
     boot=None is "grub" when an iso is given, else DEFAULT_BOOT. The path
-    taken is self.boot."""
+    taken is self.boot. firmware="uefi" boots the ISO under OVMF (boot
+    "grub" only)."""
 
     def __init__(self, cmdline="testmode", mem="256M", cpu="max", machine="pc",
                  extra=(), iso=None, debug_exit=True, boot=None, initramfs=INITRAMFS,
-                 kernel=KERNEL):
+                 kernel=KERNEL, firmware="bios"):
         if boot is None:
-            boot = "grub" if iso else DEFAULT_BOOT
+            boot = "grub" if iso or firmware == "uefi" else DEFAULT_BOOT
         if boot == "pvh" and iso:
             raise ValueError("boot='pvh' boots no ISO: give kernel= and initramfs=")
+        if boot == "pvh" and firmware == "uefi":
+            raise ValueError("firmware='uefi' boots through GRUB only: boot='grub'")
         self.boot = boot
+        self.firmware = firmware
         self.tmp = tempfile.mkdtemp(prefix="carta-")
         self.qmp_path = os.path.join(self.tmp, "qmp.sock")
         if boot == "pvh":
@@ -112,6 +154,7 @@ class Qemu:
         else:
             raise ValueError(f"boot={boot!r}: grub or pvh")
         args = base_args(boot_args, mem, cpu, "tcg", machine, debug_exit)
+        args += firmware_args(firmware, self.tmp)
         args += ["-display", "none", "-monitor", "none", "-serial", "stdio",
                  "-no-reboot", "-qmp", f"unix:{self.qmp_path},server=on,wait=off"]
         args += list(extra)
@@ -282,7 +325,9 @@ class Qemu:
         except OSError:
             pass
         try:
-            os.unlink(os.path.join(self.tmp, "stderr"))
+            for name in ("stderr", "OVMF_VARS.fd"):
+                if os.path.exists(os.path.join(self.tmp, name)):
+                    os.unlink(os.path.join(self.tmp, name))
             os.rmdir(self.tmp)
         except OSError:
             pass
@@ -306,10 +351,19 @@ def main():
     ap.add_argument("--accel", default="tcg")
     ap.add_argument("--machine", default="pc")
     ap.add_argument("--gui", action="store_true")
+    ap.add_argument("--firmware", choices=FIRMWARES, default="bios",
+                    help="bios: SeaBIOS (QEMU's default); uefi: OVMF (with --iso)")
     ap.add_argument("extra", nargs="*")
     a = ap.parse_args()
+    if a.firmware == "uefi" and not a.iso:
+        ap.error("--firmware uefi boots an ISO (GRUB): PVH is QEMU's loader, which OVMF does not run")
     boot_args = iso_boot_args(a.iso) if a.iso else pvh_boot_args(a.kernel, a.initrd, a.append)
     args = base_args(boot_args, a.mem, a.cpu, a.accel, a.machine)
+    tmp = tempfile.mkdtemp(prefix="carta-")
+    try:
+        args += firmware_args(a.firmware, tmp)
+    except FileNotFoundError as e:
+        sys.exit(f"qemu: {e}")
     args += ["-serial", "mon:stdio"]
     if not a.gui:
         args += ["-display", "none"]
@@ -317,7 +371,12 @@ def main():
     print("qemu: " + " ".join(args), file=sys.stderr)
     print("qemu: Ctrl-A X quits, Ctrl-A C switches to the monitor (info tlb, info mem)",
           file=sys.stderr)
-    rc = subprocess.call(args)
+    try:
+        rc = subprocess.call(args)
+    finally:
+        for name in os.listdir(tmp):
+            os.unlink(os.path.join(tmp, name))
+        os.rmdir(tmp)
     sys.exit(0 if rc in (0, EXIT_SUCCESS) else rc)
 
 

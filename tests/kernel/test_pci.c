@@ -10,7 +10,8 @@
 #include "kernel/string.h"
 #include "mm/ioremap.h"
 
-/* A device with no driver and a claimed BAR of `flags`' kind; *bar set. */
+/* A device with no driver and a claimed BAR of `flags`' kind that nobody
+ * uses (no child: under UEFI efifb holds the std VGA's BAR0); *bar set. */
 static struct pci_dev *free_dev_with_bar(unsigned long flags, int *bar)
 {
 	struct pci_dev *d = NULL;
@@ -19,7 +20,8 @@ static struct pci_dev *free_dev_with_bar(unsigned long flags, int *bar)
 		if (d->driver)
 			continue;
 		for (int i = 0; i <= PCI_STD_RESOURCE_END; i++)
-			if ((d->resource[i].flags & flags) && d->resource[i].parent && !d->region[i]) {
+			if ((d->resource[i].flags & flags) && d->resource[i].parent && !d->region[i] &&
+			    !d->resource[i].child) {
 				*bar = i;
 				return d;
 			}

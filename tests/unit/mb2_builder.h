@@ -30,7 +30,7 @@ struct mb {
 };
 
 struct payload {
-	uint8_t b[8192];
+	uint8_t b[12288];      /* a 257-descriptor EFI map of 40-byte descriptors fits */
 	size_t n;
 };
 
@@ -138,6 +138,29 @@ static inline void add_mmap(struct mb *b, uint32_t esize, uint32_t version,
 	mb_tag(b, 6, &p);
 }
 
+/* EFI memory map (spec 3.6.18): descriptor_size, descriptor_version, then
+ * EFI_MEMORY_DESCRIPTORs; bytes past the 40 defined ones are 0xee, as is
+ * the padding after Type and the VirtualStart we do not read. */
+static inline void add_efi_mmap(struct mb *b, uint32_t dsize, uint32_t version,
+				const efi_memory_desc_t *d, size_t n)
+{
+	struct payload p = { .n = 0 };
+
+	pl_u32(&p, dsize);
+	pl_u32(&p, version);
+	for (size_t i = 0; i < n; i++) {
+		pl_u32(&p, d[i].type);
+		pl_u32(&p, 0xeeeeeeee);
+		pl_u64(&p, d[i].phys_addr);
+		pl_u64(&p, 0xeeeeeeeeeeeeeeeeULL);
+		pl_u64(&p, d[i].num_pages);
+		pl_u64(&p, d[i].attribute);
+		for (size_t k = 40; k < dsize; k++)
+			pl_u8(&p, 0xee);
+	}
+	mb_tag(b, 17, &p);
+}
+
 static inline void add_bytes(struct mb *b, uint32_t type, const void *bytes, size_t n)
 {
 	struct payload p = { .n = 0 };
@@ -165,7 +188,23 @@ static const struct boot_module ref_mods[2] = {
 	{ 0x213000, 0x213000, "empty.img ro quiet" },
 };
 
-static const struct boot_framebuffer ref_fb = { 0xfd000000, 4096, 1024, 768, 32, 1 };
+static const struct boot_framebuffer ref_fb = {
+	.addr = 0xfd000000, .pitch = 4096, .width = 1024, .height = 768, .bpp = 32,
+	.type = BOOT_FB_TYPE_RGB, .red_pos = 16, .red_size = 8, .green_pos = 8,
+	.green_size = 8, .blue_pos = 0, .blue_size = 8,
+};
+
+/* An EFI memory map as OVMF leaves it (type, start, pages, attribute), with
+ * 48-byte descriptors, and the system table pointer (tags 17 and 12). */
+#define REF_EFI_DESC_SIZE 48
+#define REF_EFI_SYSTAB 0x7f9ee018ULL
+static const efi_memory_desc_t ref_efi[4] = {
+	{ EFI_BOOT_SERVICES_CODE, 0x0, 0x1, EFI_MEMORY_UC | EFI_MEMORY_WC | EFI_MEMORY_WT | EFI_MEMORY_WB },
+	{ EFI_CONVENTIONAL_MEMORY, 0x1000, 0x9f, EFI_MEMORY_UC | EFI_MEMORY_WC | EFI_MEMORY_WT | EFI_MEMORY_WB },
+	{ EFI_RUNTIME_SERVICES_CODE, 0xf9ed000, 0x100,
+	  EFI_MEMORY_RUNTIME | EFI_MEMORY_UC | EFI_MEMORY_WC | EFI_MEMORY_WT | EFI_MEMORY_WB },
+	{ EFI_MEMORY_MAPPED_IO, 0xffe00000, 0x200, EFI_MEMORY_RUNTIME | EFI_MEMORY_UC },
+};
 
 static const uint8_t ref_rsdp_old[20] = "RSD PTR \x51" "BOCHS \x00\x00\xe0\xfe\x07";
 static const uint8_t ref_rsdp_new[36] = "RSD PTR \x77" "QEMU  \x02\x10\xe0\xfe\x07\x24\x00\x00\x00"
@@ -206,6 +245,13 @@ static inline size_t build_realistic(struct mb *b, size_t trailing)
 	add_ref_framebuffer(b);
 	add_bytes(b, 14, ref_rsdp_old, sizeof(ref_rsdp_old));
 	add_bytes(b, 15, ref_rsdp_new, sizeof(ref_rsdp_new));
+	{
+		struct payload p = { .n = 0 };
+
+		pl_u64(&p, REF_EFI_SYSTAB);
+		mb_tag(b, 12, &p);
+	}
+	add_efi_mmap(b, REF_EFI_DESC_SIZE, EFI_MEMORY_DESCRIPTOR_VERSION, ref_efi, 4);
 	mb_end(b);
 	end = b->len;
 	for (size_t i = 0; i < trailing; i++)
@@ -243,6 +289,21 @@ static inline void check_realistic(const struct boot_info *bi)
 	EXPECT_EQ(bi->fb.height, ref_fb.height);
 	EXPECT_EQ(bi->fb.bpp, ref_fb.bpp);
 	EXPECT_EQ(bi->fb.type, ref_fb.type);
+	EXPECT_EQ(bi->fb.red_pos, 16);
+	EXPECT_EQ(bi->fb.red_size, 8);
+	EXPECT_EQ(bi->fb.green_pos, 8);
+	EXPECT_EQ(bi->fb.green_size, 8);
+	EXPECT_EQ(bi->fb.blue_pos, 0);
+	EXPECT_EQ(bi->fb.blue_size, 8);
+	EXPECT_EQ(bi->efi_systab, REF_EFI_SYSTAB);
+	EXPECT_EQ(bi->efi_desc_version, 1);
+	EXPECT_EQ(bi->nr_efi_mmap, 4);
+	for (int i = 0; i < 4; i++) {
+		EXPECT_EQ(bi->efi_mmap[i].type, ref_efi[i].type);
+		EXPECT_EQ(bi->efi_mmap[i].phys_addr, ref_efi[i].phys_addr);
+		EXPECT_EQ(bi->efi_mmap[i].num_pages, ref_efi[i].num_pages);
+		EXPECT_EQ(bi->efi_mmap[i].attribute, ref_efi[i].attribute);
+	}
 	EXPECT_EQ(bi->rsdp_version, 2);
 	EXPECT_EQ(bi->rsdp_len, 36);
 	EXPECT_MEMEQ(bi->rsdp, ref_rsdp_new, 36);

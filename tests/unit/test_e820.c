@@ -237,6 +237,7 @@ TEST(e820_type_names_match_linux)
 	EXPECT_STREQ(e820_type_name(0), "unknown");
 	EXPECT_STREQ(e820_type_name(6), "unknown");
 	EXPECT_STREQ(e820_type_name(0xffffffff), "unknown");
+	EXPECT_STREQ(e820_type_name(20), "unknown");    /* printed "type 20", as Linux does */
 }
 
 TEST(e820_resource_names_match_linux)
@@ -244,7 +245,8 @@ TEST(e820_resource_names_match_linux)
 	static const struct { uint32_t type; const char *name; } want[] = {
 		{ 1, "System RAM" }, { 2, "Reserved" }, { 3, "ACPI Tables" },
 		{ 4, "ACPI Non-volatile Storage" }, { 5, "Unusable memory" },
-		{ 7, "Persistent Memory" }, { 12, "Persistent Memory" }, { 17, "Reserved" },
+		{ 7, "Persistent Memory" }, { 12, "Persistent Memory (legacy)" },
+		{ 17, "Unknown E820 type" }, { 20, "Unknown E820 type" },
 	};
 
 	for (unsigned int i = 0; i < ARRAY_SIZE(want); i++) {

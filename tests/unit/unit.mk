@@ -9,7 +9,9 @@ UNIT_SRCS_multiboot2 := kernel/multiboot2.c kernel/boot_info.c
 
 UNIT_TESTS += multiboot2_corrupt
 UNIT_SRCS_multiboot2_corrupt := kernel/multiboot2.c kernel/boot_info.c
-$(B)/unit/test_multiboot2 $(B)/unit/test_multiboot2_corrupt: tests/unit/mb2_builder.h
+UNIT_TESTS += multiboot2_efi
+UNIT_SRCS_multiboot2_efi := kernel/multiboot2.c kernel/boot_info.c kernel/efi.c
+$(B)/unit/test_multiboot2 $(B)/unit/test_multiboot2_corrupt $(B)/unit/test_multiboot2_efi: tests/unit/mb2_builder.h
 
 # test_vsprintf.c includes kernel/vsprintf.c itself, renamed, so that the
 # kernel's snprintf and the C library's can be compared in one program.
