@@ -152,8 +152,13 @@ int bochs_fb_on(void)
 	int err;
 
 	if (!bochs.pdev) {
-		pr_err("fb: no bochs-drm device (QEMU -vga std, PCI %04x:%04x)\n", BOCHS_VENDOR,
-		       BOCHS_DEVICE);
+		/* under UEFI efifb holds BAR0, and there is no handover (docs/uefi.md) */
+		if (fbcon_info())
+			pr_err("fb: bochs-drm is not bound; the console is already on fb%d (%s)\n",
+			       fbcon_info()->node, fbcon_info()->fix.id);
+		else
+			pr_err("fb: no bochs-drm device (QEMU -vga std, PCI %04x:%04x)\n",
+			       BOCHS_VENDOR, BOCHS_DEVICE);
 		return -ENODEV;
 	}
 	/* on already: the console back on the screen a program drew on */
@@ -166,8 +171,13 @@ int bochs_fb_off(void)
 	unsigned char lock;
 
 	if (!bochs.pdev) {
-		pr_err("fb: no bochs-drm device (QEMU -vga std, PCI %04x:%04x)\n", BOCHS_VENDOR,
-		       BOCHS_DEVICE);
+		/* under UEFI efifb holds BAR0, and there is no handover (docs/uefi.md) */
+		if (fbcon_info())
+			pr_err("fb: bochs-drm is not bound; the console is already on fb%d (%s)\n",
+			       fbcon_info()->node, fbcon_info()->fix.id);
+		else
+			pr_err("fb: no bochs-drm device (QEMU -vga std, PCI %04x:%04x)\n",
+			       BOCHS_VENDOR, BOCHS_DEVICE);
 		return -ENODEV;
 	}
 	if (!bochs.on)
