@@ -41,6 +41,12 @@ CFLAGS := -std=gnu11 -ffreestanding -fno-builtin -nostdlib -mcmodel=kernel \
 ifeq ($(findstring clang,$(CC)),clang)
 CFLAGS += --target=x86_64-unknown-none-elf
 endif
+# The same bytes wherever the tree is checked out: the debug info names
+# the compile directory "." instead of its absolute path. GRUB loads the
+# whole ELF, so under UEFI its size shows in the firmware's memory map,
+# and the generated docs must not depend on the clone's path. gdb, run
+# from the top directory (make gdb), still finds the sources.
+CFLAGS += -fdebug-prefix-map=$(CURDIR)=.
 # No -g: nasm's DWARF line tables make gdb 13 warn "pc ... in address map, but
 # not in symtab" on every stop in asm; the asm keeps its symbols (x/i, si, hbreak).
 NASMFLAGS := -f elf64 -I. -I$(B)/

@@ -32,6 +32,7 @@ USER_CFLAGS := -std=gnu11 -ffreestanding -fno-builtin -nostdlib -static \
 ifeq ($(findstring clang,$(CC)),clang)
 USER_CFLAGS += --target=x86_64-unknown-none-elf
 endif
+USER_CFLAGS += -fdebug-prefix-map=$(CURDIR)=.   # as the kernel's CFLAGS: no clone path in the ELF
 USER_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack -T user/user.ld
 
 $(USER_B)/obj/%.o: %.c
