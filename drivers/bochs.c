@@ -147,20 +147,27 @@ static int bochs_set_par(struct fb_info *info)
 
 static const struct fb_ops bochs_fb_ops = { .fb_set_par = bochs_set_par };
 
+/* fb on/off need the device bound; if not, one line saying why. */
+static bool bochs_bound(void)
+{
+	if (bochs.pdev)
+		return true;
+	/* under UEFI efifb holds BAR0, and there is no handover (docs/uefi.md) */
+	if (fbcon_info())
+		pr_err("fb: bochs-drm is not bound; the console is already on fb%d (%s)\n",
+		       fbcon_info()->node, fbcon_info()->fix.id);
+	else
+		pr_err("fb: no bochs-drm device (QEMU -vga std, PCI %04x:%04x)\n", BOCHS_VENDOR,
+		       BOCHS_DEVICE);
+	return false;
+}
+
 int bochs_fb_on(void)
 {
 	int err;
 
-	if (!bochs.pdev) {
-		/* under UEFI efifb holds BAR0, and there is no handover (docs/uefi.md) */
-		if (fbcon_info())
-			pr_err("fb: bochs-drm is not bound; the console is already on fb%d (%s)\n",
-			       fbcon_info()->node, fbcon_info()->fix.id);
-		else
-			pr_err("fb: no bochs-drm device (QEMU -vga std, PCI %04x:%04x)\n",
-			       BOCHS_VENDOR, BOCHS_DEVICE);
+	if (!bochs_bound())
 		return -ENODEV;
-	}
 	/* on already: the console back on the screen a program drew on */
 	err = bochs_set_par(&bochs.info);
 	return err ? err : fbcon_take_over(&bochs.info);
@@ -170,16 +177,8 @@ int bochs_fb_off(void)
 {
 	unsigned char lock;
 
-	if (!bochs.pdev) {
-		/* under UEFI efifb holds BAR0, and there is no handover (docs/uefi.md) */
-		if (fbcon_info())
-			pr_err("fb: bochs-drm is not bound; the console is already on fb%d (%s)\n",
-			       fbcon_info()->node, fbcon_info()->fix.id);
-		else
-			pr_err("fb: no bochs-drm device (QEMU -vga std, PCI %04x:%04x)\n",
-			       BOCHS_VENDOR, BOCHS_DEVICE);
+	if (!bochs_bound())
 		return -ENODEV;
-	}
 	if (!bochs.on)
 		return 0;
 	if (fbcon_info() == &bochs.info)

@@ -11,24 +11,12 @@ usage: python3 scripts/fbdemo_png.py [OUT.png]   (default docs/images/fbdemo.png
 """
 import os
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from qemu import ROOT, Qemu  # noqa: E402
-from ppm2png import png, read_ppm  # noqa: E402
+from ppm2png import png  # noqa: E402
 
 OUT = os.path.join(ROOT, "docs", "images", "fbdemo.png")
-
-
-def screendump(vm):
-    fd, path = tempfile.mkstemp(prefix="carta-screen-", suffix=".ppm")
-    os.close(fd)
-    try:
-        vm.qmp_cmd("screendump", {"filename": path})
-        with open(path, "rb") as f:
-            return read_ppm(f.read())
-    finally:
-        os.unlink(path)
 
 
 def main():
@@ -39,7 +27,7 @@ def main():
         said = vm.command("run fbdemo", timeout=60)
         if "fbdemo: drew" not in said:
             sys.exit(f"fbdemo_png: fbdemo did not draw:\n{said}")
-        w, h, rgb = screendump(vm)
+        w, h, rgb = vm.screendump()
     os.makedirs(os.path.dirname(out), exist_ok=True)
     with open(out, "wb") as f:
         f.write(png(w, h, rgb))

@@ -226,6 +226,18 @@ class Qemu:
             self._qmp_connect()
         return self._qmp("human-monitor-command", {"command-line": command})
 
+    def screendump(self):
+        """QEMU's own picture of the display (QMP screendump, a P6 PPM):
+        (width, height, RGB bytes, row by row)."""
+        from ppm2png import read_ppm
+        path = os.path.join(self.tmp, "screen.ppm")
+        self.qmp_cmd("screendump", {"filename": path})
+        try:
+            with open(path, "rb") as f:
+                return read_ppm(f.read())
+        finally:
+            os.unlink(path)
+
     def qmp_cmd(self, name, args=None):
         if self.qmp is None:
             self._qmp_connect()

@@ -37,22 +37,6 @@ def bars(vm, vendor_device):
     return None
 
 
-def screendump(vm):
-    """(width, height, rgb bytes) of the screen, as QEMU shows it (PPM P6)."""
-    fd, path = tempfile.mkstemp(prefix="carta-screen-", suffix=".ppm")
-    os.close(fd)
-    try:
-        vm.qmp_cmd("screendump", {"filename": path})
-        with open(path, "rb") as f:
-            data = f.read()
-    finally:
-        os.unlink(path)
-    m = re.match(rb"P6\s+(\d+)\s+(\d+)\s+255\s", data)
-    assert m, data[:32]
-    w, h = int(m.group(1)), int(m.group(2))
-    return w, h, data[m.end():m.end() + w * h * 3]
-
-
 def pixel(shot, x, y):
     w, _, rgb = shot
     return tuple(rgb[(y * w + x) * 3:(y * w + x) * 3 + 3])
@@ -121,10 +105,10 @@ def test_pcidrv_boot():
 
 
 def check_fb_on_sets_the_mode_and_draws_the_console(vm):
-    before = screendump(vm)
+    before = vm.screendump()
     assert before[:2] != (FB_W, FB_H), before[:2]           # VGA text mode
     out = vm.command("fb on")
-    shot = screendump(vm)
+    shot = vm.screendump()
     assert shot[:2] == (FB_W, FB_H), (shot[:2], out)
     # fbcon's text: light grey pixels in the top left cells, black elsewhere
     colours = {pixel(shot, x, y) for x in range(0, 8 * 40) for y in range(0, 16 * 4)}
@@ -173,7 +157,7 @@ def check_fbdemo_pixels(vm):
     out = vm.command("run fbdemo")
     assert "fbdemo: drew 7 regions on 800x600" in out, out
     vm.command("meminfo")                   # console output after exit leaves the picture
-    shot = screendump(vm)
+    shot = vm.screendump()
     assert shot[:2] == (FB_W, FB_H), shot[:2]
     band = (FB_H - FBDEMO_TOP - FBDEMO_MARGIN) // len(FBDEMO_BANDS)
     assert pixel(shot, FB_W - 4, 4) == FBDEMO_BACKGROUND
@@ -239,7 +223,7 @@ def check_no_leaks_after_repeated_mappings(vm):
 
 def check_fb_off_back_to_text(vm):
     vm.command("fb off")
-    w, h, _ = screendump(vm)
+    w, h, _ = vm.screendump()
     assert (w, h) != (FB_W, FB_H), (w, h)
     out = vm.command("fb")
     assert "off" in out, out
@@ -251,14 +235,14 @@ def check_mapping_fb0_sets_the_mode(vm):
     refused mapping changes nothing, the mode included."""
     refused = vm.command(f"run devmap /dev/fb0 {FB_LEN + 4096:#x} 0")
     assert "error -22" in refused and "off" in vm.command("fb"), refused
-    assert screendump(vm)[:2] != (FB_W, FB_H)
+    assert vm.screendump()[:2] != (FB_W, FB_H)
     out = vm.command("run fbdemo")
-    shot = screendump(vm)
+    shot = vm.screendump()
     assert shot[:2] == (FB_W, FB_H), (shot[:2], out)
     assert pixel(shot, FB_W - 8, FBDEMO_TOP + 8) == FBDEMO_BANDS[0], out
     assert "on" in vm.command("fb")
     vm.command("fb off")
-    assert screendump(vm)[:2] != (FB_W, FB_H)
+    assert vm.screendump()[:2] != (FB_W, FB_H)
 
 
 def test_ivshmem_absent():

@@ -86,13 +86,7 @@ def check_memmap_against_qemus_ram(vm):
 
 def _screendump(vm):
     """QEMU's picture of the display: (width, height, rows of RGB bytes)."""
-    path = vm.tmp + "/screen.ppm"
-    vm.qmp_cmd("screendump", {"filename": path})
-    with open(path, "rb") as f:
-        data = f.read()
-    m = re.match(rb"P6\s+(\d+)\s+(\d+)\s+255\s", data)
-    w, h = int(m.group(1)), int(m.group(2))
-    pix = data[m.end():]
+    w, h, pix = vm.screendump()
     return w, h, [pix[y * w * 3:(y + 1) * w * 3] for y in range(h)]
 
 
