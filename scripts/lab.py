@@ -133,7 +133,7 @@ def tracked_files(root):
 
 
 def sources(root, files):
-    """{path: text} for every C, header and asm file."""
+    """{path: text} for every C and header file (SOURCE_EXT)."""
     texts = {}
     for f in files:
         if f.endswith(SOURCE_EXT):
