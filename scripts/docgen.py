@@ -76,8 +76,8 @@ they stay; printk timestamps are normalized all the same, because the
 lines a command prints land at a time the host decides.
 Lines are also stripped of trailing blanks. Nothing is normalized by hand.
 
-Usage: scripts/docgen.py [--check] [-j N] [FILE...]   (default: README.md
-and docs/*.md). --check rewrites nothing; it prints file:line and a
+Usage: scripts/docgen.py [--check] [-j N] [FILE...]   (default: README.md,
+docs/*.md and docs/labs/*.md). --check rewrites nothing; it prints file:line and a
 unified diff for every stale block and exits 1 when there is one.
 """
 import argparse
@@ -402,7 +402,8 @@ def main():
     ap.add_argument("files", nargs="*")
     a = ap.parse_args()
     paths = a.files or [os.path.join(ROOT, "README.md")] + sorted(
-        glob.glob(os.path.join(ROOT, "docs", "*.md")))
+        glob.glob(os.path.join(ROOT, "docs", "*.md")) +
+        glob.glob(os.path.join(ROOT, "docs", "labs", "*.md")))
     try:
         docs = generate(paths, a.jobs)
     except DocError as e:
