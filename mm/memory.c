@@ -101,7 +101,7 @@ int handle_mm_fault(struct vm_area_struct *vma, unsigned long addr)
 	return ret ? VM_FAULT_OOM : 0;
 	/* LAB usersplit STUB
 	lab_not_implemented("usersplit", __func__);
-	(void)page, (void)ret, (void)alloc_zeroed_user_page;    // used by the solution
+	(void)addr, (void)page, (void)ret, (void)alloc_zeroed_user_page;    // the solution uses them
 	return VM_FAULT_SIGBUS;
 	   LAB usersplit END */
 }
