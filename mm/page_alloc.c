@@ -163,7 +163,7 @@ void page_alloc_init(struct page *map, unsigned long nr_pfns)
  * and that none of its pages is free or carries flags. */
 static void free_one_block(unsigned long pfn, unsigned int order)
 {
-	/* LAB buddy BEGIN: merge with the buddy while it is free at this order, then list the block */
+	/* LAB buddy BEGIN: merge with the buddy for as long as it is a free block of this order */
 	while (order < MAX_ORDER) {
 		unsigned long buddy_pfn = pfn ^ (1UL << order);
 		struct page *buddy;
@@ -177,12 +177,10 @@ static void free_one_block(unsigned long pfn, unsigned int order)
 		pfn &= ~(1UL << order);         /* the lower of the two */
 		order++;
 	}
-	add_to_free_list(pfn_to_page(pfn), order);
 	/* LAB buddy STUB
 	lab_not_implemented("buddy", __func__);
-	// placeholder: the block is listed as it is, never merged
-	add_to_free_list(pfn_to_page(pfn), order);
 	   LAB buddy END */
+	add_to_free_list(pfn_to_page(pfn), order);
 }
 
 /* Boot hands [start_pfn, end_pfn) over: each page stops being reserved and
