@@ -116,7 +116,8 @@ def selftest_restores(ctx, case):
         f"MemFree {free_before} pages before `selftest page_alloc.{case}`, {free_after} after"
     assert after == before, \
         (f"buddyinfo {before} before draining and freeing everything ({case}), {after} after: "
-         f"freed blocks were not merged back with their buddies")
+         f"not the same shape: freed blocks were not merged with their buddies (or, before, "
+         f"split halves were listed at the wrong order)")
     assert re.search(rf"^ok \d+ page_alloc\.{case}$", out, re.M), \
         f"selftest page_alloc.{case} failed: {out.strip()[-600:]}"
 
