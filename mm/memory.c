@@ -7,6 +7,7 @@
 #include "mm/page_alloc.h"
 #include "kernel/errno.h"
 #include "kernel/fs.h"
+#include "kernel/lab.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/string.h"
@@ -88,6 +89,7 @@ int handle_mm_fault(struct vm_area_struct *vma, unsigned long addr)
 
 	if (vma->vm_flags & VM_PFNMAP)
 		return VM_FAULT_SIGBUS;         /* the driver mapped all it had */
+	/* LAB usersplit BEGIN: demand zero: a zeroed page, mapped at the faulting page */
 	page = alloc_zeroed_user_page();
 	if (!page)
 		return VM_FAULT_OOM;
@@ -97,6 +99,11 @@ int handle_mm_fault(struct vm_area_struct *vma, unsigned long addr)
 	if (ret)
 		__free_pages(page, 0);
 	return ret ? VM_FAULT_OOM : 0;
+	/* LAB usersplit STUB
+	lab_not_implemented("usersplit", __func__);
+	(void)addr, (void)page, (void)ret, (void)alloc_zeroed_user_page;    // the solution uses them
+	return VM_FAULT_SIGBUS;
+	   LAB usersplit END */
 }
 
 struct zap_details {
@@ -149,6 +156,7 @@ int remap_pfn_range(struct vm_area_struct *vma, unsigned long addr, unsigned lon
 	vma->vm_flags |= VM_IO | VM_PFNMAP;
 	if (!(vma->vm_flags & (VM_READ | VM_WRITE | VM_EXEC)))
 		return 0;       /* PROT_NONE: no PTE at all, so every access faults */
+	/* LAB usersplit BEGIN: one PTE per page, pfn upward; undo what was done if a table is missing */
 	for (unsigned long off = 0; off < size; off += PAGE_SIZE) {
 		pte_t *pte = user_pte(vma->vm_mm, addr + off, true);
 
@@ -160,6 +168,11 @@ int remap_pfn_range(struct vm_area_struct *vma, unsigned long addr, unsigned lon
 		flush_user_page(vma->vm_mm, addr + off);
 	}
 	return 0;
+	/* LAB usersplit STUB
+	lab_not_implemented("usersplit", __func__);
+	(void)pfn, (void)prot;
+	return -ENOSYS;
+	   LAB usersplit END */
 }
 
 int vm_iomap_memory(struct vm_area_struct *vma, uint64_t start, unsigned long len)

@@ -5,6 +5,7 @@
 #include "mm/pgalloc.h"
 #include "mm/page.h"
 #include "mm/page_alloc.h"
+#include "kernel/lab.h"
 #include "kernel/list.h"
 #include "kernel/printk.h"
 
@@ -22,8 +23,15 @@ pgd_t *pgd_alloc(struct mm_struct *mm)
 		return 0;
 	}
 	pgd = page_address(page);
+	/* LAB usersplit BEGIN: the kernel half: copy swapper_pg_dir's top-level entries 256-511 */
 	clone_pgd_range(pgd + KERNEL_PGD_BOUNDARY, kernel_pgd() + KERNEL_PGD_BOUNDARY,
 			PTRS_PER_PGD - KERNEL_PGD_BOUNDARY);
+	/* LAB usersplit STUB
+	lab_not_implemented("usersplit", __func__);
+	// without the kernel half the first switch to this PGD would triple-fault: refuse instead
+	__free_pages(page, 0);
+	return NULL;
+	   LAB usersplit END */
 	page->flags |= PG_pgtable;
 	list_add(&page->lru, &pgd_list);
 	pgd_count++;

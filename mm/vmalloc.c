@@ -10,6 +10,7 @@
 #include "mm/slab.h"
 #include "mm/pat.h"
 #include "kernel/kallsyms.h"
+#include "kernel/lab.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/string.h"
@@ -60,9 +61,16 @@ void vmalloc_init(void)
 struct vm_struct *__get_vm_area_caller(unsigned long size, unsigned long align,
 				       unsigned long flags, const void *caller)
 {
-	unsigned long total = PAGE_ALIGN(size) + (flags & VM_NO_GUARD ? 0 : PAGE_SIZE);
+	unsigned long total = PAGE_ALIGN(size);
 	struct vmap_area *va;
 	struct vm_struct *vm;
+
+	/* LAB vmalloc BEGIN: one unmapped guard page after the area, unless VM_NO_GUARD */
+	if (!(flags & VM_NO_GUARD))
+		total += PAGE_SIZE;
+	/* LAB vmalloc STUB
+	lab_not_implemented("vmalloc", __func__);
+	   LAB vmalloc END */
 
 	if (align < PAGE_SIZE)
 		align = PAGE_SIZE;
@@ -105,9 +113,13 @@ struct vm_struct *remove_vm_area(const void *addr)
 	if (!va || va->va_start != (unsigned long)addr)
 		return 0;
 	vm = va->vm;
+	/* LAB vmalloc BEGIN: unmap the area's pages and flush their TLB entries */
 	/* flushes just this range: INVLPG per page up to the ceiling, else a
 	 * full flush (mm/tlb.h; SDM Vol. 3A 4.10.4.1) */
 	unmap_kernel_range(kernel_pgd(), va->va_start, get_vm_area_size(vm));
+	/* LAB vmalloc STUB
+	lab_not_implemented("vmalloc", __func__);
+	   LAB vmalloc END */
 	free_vmap_area(&vmap_space, va);
 	return vm;
 }

@@ -16,6 +16,7 @@
  * exact fits); then Linux's lib/test_vmalloc.c scenarios re-created. */
 #include <stdint.h>
 #include "tests/unit/unit.h"
+#include "tests/unit/printk_capture.h"     /* the lab stub of find_lowest_fit prints */
 #include "mm/vmap_area.h"
 #include "kernel/errno.h"
 #include "kernel/types.h"
