@@ -207,6 +207,21 @@ docs: deps $(KERNEL) $(USER_FILES)
 bench: deps $(KERNEL)
 	$(PYTHON) scripts/bench.py
 
+# Labs (docs/labs/README.md): `make lab LAB=NAME [DEST=dir]` writes the
+# handout of lab NAME (scripts/lab.py; DEST defaults to ../carta-lab-NAME),
+# `make grade` grades it there (in the full tree LAB=NAME grades one lab,
+# no LAB all of them: scripts/grade.py), `make handin` packs the work.
+LAB ?=
+DEST ?=
+lab:
+	@$(PYTHON) scripts/lab.py $(if $(LAB),'$(LAB)') $(if $(DEST),'$(DEST)')
+
+grade: deps
+	@$(PYTHON) scripts/grade.py $(if $(LAB),--lab '$(LAB)')
+
+handin:
+	@$(PYTHON) scripts/lab.py --handin
+
 # For clangd and other editors: every C file with the flags this Makefile
 # compiles it with (kernel, user programs, host unit tests), written by
 # scripts/compile_commands.py from "file<TAB>command" lines. Ignored by git.
@@ -233,6 +248,9 @@ help:
 	@echo "make gdb        attach gdb to that stub with scripts/gdb/carta.gdb (carta-help lists the lx-* commands, docs/gdb.md)"
 	@echo "make test       host unit tests, in-kernel selftests, system tests: TAP, ends 'N passed, M failed'"
 	@echo "                ARGS='-k PATTERN' runs a subset, ARGS='-j N' sets the workers (default: nproc)"
+	@echo "make lab LAB=NAME [DEST=dir]   a lab's handout: a git tree with the lab's code cut (docs/labs/README.md)"
+	@echo "make grade [LAB=NAME]   grade a lab (in a handout: its own; in the full tree with no LAB: all)"
+	@echo "make handin     in a handout: handin-NAME.tar.gz, the diff against the handout and answers-NAME.txt"
 	@echo "make docs       rewrite the generated blocks of README.md and docs/*.md from real runs"
 	@echo "make bench      boot-time figures"
 	@echo "make compile_commands.json   for clangd: each C file with this Makefile's flags"
@@ -240,5 +258,5 @@ help:
 	@echo "variables: BOOT=$(BOOT) FIRMWARE=$(FIRMWARE) MEM=$(MEM) CPU=$(CPU) ACCEL=$(ACCEL) MACHINE=$(MACHINE) CMDLINE='$(CMDLINE)' GUI=$(GUI) GDBPORT=$(GDBPORT) QEMU_EXTRA= CROSS_COMPILE= CC="
 
 
-.PHONY: all user iso run debug gdb qemu qemu-nox qemu-gdb deps unit test test-prereqs docs bench clean help FORCE
+.PHONY: lab grade handin all user iso run debug gdb qemu qemu-nox qemu-gdb deps unit test test-prereqs docs bench clean help FORCE
 -include $(OBJS:.o=.d) $(B)/generated/asm-offsets.d

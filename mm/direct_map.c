@@ -21,6 +21,7 @@
 #include "kernel/cpufeature.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/lab.h"
 #include "kernel/string.h"
 #include "kernel/x86.h"
 
@@ -49,6 +50,7 @@ static const struct mm_walk_ops count_leaf_ops = { .entry = count_leaf };
  * boundaries, advancing mapped_end after each. */
 static __init void map_ram_range(pgd_t *pgd, uint64_t start, uint64_t end)
 {
+	/* LAB directmap BEGIN: map [start, end) at PAGE_OFFSET + start, largest leaves, 1 GiB steps */
 	while (start < end) {
 		uint64_t step_end = (start & PUD_MASK) + PUD_SIZE;
 
@@ -69,6 +71,10 @@ static __init void map_ram_range(pgd_t *pgd, uint64_t start, uint64_t end)
 		}
 		start = step_end;
 	}
+	/* LAB directmap STUB
+	(void)pgd, (void)start, (void)end, (void)count_leaf_ops;
+	lab_not_implemented("directmap", __func__);
+	   LAB directmap END */
 }
 
 /* ACPI data and NVS ranges: mapped too (firmware tables are read through
@@ -76,6 +82,7 @@ static __init void map_ram_range(pgd_t *pgd, uint64_t start, uint64_t end)
  * covered them. */
 static __init void map_firmware_ram(pgd_t *pgd)
 {
+	/* LAB directmap BEGIN: map the ACPI data and NVS pages usable RAM did not cover */
 	phys_addr_t s, t;
 	enum pg_level level;
 	uint32_t i;
@@ -85,6 +92,10 @@ static __init void map_firmware_ram(pgd_t *pgd)
 		for (; s < t; s += PAGE_SIZE)
 			if (!lookup_address_in_pgd(pgd, PAGE_OFFSET + s, &level))
 				map_ram_range(pgd, s, s + PAGE_SIZE);
+	/* LAB directmap STUB
+	(void)pgd;
+	lab_not_implemented("directmap", __func__);
+	   LAB directmap END */
 }
 
 void __init init_mem_mapping(void)
@@ -115,6 +126,7 @@ void __init init_mem_mapping(void)
 
 uint64_t virt_to_phys(const volatile void *addr)
 {
+	/* LAB directmap BEGIN: __pa of a direct-map address, checked */
 	unsigned long va = (unsigned long)addr;
 
 	if (va < PAGE_OFFSET || va - PAGE_OFFSET >= direct_map_end) {
@@ -123,10 +135,16 @@ uint64_t virt_to_phys(const volatile void *addr)
 		return ~0ULL;
 	}
 	return __pa(va);
+	/* LAB directmap STUB
+	(void)addr;
+	lab_not_implemented("directmap", __func__);
+	return ~0ULL;
+	   LAB directmap END */
 }
 
 void *phys_to_virt(uint64_t phys)
 {
+	/* LAB directmap BEGIN: __va of a physical address the direct map covers, checked */
 	if (phys >= direct_map_end) {
 		WARN_ON(1);
 		pr_warn("phys_to_virt(%#llx): beyond the direct map (ends at %#llx)\n",
@@ -134,6 +152,11 @@ void *phys_to_virt(uint64_t phys)
 		return 0;
 	}
 	return __va(phys);
+	/* LAB directmap STUB
+	(void)phys;
+	lab_not_implemented("directmap", __func__);
+	return 0;
+	   LAB directmap END */
 }
 
 /* The direct map's leaves by size, as /proc/meminfo's DirectMap lines. */

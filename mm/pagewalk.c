@@ -5,12 +5,14 @@
  * are drawn once, in mm/pgtable.h. */
 #include "mm/pagewalk.h"
 #include "mm/pgalloc.h"
+#include "kernel/lab.h"
 
 /* Links a new, zeroed table below the empty entry e. No flush: e was not
  * present, and the CPU caches no translation and no paging-structure entry
  * through a non-present entry (SDM Vol. 3A 4.10.2.3, 4.10.3.1). */
 static bool pxd_populate(struct pxd e, const struct pgtable_alloc *alloc)
 {
+	/* LAB pgwalk BEGIN: allocate a zeroed table page and link it below e */
 	phys_addr_t pa = pgtable_alloc_page();
 
 	if (!pa)
@@ -19,6 +21,11 @@ static bool pxd_populate(struct pxd e, const struct pgtable_alloc *alloc)
 	if (alloc->nr_tables)
 		(*alloc->nr_tables)++;
 	return true;
+	/* LAB pgwalk STUB
+	(void)e, (void)alloc;
+	lab_not_implemented("pgwalk", __func__);
+	return false;
+	   LAB pgwalk END */
 }
 
 /* The walk down, shared by the point and path walks: from the top entry
@@ -29,6 +36,7 @@ static struct pxd walk_down(pgd_t *pgd, unsigned long va, enum pg_level level,
 {
 	struct pxd e = pxd_offset_pgd(pgd, va);
 
+	/* LAB pgwalk BEGIN: descend one level at a time, allocating missing tables if asked */
 	for (;;) {
 		struct pxd next;
 
@@ -46,6 +54,11 @@ static struct pxd walk_down(pgd_t *pgd, unsigned long va, enum pg_level level,
 	if (path)
 		path->level = e.level;
 	return e;
+	/* LAB pgwalk STUB
+	(void)level, (void)alloc, (void)path, (void)pxd_populate;
+	lab_not_implemented("pgwalk", __func__);
+	return e;
+	   LAB pgwalk END */
 }
 
 struct pxd pgtable_walk(pgd_t *pgd, unsigned long va, enum pg_level level,

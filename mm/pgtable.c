@@ -8,6 +8,7 @@
 #include "mm/pgalloc.h"
 #include "mm/tlb.h"
 #include "kernel/errno.h"
+#include "kernel/lab.h"
 #include "kernel/printk.h"
 #include "kernel/vsprintf.h"
 /* Linux ptdump's attribute words: USR, ro/RW, PWT, PCD, PSE, GLB, NX/x. */
@@ -64,6 +65,7 @@ pte_t *lookup_address_in_pgd(pgd_t *pgd, unsigned long va, enum pg_level *level)
 static int map_one(pgd_t *pgd, unsigned long va, uint64_t pa, unsigned long left,
 		   uint64_t prot, bool allow_1g, unsigned long *step)
 {
+	/* LAB pgwalk BEGIN: map the largest leaf that fits at va */
 	for (enum pg_level l = PG_LEVEL_1G; l >= PG_LEVEL_4K; l--) {
 		unsigned long size = page_level_size(l);
 		struct pxd e;
@@ -80,6 +82,12 @@ static int map_one(pgd_t *pgd, unsigned long va, uint64_t pa, unsigned long left
 		return 0;
 	}
 	return -EINVAL;         /* unreachable: 4 KiB always fits aligned input */
+	/* LAB pgwalk STUB
+	(void)pgd, (void)va, (void)pa, (void)left, (void)prot, (void)allow_1g, (void)step;
+	(void)kernel_tables, (void)prot_for_large;
+	lab_not_implemented("pgwalk", __func__);
+	return -ENOSYS;
+	   LAB pgwalk END */
 }
 
 static bool kernel_range_ok(const char *fn, unsigned long va, uint64_t pa, unsigned long size)
@@ -211,15 +219,22 @@ static int split_edges(pgd_t *pgd, unsigned long va, unsigned long end)
  * inside the range: split_edges ran) or a hole. */
 static int unmap_entry(struct pxd e, unsigned long addr, unsigned long next, void *private)
 {
+	/* LAB pgwalk BEGIN: clear a leaf of the range */
 	(void)addr, (void)next, (void)private;
 	if (!pxd_none(e))
 		set_pxd(e, 0);
 	return 0;
+	/* LAB pgwalk STUB
+	(void)e, (void)addr, (void)next, (void)private;
+	lab_not_implemented("pgwalk", __func__);
+	return 0;
+	   LAB pgwalk END */
 }
 
 /* ... and, once through a table, frees it if that left it empty. */
 static int unmap_free_table(struct pxd e, unsigned long addr, unsigned long next, void *private)
 {
+	/* LAB pgwalk BEGIN: free the table below e if the unmap left it empty */
 	phys_addr_t pa = pxd_table_phys(e);
 
 	(void)addr, (void)next, (void)private;
@@ -232,6 +247,11 @@ static int unmap_free_table(struct pxd e, unsigned long addr, unsigned long next
 	set_pxd(e, 0);
 	pgtable_free_page(pa);
 	return 0;
+	/* LAB pgwalk STUB
+	(void)e, (void)addr, (void)next, (void)private;
+	lab_not_implemented("pgwalk", __func__);
+	return 0;
+	   LAB pgwalk END */
 }
 
 static const struct mm_walk_ops unmap_ops = {
