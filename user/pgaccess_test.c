@@ -6,8 +6,12 @@
  *
  * usage: pgaccess_test        the checks
  *        pgaccess_test hold   touch pages 2 and 5 after a clear, print the
- *                             buffer's address, sleep 10 s (for the monitor) */
+ *                             buffer's address, hold until /dev/kbuf says
+ *                             "release PID" (user/hold.h; for the monitor)
+ *        pgaccess_test args   only the bad arguments: an unaligned start and
+ *                             no pages (-EINVAL), a kernel bitmap (-EFAULT) */
 #include "user/lib/ulib.h"
+#include "user/hold.h"
 
 #define NPAGES 32
 
@@ -50,21 +54,28 @@ int main(int argc, char *argv[])
 		die("pgaccess_test", "mmap", PTR_ERR((void *)buf));
 	for (int i = 0; i < NPAGES; i++)
 		buf[i * 4096] = 1;              /* every page present */
+	if (argc > 1 && !strcmp(argv[1], "args"))
+		goto args;
 	if (pgaccess((void *)buf, NPAGES, &bits)) {     /* clears the lot */
 		printf("pgaccess_test: FAIL: the first pgaccess failed\n");
 		return 1;
 	}
 	if (argc > 1 && !strcmp(argv[1], "hold")) {
-		struct timespec ts = { 10, 0 };
+		char token[32];
 
+		snprintf(token, sizeof(token), "release %d", getpid());
 		buf[2 * 4096] = 2;
 		buf[5 * 4096] = 5;
 		printf("pgaccess_test: buffer at 0x%lx, touched pages 2 and 5\n", (unsigned long)buf);
-		nanosleep(&ts, 0);
+		hold_until("pgaccess_test", token);
+		printf("pgaccess_test: released\n");
 		return 0;
 	}
 	if (round_check(buf, first, 4, "round 1") || round_check(buf, second, 3, "round 2"))
 		return 1;
+	printf("pgaccess_test: OK\n");
+	return 0;
+args:
 	r1 = pgaccess((void *)(buf + 1), NPAGES, &bits);
 	r2 = pgaccess((void *)buf, 0, &bits);
 	r3 = pgaccess((void *)buf, NPAGES, (void *)0xffff888000000000UL);
@@ -73,6 +84,6 @@ int main(int argc, char *argv[])
 		       r1, r2, r3);
 		return 1;
 	}
-	printf("pgaccess_test: OK\n");
+	printf("pgaccess_test: bad arguments OK\n");
 	return 0;
 }

@@ -3,9 +3,12 @@
  * against getpid() and against time passing.
  *
  * usage: ugetpid         check; prints "ugetpid: OK ..." or "ugetpid: FAIL ..."
- *        ugetpid write   write to the page: must die with SIGSEGV */
+ *        ugetpid write   write to the page: must die with SIGSEGV
+ *        ugetpid hold    print the pid, then hold until /dev/kbuf says
+ *                        "release PID" (user/hold.h; for the QEMU monitor) */
 #include "user/lib/ulib.h"
 #include "kernel/uapi/usyscall.h"
+#include "user/hold.h"
 
 int main(int argc, char *argv[])
 {
@@ -20,6 +23,15 @@ int main(int argc, char *argv[])
 		*(volatile int *)USYSCALL = 1;          /* read-only PTE: #PF, SIGSEGV */
 		printf("ugetpid: FAIL: the write to the read-only page went through\n");
 		return 1;
+	}
+	if (argc > 1 && !strcmp(argv[1], "hold")) {
+		char token[32];
+
+		snprintf(token, sizeof(token), "release %d", pid);
+		printf("ugetpid: pid %d holding\n", pid);
+		hold_until("ugetpid", token);
+		printf("ugetpid: pid %d released\n", pid);
+		return 0;
 	}
 	j0 = v->jiffies;
 	nanosleep(&ts, 0);
