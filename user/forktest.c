@@ -116,12 +116,16 @@ int main(int argc, char *argv[])
 	heap = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (IS_ERR((void *)heap))
 		die("forktest", "mmap", PTR_ERR((void *)heap));
-	*heap = 1;      /* present before the fork: shared, then copied */
-	bss_word = 1;
+	/* present and in the TLB before the fork: shared, then copied */
+	data_word = 10, bss_word = 11, *heap = 12, stack_word = 13;
 	pid = fork();
 	if (pid < 0)
 		die("forktest", "fork", pid);
 	if (pid == 0) {
+		/* The parent ran first and wrote: had its TLB kept the writable
+		 * entries, its writes would be here too. */
+		if (check("child before writing", heap, stack_word, 10))
+			exit(1);
 		data_word = 100, bss_word = 101, *heap = 102, stack_word = 103;
 		sched_yield();  /* let the parent write too */
 		exit(check("child", heap, stack_word, 100) ? 1 : 42);
