@@ -56,8 +56,9 @@ int main(int argc, char *argv[])
 		buf[i * 4096] = 1;              /* every page present */
 	if (argc > 1 && !strcmp(argv[1], "args"))
 		goto args;
-	if (pgaccess((void *)buf, NPAGES, &bits)) {     /* clears the lot */
-		printf("pgaccess_test: FAIL: the first pgaccess failed\n");
+	r1 = pgaccess((void *)buf, NPAGES, &bits);     /* clears the lot */
+	if (r1) {
+		printf("pgaccess_test: FAIL: the first pgaccess returned %ld\n", r1);
 		return 1;
 	}
 	if (argc > 1 && !strcmp(argv[1], "hold")) {
