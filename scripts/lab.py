@@ -107,21 +107,21 @@ def parse(text, path):
 
 def cut_text(text, lab, path):
     """(text with lab's regions replaced by their stubs, [solution lines
-    cut], [lines kept: outside lab's regions or in its stubs])."""
+    cut], [lines outside lab's regions])."""
     lines = text.splitlines(keepends=True)
     regions = [r for r in parse(text, path) if r.lab == lab]
-    out, solution, kept, pos = [], [], [], 0
+    out, solution, outside, pos = [], [], [], 0
     for r in regions:
         out += lines[pos:r.begin]
-        kept += lines[pos:r.begin] + lines[r.stub + 1:r.end]
+        outside += lines[pos:r.begin]
         indent = re.match(r"[ \t]*", lines[r.begin]).group(0)
         out.append(f"{indent}/* LAB {lab}: your code here (docs/labs/{lab}.md) */\n")
         out += lines[r.stub + 1:r.end]
         solution += lines[r.begin + 1:r.stub]
         pos = r.end + 1
     out += lines[pos:]
-    kept += lines[pos:]
-    return "".join(out), solution, kept
+    outside += lines[pos:]
+    return "".join(out), solution, outside
 
 
 def tracked_files(root):
@@ -159,33 +159,34 @@ def graded_labs(root=ROOT):
 def cut_tree(lab, dest, root=ROOT):
     files = tracked_files(root)
     texts = sources(root, files)
-    cut, solution, kept = {}, [], set()
+    cut, solution, outside = {}, [], set()
     found = set()
     for path, text in texts.items():     # parse everything before writing anything
         regions = parse(text, path)
         found.update(r.lab for r in regions)
         if any(r.lab == lab for r in regions):
-            cut[path], sol, keep = cut_text(text, lab, path)
+            cut[path], sol, out = cut_text(text, lab, path)
             solution += sol
-            kept.update(line.strip() for line in keep)
+            outside.update(line.strip() for line in out)
         else:
-            kept.update(line.strip() for line in text.splitlines())
+            outside.update(line.strip() for line in text.splitlines())
     if lab not in found:
         raise SystemExit(f"make lab: no lab {lab!r} (labs: {', '.join(sorted(found)) or 'none'})")
     # The check, before anything is written: no line of the solution is left
-    # in any source of the cut tree. A solution line that also stands
-    # outside the regions or in a stub (a brace, `return 0;`) says nothing
-    # and is not looked for; every other one must be gone.
-    wanted = {s.strip() for s in solution} - kept - {""}
+    # in any source of the cut tree, stubs included. A solution line that
+    # the full tree also has outside this lab's regions (a brace, `return
+    # 0;`) says nothing and is not looked for; every other one must be gone.
+    wanted = {line.strip() for line in solution} - outside - {""}
     for path, text in texts.items():
         for n, line in enumerate(cut.get(path, text).splitlines(), 1):
             if line.strip() in wanted:
-                raise SystemExit(f"make lab: {path}:{n} still holds a line of the solution "
-                                 f"({line.strip()!r})")
+                raise SystemExit(f"make lab: {path}:{n} still holds a line of lab {lab}'s solution "
+                                 f"({line.strip()!r}); nothing written")
     begin = re.compile(rf"LAB {re.escape(lab)} BEGIN\b")
     for path, text in texts.items():
         if begin.search(cut.get(path, text)):
-            raise SystemExit(f"make lab: {path}: a LAB {lab} BEGIN marker survived the cut")
+            raise SystemExit(f"make lab: {path}: a LAB {lab} BEGIN marker survived the cut; "
+                             "nothing written")
     os.makedirs(dest, exist_ok=True)
     for f in files:
         target = os.path.join(dest, f)
