@@ -45,10 +45,11 @@ int usyscall_map(struct mm_struct *mm)
 	struct page *page;
 
 	if (!vvar_page) {
+		/* this allocation is the kernel's reference, kept for good */
 		vvar_page = alloc_pages(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN, 0);
 		if (!vvar_page)
 			return -ENOMEM;
-		vvar_update(jiffies);     /* the kernel's reference, kept for good */
+		vvar_update(jiffies);   /* current from the start, not from the next tick */
 	}
 	vma = mmap_region(mm, USYSCALL, USYSCALL_END - USYSCALL, VM_READ | VM_DONTCOPY, "[vvar]");
 	if (IS_ERR(vma))
