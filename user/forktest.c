@@ -6,14 +6,14 @@
  *                        child's exit status says what the child saw
  *        forktest kbuf   /dev/kbuf mapped shared (remap_pfn_range) before
  *                        the fork: the child's write must reach the parent
- *        forktest hold   for the QEMU monitor (user/hold.h): two pages A and
+ *        forktest hold   for the QEMU monitor (user/lib/hold.h): two pages A and
  *                        B written, fork; the parent writes A, prints the
  *                        addresses and waits for the child, which holds
  *                        until /dev/kbuf says "child"; then the parent
  *                        says "parent holding" and holds until "parent"
  * Prints "forktest: OK ..." or "forktest: FAIL: why". */
 #include "user/lib/ulib.h"
-#include "user/hold.h"
+#include "user/lib/hold.h"
 
 static int data_word = 7;       /* .data */
 static int bss_word;            /* .bss */

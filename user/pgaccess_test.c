@@ -7,11 +7,11 @@
  * usage: pgaccess_test        the checks
  *        pgaccess_test hold   touch pages 2 and 5 after a clear, print the
  *                             buffer's address, hold until /dev/kbuf says
- *                             "release PID" (user/hold.h; for the monitor)
+ *                             "release PID" (user/lib/hold.h; for the monitor)
  *        pgaccess_test args   only the bad arguments: an unaligned start and
  *                             no pages (-EINVAL), a kernel bitmap (-EFAULT) */
 #include "user/lib/ulib.h"
-#include "user/hold.h"
+#include "user/lib/hold.h"
 
 #define NPAGES 32
 

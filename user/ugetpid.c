@@ -5,10 +5,10 @@
  * usage: ugetpid         check; prints "ugetpid: OK ..." or "ugetpid: FAIL ..."
  *        ugetpid write   write to the page: must die with SIGSEGV
  *        ugetpid hold    print the pid, then hold until /dev/kbuf says
- *                        "release PID" (user/hold.h; for the QEMU monitor) */
+ *                        "release PID" (user/lib/hold.h; for the QEMU monitor) */
 #include "user/lib/ulib.h"
 #include "kernel/uapi/usyscall.h"
-#include "user/hold.h"
+#include "user/lib/hold.h"
 
 int main(int argc, char *argv[])
 {

@@ -29,7 +29,7 @@ def check_a_bits(ctx):
     line = re.findall(pat, ctx.vm.out[start:])[-1]
     assert line.startswith("buffer"), f"pgaccess_test (pid {pid}): {line}"
     base = int(line.split()[-1], 16)
-    time.sleep(0.1)     # holding (user/hold.h), the only process: its PGD is in CR3
+    time.sleep(0.1)     # holding (user/lib/hold.h), the only process: its PGD is in CR3
     tlb = ctx.vm.info_tlb()
     ctx.shell(f"kbuf write release {pid}")
     pages = [base + i * 4096 for i in range(32)]

@@ -2,7 +2,7 @@
 (tests/labs/{usyscall,pgaccess,cow}.py, run by test_labs.py) score: the
 shapes fork makes (ps, vmas of parent and child), the child's own [vvar]
 pid page (xp under its CR3, against the pid ps lists), and nothing leaked after it all (meminfo). One boot; the helpers are the
-graders' (a process holds until /dev/kbuf says so, user/hold.h)."""
+graders' (a process holds until /dev/kbuf says so, user/lib/hold.h)."""
 import os
 import re
 import sys

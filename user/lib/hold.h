@@ -6,8 +6,8 @@
  * TEXT` sets: no timing guess, whatever the host's speed. The program
  * naps 10 ms between looks and gives up after 30 s.
  * Returns 0 when the text became `token`, 1 on giving up. */
-#ifndef USER_HOLD_H
-#define USER_HOLD_H
+#ifndef USER_LIB_HOLD_H
+#define USER_LIB_HOLD_H
 
 #include "user/lib/ulib.h"
 
