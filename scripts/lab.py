@@ -13,7 +13,7 @@ that replaces it in the handout sits in a comment right after it
        LAB pgwalk END */
 
 The handout is the tracked tree (git ls-files) copied to DEST, where in
-every C, header and asm file each region of lab NAME becomes one line
+every C and header file each region of lab NAME becomes one line
 `/* LAB NAME: your code here (docs/labs/NAME.md) */` and the STUB lines,
 uncommented; other labs' regions keep their solution and their markers.
 DEST gets a file .lab naming the lab, then `git init` and a first commit
@@ -38,7 +38,8 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SOURCE_EXT = (".c", ".h", ".asm", ".inc", ".S")
+# C and headers: a stub needs a block comment, which nasm does not have
+SOURCE_EXT = (".c", ".h", ".S")
 MARKER = re.compile(r"LAB ([a-z0-9_]+) (BEGIN|STUB|END)\b")
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -132,7 +133,7 @@ def tracked_files(root):
 
 
 def sources(root, files):
-    """{path: text} for every C, header and asm file."""
+    """{path: text} for every C and header file (SOURCE_EXT)."""
     texts = {}
     for f in files:
         if f.endswith(SOURCE_EXT):
