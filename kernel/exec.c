@@ -179,6 +179,8 @@ long do_spawn(const char *path, int argc, char *const argv[])
 	if (!mm)
 		return -ENOMEM;
 	ret = load_segments(mm, &img, file, f->name);
+	if (!ret)
+		ret = usyscall_map(mm);         /* the [vvar] pages (mm/usyscall.c) */
 	sp = ret ? 0 : setup_stack(mm, argc, argv, &uargv);
 	t = sp ? new_user_task(f->name, mm, img.entry, sp, argc, uargv) : 0;
 	if (!t) {

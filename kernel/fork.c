@@ -115,7 +115,7 @@ void start_first_task(const char *comm, void (*fn)(void))
 /* ---- fork: a copy of the calling process (Linux's kernel/fork.c) -------- */
 
 /* Linux's dup_mmap: every VMA but the VM_DONTCOPY ones ([vvar]: the
- * child's own came with mm_alloc), charged again as mmap would, and
+ * child has its own, mapped by sys_fork), charged again as mmap would, and
  * its pages shared by copy_page_range. */
 static int dup_mmap(struct mm_struct *mm, struct mm_struct *oldmm)
 {
@@ -190,7 +190,9 @@ long sys_fork(void)
 		free_unstarted_task(p);
 		return -ENOMEM;
 	}
-	err = dup_mmap(mm, current->mm);
+	err = usyscall_map(mm);         /* the child's own [vvar] pages */
+	if (!err)
+		err = dup_mmap(mm, current->mm);
 	if (err) {
 		mmput(mm);              /* frees what was copied, drops the references */
 		free_unstarted_task(p);

@@ -5,7 +5,6 @@
 #include "mm/page_alloc.h"
 #include "mm/pgd.h"
 #include "mm/slab.h"
-#include "mm/usyscall.h"
 #include "mm/vma.h"
 #include "kernel/errno.h"
 #include "kernel/fs.h"
@@ -86,10 +85,6 @@ struct mm_struct *mm_alloc(void)
 		return 0;
 	}
 	mm->mmap_base = STACK_TOP - STACK_SIZE - STACK_GUARD_GAP;
-	if (usyscall_map(mm)) {         /* every process has its [vvar] pages */
-		mmput(mm);
-		return 0;
-	}
 	return mm;
 }
 
