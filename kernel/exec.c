@@ -22,6 +22,7 @@
 #include "mm/page.h"
 #include "mm/page_alloc.h"
 #include "mm/slab.h"
+#include "mm/usyscall.h"
 
 const struct initramfs_file *find_program(const char *name)
 {
@@ -134,6 +135,7 @@ static struct task_struct *new_user_task(const char *name, struct mm_struct *mm,
 	if (!t)
 		return 0;
 	t->mm = mm;
+	usyscall_set_pid(mm, t->pid);
 	regs = (struct pt_regs *)(task_stack_top(t) - sizeof(*regs));
 	memset(regs, 0, sizeof(*regs));
 	regs->ip = entry;
@@ -177,6 +179,8 @@ long do_spawn(const char *path, int argc, char *const argv[])
 	if (!mm)
 		return -ENOMEM;
 	ret = load_segments(mm, &img, file, f->name);
+	if (!ret)
+		ret = usyscall_map(mm);         /* the [vvar] pages (mm/usyscall.c) */
 	sp = ret ? 0 : setup_stack(mm, argc, argv, &uargv);
 	t = sp ? new_user_task(f->name, mm, img.entry, sp, argc, uargv) : 0;
 	if (!t) {

@@ -4,6 +4,7 @@
 #include "kernel/boot_info.h"
 #include "kernel/init.h"
 #include "kernel/initcall.h"
+#include "mm/usyscall.h"
 #include "kernel/cmdline.h"
 #include "kernel/cpufeature.h"
 #include "kernel/e820.h"
@@ -113,6 +114,7 @@ void start_kernel(uint32_t magic, uint64_t info_phys)
 	boot_step(vmalloc_init);                /* PUDs of the vmalloc range preallocated */
 	boot_step(hpet_init);                   /* ioremap */
 	boot_step(kbuf_init);
+	boot_step(vvar_init);                   /* the page every process maps at 0x3ff000 */
 	boot_step(vga_mmap_init);
 	boot_step(request_resources);
 	boot_step(pci_init);                    /* after the resources its windows nest over */

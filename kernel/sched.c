@@ -1,5 +1,6 @@
 /* The round-robin scheduler (kernel/sched.h). */
 #include "kernel/sched.h"
+#include "mm/usyscall.h"
 #include "kernel/gdt.h"
 #include "kernel/init.h"
 #include "kernel/traps.h"
@@ -181,6 +182,7 @@ uint64_t schedule_timeout(uint64_t ticks)
 void scheduler_tick(void)
 {
 	jiffies++;
+	vvar_update(jiffies);   /* the [vvar] page user programs read (mm/usyscall.c) */
 	for_each_task(t)
 		if (t->state == TASK_INTERRUPTIBLE && t->wake_at && jiffies >= t->wake_at)
 			wake_task(t);

@@ -116,6 +116,8 @@ const struct syscall_entry sys_call_table[NR_syscalls] = {
 	SYSCALL(__NR_exit, sys_exit),
 	SYSCALL(__NR_waitpid, sys_waitpid),
 	SYSCALL(__NR_spawn, sys_spawn),
+	SYSCALL(__NR_fork, sys_fork),
+	SYSCALL(__NR_pgaccess, sys_pgaccess),
 };
 
 /* Called by entry_SYSCALL_64 with the user's registers as a pt_regs;

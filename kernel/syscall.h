@@ -14,6 +14,9 @@ struct syscall_entry {
 };
 
 extern const struct syscall_entry sys_call_table[];
+/* fork (kernel/fork.c) and pgaccess (mm/pgaccess.c): kernel/uapi/unistd.h */
+long sys_fork(void);
+long sys_pgaccess(unsigned long start, unsigned long npages, unsigned long ubitmap);
 extern unsigned long syscall_count[];   /* calls made, per number */
 
 void entry_SYSCALL_64(void);

@@ -77,6 +77,9 @@ static int do_user_addr_fault(struct pt_regs *regs, unsigned long ec, unsigned l
 	vma = find_vma(current->mm, address);
 	if (!vma || vma->vm_start > address || access_error(ec, vma))
 		return -1;
+	/* A write to a present page the VMA allows writing: copy-on-write */
+	if ((ec & (X86_PF_WRITE | X86_PF_PROT)) == (X86_PF_WRITE | X86_PF_PROT))
+		return do_wp_page(vma, address);
 	return handle_mm_fault(vma, address);
 }
 

@@ -5,6 +5,8 @@
 #include "mm/pgalloc.h"
 #include "mm/page.h"
 #include "mm/page_alloc.h"
+#include "mm/page_ref.h"
+#include "kernel/lab.h"
 #include "kernel/errno.h"
 #include "kernel/fs.h"
 #include "kernel/lab.h"
@@ -119,7 +121,7 @@ static int zap_pte(struct pxd e, unsigned long addr, unsigned long next, void *p
 	if (e.level != PG_LEVEL_4K || !pxd_present(e))
 		return 0;       /* a hole: no table, or no page */
 	if (!z->pfnmap) {
-		__free_pages(pfn_to_page(pte_pfn(*e.pte)), 0);
+		put_page(pfn_to_page(pte_pfn(*e.pte)));        /* COW: maybe not the last user */
 		z->mm->rss--;
 		nr_user_pages--;
 	}
@@ -247,4 +249,105 @@ unsigned long mm_walk_pgtables(struct mm_struct *mm, unsigned long *leaves)
 	walk_page_range(mm->pgd, 0, USER_PGTABLES_END, &count_ops, &c);
 	*leaves = c.leaves;
 	return c.tables;
+}
+
+/* ---- copy-on-write (fork) --------------------------------------------- */
+
+struct copy_details {
+	struct mm_struct *dst, *src;
+	struct vm_area_struct *dst_vma;
+	bool cow;               /* a private writable VMA: write-protect both sides */
+	bool pfnmap;            /* frames the mm does not own: share, count nothing */
+};
+
+static int copy_one_pte(struct pxd e, unsigned long addr, unsigned long next, void *private)
+{
+	struct copy_details *c = private;
+	pte_t *dst_pte, pte;
+
+	(void)next;
+	if (e.level != PG_LEVEL_4K || !pxd_present(e))
+		return 0;
+	dst_pte = user_pte(c->dst, addr, true);
+	if (!dst_pte)
+		return -ENOMEM;
+	pte = *e.pte;
+	/* LAB cow BEGIN: share the page; a private writable one read-only on both sides */
+	if (!c->pfnmap) {
+		if (c->cow) {
+			pte = __pte(pte_val(pte) & ~_PAGE_RW);
+			set_pte(e.pte, pte);    /* the parent's TLB may still say RW: see below */
+		}
+		get_page(pfn_to_page(pte_pfn(pte)));
+		c->dst->rss++;
+		nr_user_pages++;
+	}
+	set_pte(dst_pte, pte);
+	return 0;
+	/* LAB cow STUB
+	(void)dst_pte, (void)pte;
+	lab_not_implemented("cow", __func__);
+	return -ENOSYS;
+	   LAB cow END */
+}
+
+static const struct mm_walk_ops copy_ops = { .entry = copy_one_pte };
+
+int copy_page_range(struct vm_area_struct *dst_vma, struct vm_area_struct *src_vma)
+{
+	struct copy_details c = {
+		.dst = dst_vma->vm_mm, .src = src_vma->vm_mm, .dst_vma = dst_vma,
+		.cow = (src_vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE,
+		.pfnmap = src_vma->vm_flags & VM_PFNMAP,
+	};
+	int ret = walk_page_range(c.src->pgd, src_vma->vm_start, src_vma->vm_end, &copy_ops, &c);
+
+	/* The parent is current and its PGD in CR3: its TLB may hold the
+	 * pages just write-protected as writable (SDM Vol. 3A 4.10.2: a TLB
+	 * entry keeps the rights it was filled with), and a write through
+	 * one would land in the page the child now shares, unseen by any
+	 * fault. Reloading CR3 drops every non-global entry (4.10.4.1);
+	 * user PTEs are never global. */
+	/* LAB cow BEGIN: flush the parent's TLB after write-protecting its pages */
+	if (c.cow && read_cr3() == virt_to_phys(c.src->pgd))
+		write_cr3(read_cr3());
+	/* LAB cow STUB
+	(void)c.cow;
+	   LAB cow END */
+	return ret;
+}
+
+int do_wp_page(struct vm_area_struct *vma, unsigned long addr)
+{
+	pte_t *pte = user_pte_lookup(vma->vm_mm, addr);
+	struct page *old, *new;
+
+	if (!pte || !pte_present(*pte))
+		return handle_mm_fault(vma, addr);      /* gone meanwhile: demand-zero */
+	if (pte_val(*pte) & _PAGE_RW)
+		return 0;       /* another path made it writable: a stale TLB entry */
+	if (vma->vm_flags & VM_PFNMAP)
+		return VM_FAULT_SIGBUS;
+	/* LAB cow BEGIN: reuse the page if it is the last reference, else copy it */
+	old = pfn_to_page(pte_pfn(*pte));
+	if (page_ref_count(old) == 1) {
+		/* Linux's wp_page_reuse: nobody else maps it any more */
+		set_pte(pte, __pte(pte_val(*pte) | _PAGE_RW | _PAGE_DIRTY));
+	} else {
+		new = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 0);
+		if (!new)
+			return VM_FAULT_OOM;
+		memcpy(page_address(new), page_address(old), PAGE_SIZE);
+		set_pte(pte, pfn_pte(page_to_pfn(new), vma->vm_page_prot));
+		put_page(old);
+	}
+	/* The read-only entry may be cached (it caused this fault only if
+	 * not, but a prefetch could have filled it since): SDM 3A 4.10.4.3. */
+	flush_user_page(vma->vm_mm, addr & PAGE_MASK);
+	return 0;
+	/* LAB cow STUB
+	(void)old, (void)new;
+	lab_not_implemented("cow", __func__);
+	return VM_FAULT_SIGBUS;
+	   LAB cow END */
 }

@@ -68,6 +68,17 @@ void free_pgtables(struct mm_struct *mm);
 /* Table pages below mm's PGD, counted by walking (for the check against
  * mm->nr_pgtables); *leaves gets the present 4 KiB entries. */
 unsigned long mm_walk_pgtables(struct mm_struct *mm, unsigned long *leaves);
+/* fork: gives dst_vma (a copy of src_vma in the child's mm) the same
+ * pages. A private writable VMA's pages are shared read-only by both mms
+ * (each PTE takes a page reference) and copied on the first write
+ * (do_wp_page); read-only pages are shared as they are; VM_PFNMAP frames
+ * are not the mm's and are shared without a reference. The parent's TLB
+ * is flushed. 0 or -ENOMEM (the child's mm holds what was copied). */
+int copy_page_range(struct vm_area_struct *dst_vma, struct vm_area_struct *src_vma);
+/* A write fault on a present read-only PTE in a writable VMA: copy the
+ * page, or make it writable if this is its last reference (Linux's
+ * do_wp_page). 0 or VM_FAULT_*. */
+int do_wp_page(struct vm_area_struct *vma, unsigned long addr);
 /* The PTE mapping addr in mm, or NULL. */
 pte_t *user_pte_lookup(struct mm_struct *mm, unsigned long addr);
 

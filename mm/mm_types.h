@@ -21,6 +21,7 @@
 #define VM_GROWSDOWN  0x00000100UL   /* the stack */
 #define VM_PFNMAP     0x00000400UL   /* PTEs point at frames the mm does not own */
 #define VM_IO         0x00004000UL   /* device memory: never copied, never swapped */
+#define VM_DONTCOPY   0x00020000UL   /* fork leaves it out of the child ([vvar]: its own) */
 #define VM_ACCOUNT    0x00100000UL   /* charged to the commit (mm/mmap.c) */
 
 struct file;

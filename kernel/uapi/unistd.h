@@ -19,11 +19,15 @@
 #define __NR_sched_yield  24
 #define __NR_nanosleep    35    /* nanosleep(const struct timespec *, struct timespec *) */
 #define __NR_getpid       39
+#define __NR_fork         57    /* fork(): the child's pid; 0 in the child (copy-on-write) */
 #define __NR_exit         60
 #define __NR_waitpid      61    /* Linux's wait4 without rusage: (pid, &status, options) */
 #define __NR_spawn       500    /* spawn(path, argv): the child's pid */
+#define __NR_pgaccess    501    /* pgaccess(start, npages, bitmap): accessed pages (A bits) */
 
-#define NR_syscalls      501
+#define NR_syscalls      502
+
+#define PGACCESS_MAX_PAGES 1024 /* pages one pgaccess call reports (a 128-byte bitmap) */
 
 #define SPAWN_ARGS_MAX    16    /* argv entries spawn accepts, NULL excluded */
 #define SPAWN_ARG_LEN    128    /* bytes per argument, NUL included */
