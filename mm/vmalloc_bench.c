@@ -37,19 +37,26 @@ static bool round_trip(unsigned long pages)
 }
 
 /* TSC cycles of one round_trip: the mean over a batch of
- * rounds, the lowest of several batches (the least disturbed by
- * interrupts and, under TCG, by code translation); 0 if out of memory. */
+ * rounds, the lowest of several batches (the least disturbed, under TCG,
+ * by code translation); 0 if out of memory. Interrupts are off during a
+ * batch: a timer tick inside one would add its handler's cycles, and
+ * under -icount whether one lands there depends on when the host typed
+ * the command, so the figure would not repeat. */
 static unsigned long measure(unsigned long pages)
 {
 	unsigned long best = ~0UL;
 
 	for (int b = 0; b < BENCH_BATCHES; b++) {
+		unsigned long flags = local_irq_save();
 		uint64_t t0 = rdtsc();
+		bool ok = true;
 
-		for (int i = 0; i < BENCH_ROUNDS; i++)
-			if (!round_trip(pages))
-				return 0;
+		for (int i = 0; i < BENCH_ROUNDS && ok; i++)
+			ok = round_trip(pages);
 		t0 = (rdtsc() - t0) / BENCH_ROUNDS;
+		local_irq_restore(flags);
+		if (!ok)
+			return 0;
 		if (t0 < best)
 			best = t0;
 	}
