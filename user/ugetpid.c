@@ -44,6 +44,8 @@ int main(int argc, char *argv[])
 		printf("ugetpid: FAIL: jiffies did not advance over 50 ms (%lu, %lu)\n", j0, j1);
 		return 1;
 	}
-	printf("ugetpid: OK pid %d jiffies %lu -> %lu\n", u->pid, j0, j1);
+	/* the values themselves depend on when the program ran: only that
+	 * they advanced is printed, so the output repeats (docs/labs) */
+	printf("ugetpid: OK pid %d, as getpid() says; jiffies advanced over 50 ms\n", u->pid);
 	return 0;
 }
