@@ -11,12 +11,19 @@
 ;       [511] -> level2_fixmap_pgt
 ;           [507] -> level1_fixmap_pgt: the fixmap PTE page, empty for now
 ;
+; With la57 (boot/head.asm's setup_la57) CR3 points at early_top_pgt5, a
+; PML5 whose slots 0 and 511 both point at early_top_pgt: 0..4 GiB and the
+; image keep their addresses (their bits 56..48 pick PML5 slot 0 and 511).
+; start_kernel clears both tables' user halves (mm/init.c); early_top_pgt's
+; slot 0 then stops mapping 0xff80000000000000 too. SDM 3A 4.5, Table 4-12
+; (PML5E).
+;
 ; Entry format: SDM Vol. 3A 4.5, Tables 4-14 (PML4E), 4-15 (PDPTE), 4-17 (PDE
 ; mapping 2 MiB, PS=1) and 4-18 (PDE referencing a page table).
 %include "boot/memlayout.inc"
 %define PHYS(x) ((x) - __START_KERNEL_map)
 
-global early_top_pgt, level3_ident_pgt, level2_ident_pgt
+global early_top_pgt, early_top_pgt5, level3_ident_pgt, level2_ident_pgt
 global level3_kernel_pgt, level2_kernel_pgt, level2_fixmap_pgt, level1_fixmap_pgt
 
 section .data
@@ -25,6 +32,11 @@ early_top_pgt:
 	dq PHYS(level3_ident_pgt) + _KERNPG_TABLE
 	times KERNEL_PGD_SLOT - 1 dq 0
 	dq PHYS(level3_kernel_pgt) + _KERNPG_TABLE
+
+early_top_pgt5:
+	dq PHYS(early_top_pgt) + _KERNPG_TABLE
+	times 510 dq 0
+	dq PHYS(early_top_pgt) + _KERNPG_TABLE
 
 level3_ident_pgt:
 %assign i 0

@@ -7,7 +7,8 @@
 ;                   EBX = physical address of struct hvm_start_info.
 ; Each puts its protocol's magic in EBP and joins startup_32, which checks
 ; the CPU, turns on 4-level paging with the static tables of
-; boot/early_pgt.asm, enters long mode, jumps to the higher half and calls
+; boot/early_pgt.asm (5-level, one PML5 above them, if the command line
+; says la57 and the CPU has it: see setup_la57), enters long mode, jumps to the higher half and calls
 ; start_kernel(magic, info_phys): the magic says which parser reads EBX's block.
 ;
 ; The image is linked at __START_KERNEL_map + physical, so until paging is on
@@ -19,6 +20,9 @@
 %define X86_CR0_WP      (1 << 16)   ; SDM 3A 2.5: supervisor writes honour R/W
 %define X86_CR0_PG      (1 << 31)
 %define X86_CR4_PAE     (1 << 5)    ; SDM 3A 4.1.1: required for long mode
+%define X86_CR4_LA57    (1 << 12)   ; SDM 3A 4.1.1: 5-level paging (57-bit addresses)
+%define MB2_TAG_CMDLINE 1           ; multiboot2 spec 3.6.2: boot command line tag
+%define PVH_CMDLINE_PADDR 24        ; struct hvm_start_info.cmdline_paddr (u64)
 %define MSR_EFER        0xc0000080
 %define EFER_LME        (1 << 8)    ; SDM 3A 2.2.1: long mode enable
 %define EFER_NX         (1 << 11)   ; no-execute bit usable in page tables
@@ -28,7 +32,8 @@
 ; the PVH entry passes it to start_kernel as multiboot2 passes its own.
 %define XEN_HVM_START_MAGIC_VALUE 0x336ec578
 
-extern early_top_pgt, level2_kernel_pgt
+extern early_top_pgt, early_top_pgt5, level2_kernel_pgt
+extern __pgtable_l5_enabled
 extern __bss_start, _end, _text
 extern start_kernel
 extern early_print32_and_halt
@@ -69,14 +74,16 @@ startup_32:
 	jnz early_print32_and_halt
 
 	call map_kernel_image
+	call setup_la57                 ; EAX = top table, EDX = CR4 bits to add
 
-	; SDM 3A 9.8.5 (initializing IA-32e mode): PAE on, CR3 = PML4, EFER.LME,
-	; then CR0.PG; the CPU is then in compatibility mode until a far jump.
+	; SDM 3A 9.8.5 (initializing IA-32e mode): PAE on, CR3 = PML4 (or PML5
+	; with LA57), EFER.LME, then CR0.PG; the CPU is then in compatibility
+	; mode until a far jump.
+	mov cr3, eax
 	mov eax, cr4
 	or eax, X86_CR4_PAE
+	or eax, edx
 	mov cr4, eax
-	mov eax, PHYS(early_top_pgt)
-	mov cr3, eax
 	mov ecx, MSR_EFER
 	rdmsr
 	or eax, EFER_LME | EFER_NX
@@ -127,6 +134,94 @@ check_cpu:
 	xor esi, esi
 .out:
 	pop ebx
+	ret
+
+; setup_la57: 5-level paging if the command line has the word la57 and
+; CPUID.(EAX=7,ECX=0):ECX[16] (LA57) is set. Decided here, with paging off,
+; because CR4.LA57 cannot change in long mode (SDM 3A 4.1.1: MOV to CR4
+; then faults). Returns EAX = the top table's physical address and EDX =
+; X86_CR4_LA57 or 0; sets __pgtable_l5_enabled for the C code. A la57 the
+; CPU lacks is reported by kernel/cmdline.c once printk works.
+; Keeps EBX and EBP.
+setup_la57:
+	push ebx
+	call find_cmdline               ; ESI = command line or 0
+	test esi, esi
+	jz .four
+.word:                                  ; ESI at a word's first character
+	cmp byte [esi], 0
+	je .four
+	cmp byte [esi], ' '
+	je .skip_blank
+	cmp dword [esi], 'la57'           ; nasm: the four bytes in memory order
+	jne .skip_word
+	mov al, [esi + 4]
+	test al, al
+	jz .found
+	cmp al, ' '
+	je .found
+.skip_word:
+	inc esi
+	cmp byte [esi], 0
+	je .four
+	cmp byte [esi], ' '
+	jne .skip_word
+.skip_blank:
+	inc esi
+	jmp .word
+.found:
+	xor eax, eax                    ; highest basic leaf
+	cpuid
+	cmp eax, 7
+	jb .four
+	mov eax, 7
+	xor ecx, ecx
+	cpuid
+	test ecx, 1 << 16               ; CPUID.(EAX=7,ECX=0):ECX.LA57
+	jz .four
+	; early_top_pgt5[0] and [511] both point at early_top_pgt: the
+	; identity map and the image keep their PML4 (boot/early_pgt.asm).
+	mov byte [PHYS(__pgtable_l5_enabled)], 1
+	mov eax, PHYS(early_top_pgt5)
+	mov edx, X86_CR4_LA57
+	pop ebx
+	ret
+.four:
+	mov eax, PHYS(early_top_pgt)
+	xor edx, edx
+	pop ebx
+	ret
+
+; find_cmdline: ESI = the loader's command line (physical), or 0. EBP says
+; which loader: multiboot2's information is a list of 8-byte-aligned tags
+; after an 8-byte header, ended by type 0 (multiboot2 spec 3.6); PVH's
+; start info holds the string's 64-bit physical address (0: none; above
+; 4 GiB: unreachable with paging off, so none).
+find_cmdline:
+	xor esi, esi
+	cmp ebp, MULTIBOOT2_BOOTLOADER_MAGIC
+	jne .pvh
+	lea ecx, [ebx + 8]
+.tag:
+	mov eax, [ecx]
+	test eax, eax
+	jz .out
+	cmp eax, MB2_TAG_CMDLINE
+	je .mb2_found
+	mov eax, [ecx + 4]              ; tag size, without the padding to 8
+	add eax, 7
+	and eax, ~7
+	jz .out                         ; a zero size would loop forever
+	add ecx, eax
+	jmp .tag
+.mb2_found:
+	lea esi, [ecx + 8]
+	ret
+.pvh:
+	cmp dword [ebx + PVH_CMDLINE_PADDR + 4], 0
+	jne .out
+	mov esi, [ebx + PVH_CMDLINE_PADDR]
+.out:
 	ret
 
 ; map_kernel_image: level2_kernel_pgt[i] maps 2 MiB pages covering

@@ -32,10 +32,10 @@ void asm_offsets(void)
 	DEFINE(_KERNPG_TABLE, _KERNPG_TABLE);
 	DEFINE(PMD_SIZE, PMD_SIZE);
 
-	/* Where the early tables hook in: the slots pgd_index, pud_index and
+	/* Where the early tables hook in: the slots p4d_index (the PML4), pud_index and
 	 * pmd_index give for the image's and the fixmap's addresses (written
 	 * out, since the "i" constraint needs constants, not calls). */
-	DEFINE(KERNEL_PGD_SLOT, (__START_KERNEL_map >> PGDIR_SHIFT) & (PTRS_PER_PGD - 1));
+	DEFINE(KERNEL_PGD_SLOT, (__START_KERNEL_map >> P4D_SHIFT) & (PTRS_PER_PGD - 1));
 	DEFINE(KERNEL_PUD_SLOT, (__START_KERNEL_map >> PUD_SHIFT) & (PTRS_PER_PUD - 1));
 	DEFINE(FIXMAP_PUD_SLOT, (FIXADDR_TOP >> PUD_SHIFT) & (PTRS_PER_PUD - 1));
 	DEFINE(FIXMAP_PMD_SLOT, (FIXADDR_TOP >> PMD_SHIFT) & (PTRS_PER_PMD - 1));

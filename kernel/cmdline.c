@@ -7,6 +7,7 @@
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/types.h"
+#include "mm/memlayout.h"
 #endif
 
 static bool test_mode, run_selftests;
@@ -69,7 +70,8 @@ bool cmdline_parse_int(const char *s, long min, long max, long *out)
 
 #ifndef HOST_TEST
 static const char *const known_keys[] = { "loglevel", "test", "testmode", "memblock",
-					   "panic_on_oops", "initcall_debug", "memmap", "pci" };
+					   "panic_on_oops", "initcall_debug", "memmap", "pci",
+					   "la57" };
 
 /* Warns about each word that is no key we know (a typo would otherwise
  * silently change nothing). */
@@ -116,6 +118,16 @@ void __init parse_early_params(const char *cmdline)
 	if (test_mode)
 		panic_on_oops = 1;      /* a test sees an oops as QEMU's exit status */
 	initcall_debug_setup(cmdline_find(cmdline, "initcall_debug", NULL, 0));
+	/* boot/head.asm has already decided (CR4.LA57 is fixed in long mode):
+	 * here only what it did is said. */
+	if (cmdline_find(cmdline, "la57", v, sizeof(v))) {
+		if (v[0])
+			pr_warn("la57=%s: la57 takes no value; 4-level paging\n", v);
+		else if (pgtable_l5_enabled())
+			pr_info("x86/mm: la57: 5-level paging, 57-bit virtual addresses\n");
+		else
+			pr_warn("la57: CPU has no 5-level paging (CPUID.7.0:ECX[16] clear); 4-level paging\n");
+	}
 	warn_unknown_keys(cmdline);
 }
 #endif

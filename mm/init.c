@@ -18,12 +18,17 @@
 #include "kernel/x86.h"
 #include "kernel/types.h"
 
-extern pgd_t early_top_pgt[PTRS_PER_PGD];
+extern pgd_t early_top_pgt[512];
 
 void __init zap_identity_mappings(void)
 {
-	for (int i = 0; i < KERNEL_PGD_BOUNDARY; i++)
+	/* With LA57 the boot PML5 (kernel_pgd()) has the identity slot too,
+	 * and early_top_pgt's slot 0 would still map 0-4 GiB at
+	 * 0xff80000000000000 through its slot 511: clear both. */
+	for (int i = 0; i < KERNEL_PGD_BOUNDARY; i++) {
 		set_pgd(&early_top_pgt[i], __pgd(0));
+		set_pgd(&kernel_pgd()[i], __pgd(0));
+	}
 	/* A CR3 write flushes every non-global TLB entry (SDM Vol. 3A
 	 * 4.10.4.1); the identity map was never global, so this is enough. */
 	write_cr3(read_cr3());

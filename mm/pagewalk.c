@@ -7,6 +7,10 @@
 #include "mm/pgalloc.h"
 #include "kernel/lab.h"
 
+/* 5-level paging is on (CR4.LA57): boot/head.asm writes it, with paging
+ * still off, and nothing changes it after (mm/memlayout.h). */
+bool __pgtable_l5_enabled;
+
 /* Links a new, zeroed table below the empty entry e. No flush: e was not
  * present, and the CPU caches no translation and no paging-structure entry
  * through a non-present entry (SDM Vol. 3A 4.10.2.3, 4.10.3.1). */

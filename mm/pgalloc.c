@@ -11,10 +11,11 @@
 #include "kernel/string.h"
 
 extern char _text[], _end[];
-extern pgd_t early_top_pgt[PTRS_PER_PGD];
+extern pgd_t early_top_pgt[512], early_top_pgt5[512];
 
 static uint64_t direct_map_reach;     /* physical below this: PAGE_OFFSET + pa */
-static pgd_t *kernel_top = early_top_pgt;
+/* NULL until swapper_pg_dir: the boot table, whichever level CR3 has */
+static pgd_t *kernel_top;
 
 /* Through the direct map once it reaches pa; before that, table pages
  * in the image through the image's mapping. (Not the other way round: the
@@ -36,6 +37,8 @@ void pgtable_set_direct_map_end(uint64_t end)
 
 pgd_t *kernel_pgd(void)
 {
+	if (!kernel_top)
+		return pgtable_l5_enabled() ? early_top_pgt5 : early_top_pgt;
 	return kernel_top;
 }
 

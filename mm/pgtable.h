@@ -55,11 +55,13 @@
 #define _KERNPG_TABLE       (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
 
 #define PTRS_PER_PGD  512
-#define PTRS_PER_P4D  1
+/* With LA57 the PGD indexes va bits 56..48 and the P4D is a real table
+ * indexing bits 47..39 (SDM Vol. 3A 4.5, Figure 4-9): chosen at boot. */
+#define PTRS_PER_P4D  (pgtable_l5_enabled() ? 512 : 1)
 #define PTRS_PER_PUD  512
 #define PTRS_PER_PMD  512
 #define PTRS_PER_PTE  512
-#define PGDIR_SHIFT   39
+#define PGDIR_SHIFT   (pgtable_l5_enabled() ? 48 : 39)
 #define P4D_SHIFT     39
 #define PUD_SHIFT     30
 #define PMD_SHIFT     21
@@ -117,7 +119,7 @@ static inline pte_t __pte(uint64_t v) { return (pte_t){ v }; }
  * every walk (mm/pagewalk.c), ptdump, translate and the oops line use.
  * With 4 levels the top entry is the PG_LEVEL_512G one: the PGD entry,
  * with the P4D folded into it. PG_LEVEL_256T is 5-level paging's PGD
- * entry (LA57, SDM Vol. 3A 4.5.1), not used yet. */
+ * entry (LA57, SDM Vol. 3A 4.5.1), used when pgtable_l5_enabled(). */
 enum pg_level {
 	PG_LEVEL_NONE,
 	PG_LEVEL_4K,            /* PTE: a 4 KiB leaf */
@@ -154,10 +156,9 @@ static inline unsigned long page_level_mask(enum pg_level level)
 	return ~(page_level_size(level) - 1);
 }
 
-/* 5-level paging (CR4.LA57) is off: the one place that will check it at
- * run time. The walk starts at pgtable_top_level() and goes down; the
- * levels below the top are the same with 4 or 5 levels. */
-static inline bool pgtable_l5_enabled(void) { return false; }
+/* 5-level paging (CR4.LA57): pgtable_l5_enabled() (mm/memlayout.h) is the
+ * one run-time check. The walk starts at pgtable_top_level() and goes
+ * down; the levels below the top are the same with 4 or 5 levels. */
 static inline enum pg_level pgtable_top_level(void)
 {
 	return pgtable_l5_enabled() ? PG_LEVEL_256T : PG_LEVEL_512G;
@@ -170,6 +171,7 @@ static inline const char *pg_level_name(enum pg_level level)
 }
 
 static inline unsigned long pgd_index(unsigned long va) { return (va >> PGDIR_SHIFT) & 511; }
+static inline unsigned long p4d_index(unsigned long va) { return (va >> P4D_SHIFT) & 511; }
 static inline unsigned long pud_index(unsigned long va) { return (va >> PUD_SHIFT) & 511; }
 static inline unsigned long pmd_index(unsigned long va) { return (va >> PMD_SHIFT) & 511; }
 static inline unsigned long pte_index(unsigned long va) { return (va >> PAGE_SHIFT) & 511; }
@@ -216,9 +218,17 @@ void *pgtable_phys_to_virt(uint64_t pa);
  * table below `e`, or NULL if that table is not reachable (see
  * pgtable_phys_to_virt). The walks themselves are in mm/pagewalk.h. */
 static inline pgd_t *pgd_offset_pgd(pgd_t *pgd, unsigned long va) { return pgd + pgd_index(va); }
-/* Folded: the P4D entry is the PGD entry (with LA57, an index into the
- * P4D table the PGD entry points at). */
-static inline p4d_t *p4d_offset(pgd_t *pgd, unsigned long va) { (void)va; return (p4d_t *)pgd; }
+/* Folded with 4 levels: the P4D entry is the PGD entry. With LA57, the
+ * entry for va in the P4D table the PGD entry points at. */
+static inline p4d_t *p4d_offset(pgd_t *pgd, unsigned long va)
+{
+	p4d_t *t;
+
+	if (!pgtable_l5_enabled())
+		return (p4d_t *)pgd;
+	t = pgtable_phys_to_virt(pgd_table_phys(*pgd));
+	return t ? t + p4d_index(va) : 0;
+}
 static inline pud_t *pud_offset(p4d_t *p4d, unsigned long va)
 {
 	pud_t *t = pgtable_phys_to_virt(p4d_table_phys(*p4d));

@@ -28,15 +28,27 @@ struct ptdump_marker {
 	const char *name;
 };
 
+/* The layout's starts depend on the paging levels (mm/memlayout.h), so
+ * the table is read through marker_start at run time. */
 static const struct ptdump_marker markers[] = {
 	{ 0, "User Space" },
-	{ KERNEL_HALF_START, "Kernel Space" },
-	{ PAGE_OFFSET, "Low Kernel Mapping" },
-	{ VMALLOC_START, "vmalloc() Area" },
+	{ 1, "Kernel Space" },
+	{ 2, "Low Kernel Mapping" },
+	{ 3, "vmalloc() Area" },
 	{ __START_KERNEL_map, "High Kernel Mapping" },
 	{ FIXADDR_TOT_START + PAGE_SIZE, "Fixmap Area" },
 };
 #define NR_MARKERS ((unsigned int)ARRAY_SIZE(markers))
+
+static unsigned long marker_start(unsigned int i)
+{
+	switch (i) {
+	case 1:  return KERNEL_HALF_START;
+	case 2:  return PAGE_OFFSET;
+	case 3:  return VMALLOC_START;
+	default: return markers[i].start;
+	}
+}
 
 struct ptdump_state {
 	unsigned long start;        /* of the range being merged */
@@ -74,8 +86,8 @@ static void print_range(const struct ptdump_state *st, unsigned long end)
 	unsigned long size;
 	char unit = size_unit(end - st->start, &size);
 
-	for (int i = 0; i < 3; i++)     /* Linux's ptdump: pgd, pud, pmd, pte */
-		lower[i] = name[i] - 'A' + 'a';
+	for (int i = 0; i < 3; i++)     /* Linux's ptdump: pgd, p4d, pud, pmd, pte */
+		lower[i] = name[i] >= 'A' && name[i] <= 'Z' ? name[i] - 'A' + 'a' : name[i];
 	if (st->attrs)
 		pgprot_str(st->attrs, st->level == PG_LEVEL_1G || st->level == PG_LEVEL_2M,
 			   attrs, sizeof(attrs));
@@ -90,7 +102,7 @@ static void note_page(struct ptdump_state *st, unsigned long va, unsigned long s
 		      uint64_t attrs, enum pg_level level)
 {
 	bool same = st->open && attrs == st->attrs && level == st->level &&
-		    !(st->marker < NR_MARKERS && va == markers[st->marker].start);
+		    !(st->marker < NR_MARKERS && va == marker_start(st->marker));
 
 	if (st->check_wx) {
 		if ((attrs & _PAGE_RW) && !(attrs & _PAGE_NX)) {
@@ -103,8 +115,8 @@ static void note_page(struct ptdump_state *st, unsigned long va, unsigned long s
 	if (!same) {
 		if (st->open)
 			print_range(st, va);
-		while (st->marker < NR_MARKERS && va >= markers[st->marker].start) {
-			if (markers[st->marker].start >= st->from)
+		while (st->marker < NR_MARKERS && va >= marker_start(st->marker)) {
+			if (marker_start(st->marker) >= st->from)
 				console_printf("---[ %s ]---\n", markers[st->marker].name);
 			st->marker++;
 		}

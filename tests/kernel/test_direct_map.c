@@ -126,7 +126,9 @@ KTEST(direct_map, largest_pages_the_cpu_allows)
 
 KTEST(direct_map, cr3_is_swapper_and_shares_the_kernel_half)
 {
-	extern pgd_t early_top_pgt[];
+	extern pgd_t early_top_pgt[], early_top_pgt5[];
+	/* the boot table at the top level CR3 used (la57: the PML5) */
+	pgd_t *boot = pgtable_l5_enabled() ? early_top_pgt5 : early_top_pgt;
 
 	KUNIT_EXPECT_EQ(test, read_cr3() & PHYSICAL_PAGE_MASK, __pa_symbol(swapper_pg_dir));
 	/* the vmalloc range's slots got their PUD pages in swapper_pg_dir only
@@ -134,7 +136,7 @@ KTEST(direct_map, cr3_is_swapper_and_shares_the_kernel_half)
 	for (int i = KERNEL_PGD_BOUNDARY; i < PTRS_PER_PGD; i++)
 		if (i >= (int)pgd_index(VMALLOC_START) && i <= (int)pgd_index(VMALLOC_END))
 			KUNIT_EXPECT_TRUE(test, pgd_present(swapper_pg_dir[i]) &&
-					  pgd_none(early_top_pgt[i]));
-		else if (pgd_val(swapper_pg_dir[i]) != pgd_val(early_top_pgt[i]))
-			KUNIT_EXPECT_EQ(test, pgd_val(swapper_pg_dir[i]), pgd_val(early_top_pgt[i]));
+					  pgd_none(boot[i]));
+		else if (pgd_val(swapper_pg_dir[i]) != pgd_val(boot[i]))
+			KUNIT_EXPECT_EQ(test, pgd_val(swapper_pg_dir[i]), pgd_val(boot[i]));
 }
