@@ -8,6 +8,7 @@
 #define X86_CR0_PG   (1UL << 31)
 #define X86_CR4_PAE  (1UL << 5)
 #define X86_CR4_PGE  (1UL << 7)
+#define X86_CR4_LA57 (1UL << 12)   /* 5-level paging (SDM Vol. 3A 2.5) */
 #define X86_CR4_SMEP (1UL << 20)
 #define X86_CR4_SMAP (1UL << 21)
 #define X86_EFLAGS_IF (1UL << 9)

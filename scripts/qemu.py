@@ -396,7 +396,7 @@ if __name__ == "__main__":
     main()
 
 
-PTDUMP_LINE = re.compile(r"^0x([0-9a-f]{16})-0x([0-9a-f]{16})\s+\d+[KMGTPE] (.*) (pgd|pud|pmd|pte)$", re.M)
+PTDUMP_LINE = re.compile(r"^0x([0-9a-f]{16})-0x([0-9a-f]{16})\s+\d+[KMGTPE] (.*) (pgd|p4d|pud|pmd|pte)$", re.M)
 
 
 def ptdump_ranges(text):
@@ -429,6 +429,8 @@ def check_ptdump_against_tlb(ranges, tlb, low=0xffff800000000000):
         a = hit[0]
         phys = tlb[va][0]
         for base, end, offset in ((0xffff888000000000, 0xffffc88000000000, 0xffff888000000000),
+                                  # the 5-level direct map (la57, mm.rst)
+                                  (0xff11000000000000, 0xff91000000000000, 0xff11000000000000),
                                   (0xffffffff80000000, 0xffffffffc0000000, 0xffffffff80000000)):
             # the direct map and the image are linear: physical = virtual - base
             if base <= va < end and phys != va - offset:

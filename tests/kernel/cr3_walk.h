@@ -13,15 +13,17 @@
 static inline uint64_t cr3_walk(unsigned long va)
 {
 	uint64_t e = read_cr3();
+	/* CR4.LA57: a PML5 above the PML4 (SDM Vol. 3A 4.5, Figure 4-9) */
+	int top = read_cr4() & X86_CR4_LA57 ? 48 : 39;
 
-	for (int shift = 39; shift >= 12; shift -= 9) {   /* PML4, PDPT, PD, PT */
+	for (int shift = top; shift >= 12; shift -= 9) {   /* (PML5), PML4, PDPT, PD, PT */
 		uint64_t size = 1ULL << shift;
 
 		e = ((uint64_t *)__va(e & PHYSICAL_PAGE_MASK))[(va >> shift) & 511];
 		if (!(e & _PAGE_PRESENT))
 			return ~0ULL;
 		/* PS makes a PDPTE or PDE a leaf; a PTE always is one */
-		if (shift == 12 || (shift != 39 && (e & _PAGE_PSE)))
+		if (shift == 12 || (shift < 39 && (e & _PAGE_PSE)))
 			return (e & PHYSICAL_PAGE_MASK & ~(size - 1)) + (va & (size - 1));
 	}
 	return ~0ULL;

@@ -34,9 +34,10 @@ KTEST(user, mm_table_pages_counted_then_all_freed)
 	}
 	for (unsigned long i = 0; i < PAGES; i++)
 		KUNIT_EXPECT_EQ(test, handle_mm_fault(vma, BASE + i * PAGE_SIZE + 8), 0);
-	/* one PUD page, one PMD page, two PTE pages: as counted, as walked */
-	KUNIT_EXPECT_EQ(test, mm->nr_pgtables, 4);
-	KUNIT_EXPECT_EQ(test, mm_walk_pgtables(mm, &leaves), 4);
+	/* one PUD page, one PMD page, two PTE pages (and a P4D page with
+	 * 5-level paging): as counted, as walked */
+	KUNIT_EXPECT_EQ(test, mm->nr_pgtables, 4 + pgtable_l5_enabled());
+	KUNIT_EXPECT_EQ(test, mm_walk_pgtables(mm, &leaves), 4 + pgtable_l5_enabled());
 	KUNIT_EXPECT_EQ(test, leaves, PAGES);
 	KUNIT_EXPECT_EQ(test, mm->rss, PAGES);
 	KUNIT_EXPECT_EQ(test, mm->committed, PAGES);
