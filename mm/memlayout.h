@@ -12,7 +12,7 @@
  *  FIXADDR_START    - ffffffffff7fffff      511  fixmap (mm/fixmap.h)
  *
  * With 5-level paging (CR4.LA57, 57-bit addresses) Linux's 5-level map:
- *  0000000000000000 - 00007fffffffffff      0    user space (47-bit, as with 4 levels)
+ *  0000000000000000 - 00ffffffffffffff    0-255  user space (47-bit unless an mmap hint asks)
  *  ff11000000000000 - ff90ffffffffffff  273-400  direct map of all RAM
  *  ffa0000000000000 - ffd1ffffffffffff  416-465  vmalloc / ioremap
  *  kernel image and fixmap: unchanged (PML5 511, PML4 511)
@@ -32,8 +32,14 @@
 #include <stdbool.h>
 
 /* Set by boot/head.asm, before paging is on, iff it turned CR4.LA57 on
- * (defined in mm/pagewalk.c). */
+ * (defined in mm/pagewalk.c). The host tests model 4-level paging unless
+ * one sets it: a weak definition, so those that link no mm/pagewalk.c
+ * have one. */
+#ifdef HOST_TEST
+__attribute__((weak)) bool __pgtable_l5_enabled;
+#else
 extern bool __pgtable_l5_enabled;
+#endif
 static inline bool pgtable_l5_enabled(void) { return __pgtable_l5_enabled; }
 
 #define PAGE_SHIFT          12
@@ -41,10 +47,12 @@ static inline bool pgtable_l5_enabled(void) { return __pgtable_l5_enabled; }
 #define PAGE_MASK           (~(PAGE_SIZE - 1))
 #define PAGE_ALIGN(x)       (((x) + PAGE_SIZE - 1) & PAGE_MASK)
 
-/* User space is 47 bits in both modes for now: Linux's rule that an mmap
- * hint above 47 bits may use up to 0x00fffffffffff000 with LA57 is not
- * implemented yet (docs/address-spaces.md §3). */
-#define TASK_SIZE_MAX       0x00007ffffffff000UL   /* last user page excluded */
+/* User space ends at DEFAULT_MAP_WINDOW (47 bits) in both modes: the
+ * stack and every mmap without a hint go there. With LA57 an mmap hint
+ * above it may reach TASK_SIZE_MAX, 56 bits (Linux's rule, mm/mmap.c). */
+#define DEFAULT_MAP_WINDOW  0x00007ffffffff000UL   /* last 47-bit page excluded */
+#define TASK_SIZE_MAX_L5    0x00fffffffffff000UL   /* last 56-bit page excluded */
+#define TASK_SIZE_MAX       (pgtable_l5_enabled() ? TASK_SIZE_MAX_L5 : DEFAULT_MAP_WINDOW)
 #define __VIRTUAL_MASK_SHIFT (pgtable_l5_enabled() ? 56 : 47)
 /* The first kernel-half address: top-level slot 256 in both modes. */
 #define KERNEL_HALF_START   (pgtable_l5_enabled() ? 0xff00000000000000UL : 0xffff800000000000UL)

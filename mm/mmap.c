@@ -180,6 +180,15 @@ long do_mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigned
 		err = do_munmap(mm, addr, len);         /* MAP_FIXED replaces what was there */
 		if (err)
 			return err;
+	} else if (pgtable_l5_enabled() && addr > DEFAULT_MAP_WINDOW &&
+		   !(addr & ~PAGE_MASK) && addr <= TASK_SIZE_MAX - len &&
+		   !find_vma_intersection(mm, addr, addr + len)) {
+		/* Linux's rule for 5-level paging: user space stays 47-bit
+		 * (DEFAULT_MAP_WINDOW) unless a hint above it asks for more,
+		 * so programs that keep tags in pointer bits 47..56 go on
+		 * working; a free hinted range up to TASK_SIZE_MAX is used. A
+		 * hint that does not fit falls back to the 47-bit search,
+		 * as any hint does. */
 	} else {
 		addr = get_unmapped_area(mm, len);
 		if (IS_ERR_VALUE(addr))

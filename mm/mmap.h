@@ -3,7 +3,7 @@
  *
  * The user half of a process, top down:
  *
- *   0x7ffffffff000  STACK_TOP (TASK_SIZE_MAX: the last page is never user)
+ *   0x7ffffffff000  STACK_TOP (DEFAULT_MAP_WINDOW: the last page is never user)
  *                   [stack] STACK_SIZE, VM_GROWSDOWN, demand-zero
  *                   guard gap: STACK_GUARD_GAP, never mapped
  *   mmap_base       mmap areas, handed out top down
@@ -24,7 +24,7 @@
 #include "mm/mm_types.h"
 #include "kernel/err.h"
 
-#define STACK_TOP        TASK_SIZE_MAX
+#define STACK_TOP        DEFAULT_MAP_WINDOW      /* 47 bits, also with LA57 */
 #define STACK_SIZE       (1UL << 20)
 #define STACK_GUARD_GAP  (256UL << PAGE_SHIFT)          /* Linux's stack_guard_gap */
 

@@ -9,7 +9,9 @@
 
 /* 5-level paging is on (CR4.LA57): boot/head.asm writes it, with paging
  * still off, and nothing changes it after (mm/memlayout.h). */
+#ifndef HOST_TEST
 bool __pgtable_l5_enabled;
+#endif
 
 /* Links a new, zeroed table below the empty entry e. No flush: e was not
  * present, and the CPU caches no translation and no paging-structure entry

@@ -44,6 +44,7 @@ def test_la57_cpu_max():
         yield check_translate_walks_5_levels, vm
         yield check_probe_kernel_addresses_fault, vm
         yield check_checkpgd_clean, vm
+        yield check_mmap_hint_above_47_bits, vm
 
 
 def check_cr4_la57_set(vm):
@@ -90,6 +91,38 @@ def check_checkpgd_clean(vm):
     assert re.search(r"with a kernel half that differs", out) and ", 0 with" in out, out
 
 
+def run_highmap(vm):
+    """Runs user/highmap in the background; returns (its output lines,
+    info tlb read while it sleeps with its pages mapped, its vmas)."""
+    pid = re.search(r"\[(\d+)\]", vm.command("run highmap 20 &")).group(1)
+    vm.wait_for(r"pid %s wrote .*\n" % pid, 20)
+    tlb = vm.info_tlb()       # CR3: highmap's, the one process that runs
+    vmas = vm.command(f"vmas {pid}")
+    vm.wait_for(r"highmap: read back.*\n", 30)
+    lines = re.findall(r"highmap: [^\r\n]*", vm.out)     # may follow a prompt
+    return lines, tlb, vmas
+
+
+def check_mmap_hint_above_47_bits(vm):
+    lines, tlb, vmas = run_highmap(vm)
+    assert "highmap: no hint -> 0x7fff" in "\n".join(lines), lines
+    assert "highmap: hint 0xab000000000000 -> 0xab000000000000 (above 2^47)" in lines, lines
+    assert "highmap: read back and unmapped: ok" in lines, lines
+    assert re.search(r"^ab000000000000-ab000000001000 rw-p ", vmas, re.M), vmas
+    # the CPU translates the page, as a user page, through five levels
+    assert 0xab000000000000 in tlb and "U" in tlb[0xab000000000000][1], sorted(tlb)[:5]
+    # and it is gone again: munmap freed it
+    assert 0xab000000000000 not in vm.info_tlb()
+
+
+def check_hint_ignored_4_levels(vm):
+    lines, tlb, _ = run_highmap(vm)
+    assert re.search(r"highmap: hint 0xab000000000000 -> 0x7fff[0-9a-f]+ \(below 2\^47\)",
+                     "\n".join(lines)), lines
+    assert "highmap: read back and unmapped: ok" in lines, lines
+    assert not [va for va in tlb if (1 << 47) <= va < (1 << 63)]
+
+
 def test_la57_selftests_pass():
     with Qemu(cpu="max", cmdline="test la57") as vm:
         rc = vm.wait_exit(180)
@@ -114,6 +147,7 @@ def test_la57_without_cpu_support_warns_and_keeps_4_levels():
         assert vm.out.count(WARNING) == 1, vm.out[-3000:]
         ptdump_agrees(vm, [("Kernel Space", 0xffff800000000000),
                            ("Low Kernel Mapping", PAGE_OFFSET_L4)])
+        check_hint_ignored_4_levels(vm)
 
 
 def test_default_is_4_levels_on_cpu_max():

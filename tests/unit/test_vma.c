@@ -39,7 +39,7 @@ TEST(find_vma_and_intersection_below_inside_between_above_and_at_vm_end)
 
 TEST(insert_refuses_bad_and_overlapping_ranges_takes_touching_ones)
 {
-	static const struct { unsigned long start, end; int want; } cases[] = {
+	const struct { unsigned long start, end; int want; } cases[] = {
 		{ P(0x200), P(0x200), -EINVAL },                /* empty */
 		{ P(0x201), P(0x200), -EINVAL },                /* reversed */
 		{ P(0x200) + 8, P(0x201), -EINVAL },            /* unaligned */
@@ -128,7 +128,7 @@ TEST(split_vma_at_each_page_both_ways_advances_upper_pgoff)
 
 TEST(remove_range_refusals_and_holes_change_nothing)
 {
-	static const struct { unsigned long start, end; int want; } cases[] = {
+	const struct { unsigned long start, end; int want; } cases[] = {
 		{ P(0x101), P(0x101), -EINVAL }, { P(0x102), P(0x101), -EINVAL },
 		{ P(0x101) + 1, P(0x102), -EINVAL }, { P(0x101), P(0x102) - 1, -EINVAL },
 		{ P(0x100), TASK_SIZE + PG, -EINVAL }, { P(0x100), 0, -EINVAL },
