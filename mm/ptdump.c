@@ -23,31 +23,26 @@
 #include "kernel/x86.h"
 
 
+/* A region's start with 4-level and with 5-level paging (mm/memlayout.h):
+ * both constant, so gdb reads the table too (scripts/gdb/carta/utils.py). */
 struct ptdump_marker {
-	unsigned long start;
+	unsigned long start, start_l5;
 	const char *name;
 };
 
-/* The layout's starts depend on the paging levels (mm/memlayout.h), so
- * the table is read through marker_start at run time. */
 static const struct ptdump_marker markers[] = {
-	{ 0, "User Space" },
-	{ 1, "Kernel Space" },
-	{ 2, "Low Kernel Mapping" },
-	{ 3, "vmalloc() Area" },
-	{ __START_KERNEL_map, "High Kernel Mapping" },
-	{ FIXADDR_TOT_START + PAGE_SIZE, "Fixmap Area" },
+	{ 0, 0, "User Space" },
+	{ 0xffff800000000000UL, 0xff00000000000000UL, "Kernel Space" },
+	{ __PAGE_OFFSET_BASE_L4, __PAGE_OFFSET_BASE_L5, "Low Kernel Mapping" },
+	{ __VMALLOC_BASE_L4, __VMALLOC_BASE_L5, "vmalloc() Area" },
+	{ __START_KERNEL_map, __START_KERNEL_map, "High Kernel Mapping" },
+	{ FIXADDR_TOT_START + PAGE_SIZE, FIXADDR_TOT_START + PAGE_SIZE, "Fixmap Area" },
 };
 #define NR_MARKERS ((unsigned int)ARRAY_SIZE(markers))
 
 static unsigned long marker_start(unsigned int i)
 {
-	switch (i) {
-	case 1:  return KERNEL_HALF_START;
-	case 2:  return PAGE_OFFSET;
-	case 3:  return VMALLOC_START;
-	default: return markers[i].start;
-	}
+	return pgtable_l5_enabled() ? markers[i].start_l5 : markers[i].start;
 }
 
 struct ptdump_state {
@@ -287,7 +282,8 @@ void ptdump_translate(unsigned long va)
 			      pxd_index(l, va));
 	console_printf("%soffset 0x%lx  (CR3 0x%lx)\n", line, va & ~PAGE_MASK, read_cr3());
 	if (!is_canonical(va)) {
-		console_printf("not canonical: bits 63..48 must copy bit 47 (a #GP, not a #PF)\n");
+		console_printf("not canonical: bits 63..%d must copy bit %d (a #GP, not a #PF)\n",
+			       __VIRTUAL_MASK_SHIFT + 1, __VIRTUAL_MASK_SHIFT);
 		return;
 	}
 	pgtable_walk_path(current_pgd(), va, &path);

@@ -6,6 +6,7 @@ option must only warn and leave 4-level paging."""
 import re
 
 from qemu import EXIT_SUCCESS, Qemu, ptdump_ranges, check_ptdump_against_tlb
+from gdb_session import Gdb, free_port, gdb_stub_args
 
 X86_CR4_LA57 = 1 << 12          # SDM Vol. 3A 2.5
 PAGE_OFFSET_L4 = 0xffff888000000000
@@ -157,3 +158,45 @@ def test_default_is_4_levels_on_cpu_max():
         assert "la57=1: la57 takes no value; 4-level paging" in vm.out
         out = vm.command("translate ffffffff81000000")
         assert "P4D folded" in out, out
+
+
+def tlb_phys(tlb, va):
+    """va's physical address by info tlb (a large leaf is listed once)."""
+    for size in (1 << 12, 1 << 21, 1 << 30):
+        base = va & ~(size - 1)
+        if base in tlb:
+            return tlb[base][0] + (va - base)
+    return None
+
+
+def test_la57_gdb_translate_on_the_boot_pml5():
+    """translate-vm (scripts/gdb/carta/pgtable.py) walks the boot PML5,
+    before swapper_pg_dir exists, as info tlb does."""
+    port = free_port()
+    with Qemu(cpu="max", cmdline="testmode la57", extra=gdb_stub_args(port)) as vm, \
+            Gdb(port) as gdb:
+        gdb.cmd("hbreak start_kernel")
+        assert "start_kernel (" in gdb.cmd("continue")
+        tlb = vm.info_tlb()
+        walk = gdb.cmd("translate-vm 0xffffffff80200123")
+        assert "P4D[511]" in walk and "folded" not in walk, walk
+        m = re.search(r"=> physical 0x([0-9a-f]+)", walk)
+        assert m and int(m.group(1), 16) == tlb_phys(tlb, 0xffffffff80200123), walk
+
+
+def test_la57_gdb_helpers_match_the_shell():
+    """lx-ptdump, lx-checkpgd and translate-vm print what the shell does."""
+    port = free_port()
+    va = PAGE_OFFSET_L5 + 0x100008
+    cmds = {"ptdump": "lx-ptdump", "ptdump kernel": "lx-ptdump kernel",
+            "checkpgd": "lx-checkpgd", f"translate {va:x}": f"translate-vm {va:#x}"}
+    with Qemu(cpu="max", cmdline="la57", extra=["-gdb", f"tcp:127.0.0.1:{port}"]) as vm:
+        vm.wait_prompt(60)
+        views = {c: vm.command(c, 60) for c in cmds}
+        with Gdb(port) as gdb:
+            for cmd, gcmd in cmds.items():
+                shell, g = views[cmd].splitlines(), gdb.cmd(gcmd).splitlines()
+                if cmd.startswith("translate"):
+                    shell, g = shell[1:], g[1:]     # the first line has CR3
+                assert shell and shell == g, (cmd, [(a, b) for a, b in zip(shell, g)
+                                                    if a != b][:4], len(shell), len(g))

@@ -43,7 +43,7 @@ def fixmap_pte(tables, va):
     """The PTE for va through CR3, present or not; None without a PTE page
     (a walk that stops above the PTE level)."""
     phys = pgtable.cr3() & pgtable.PHYSICAL_PAGE_MASK
-    for level in range(pgtable.PGD_LEVEL, pgtable.PTE_LEVEL - 1, -1):
+    for level in range(pgtable.top_level(), pgtable.PTE_LEVEL - 1, -1):
         e = tables.table(phys)[pgtable.index(level, va)]
         if level == pgtable.PTE_LEVEL:
             return e

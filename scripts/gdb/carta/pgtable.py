@@ -6,7 +6,8 @@ The walk mirrors mm/pagewalk.c's walk_page_range: every entry it does not
 go below is one range, a leaf or a hole (a none entry), reported with its
 level; ptdump merges neighbours of equal level and attributes into one
 line (mm/ptdump.c note_page). x86-64 4-level paging, SDM Vol. 3A 4.5:
-PGD (bits 47-39) | PUD (38-30) | PMD (29-21) | PTE (20-12) | offset.
+PGD (bits 47-39) | PUD (38-30) | PMD (29-21) | PTE (20-12) | offset;
+with la57 (utils.l5()) 5-level paging: PGD (56-48) | P4D (47-39) | ...
 """
 import gdb
 
@@ -16,16 +17,35 @@ PHYSICAL_PAGE_MASK = 0x000FFFFFFFFFF000     # bits 51..12 of an entry
 P, RW, USR, PWT, PCD, PSE, GLB, NX = 1, 2, 4, 8, 16, 128, 256, 1 << 63
 ATTR_BITS = P | USR | RW | PWT | PCD | GLB | NX
 # enum pg_level (mm/pgtable.h): the level number, its index shift, its name
-PTE_LEVEL, PMD_LEVEL, PUD_LEVEL, PGD_LEVEL = 1, 2, 3, 4
-SHIFT = {PTE_LEVEL: 12, PMD_LEVEL: 21, PUD_LEVEL: 30, PGD_LEVEL: 39}
-NAME = {PTE_LEVEL: "PTE", PMD_LEVEL: "PMD", PUD_LEVEL: "PUD", PGD_LEVEL: "PGD"}
-KERNEL_PGD_BOUNDARY = 256   # the first kernel-half slot: bit 47 set
+# (PG_LEVEL_512G: the P4D, which is the PGD entry with 4 levels;
+# PG_LEVEL_256T: the PGD with 5 levels)
+PTE_LEVEL, PMD_LEVEL, PUD_LEVEL, P4D_LEVEL, PGD5_LEVEL = 1, 2, 3, 4, 5
+SHIFT = {PTE_LEVEL: 12, PMD_LEVEL: 21, PUD_LEVEL: 30, P4D_LEVEL: 39, PGD5_LEVEL: 48}
+LEVEL_NAME = {PTE_LEVEL: "PTE", PMD_LEVEL: "PMD", PUD_LEVEL: "PUD", P4D_LEVEL: "P4D",
+              PGD5_LEVEL: "PGD"}
+KERNEL_PGD_BOUNDARY = 256   # the first kernel-half slot: the top address bit set
+
+
+def top_level():
+    """pgtable_top_level(): where every walk starts."""
+    return PGD5_LEVEL if utils.l5() else P4D_LEVEL
+
+
+def name(level):
+    """pg_level_name: the top entry is always the PGD."""
+    return "PGD" if level == top_level() else LEVEL_NAME[level]
+
+
+def pgdir_shift():
+    return SHIFT[top_level()]
 
 
 def canonical(a):
-    """Bits 63..48 copy bit 47 (SDM Vol. 1 3.3.7.1)."""
-    a &= (1 << 48) - 1
-    return a | (0xFFFF << 48) if a >> 47 else a
+    """Bits 63..48 copy bit 47 (SDM Vol. 1 3.3.7.1); with LA57 bits 63..57
+    copy bit 56 (SDM Vol. 3A 4.5)."""
+    bits = 57 if utils.l5() else 48
+    a &= (1 << bits) - 1
+    return a | (utils.U64 & ~((1 << bits) - 1)) if a >> (bits - 1) else a
 
 
 def index(level, va):
@@ -91,7 +111,7 @@ def walk(tables, pgd_phys, start, end, visit):
             addr = canonical(nxt)
             i += 1
 
-    walk_range(PGD_LEVEL, pgd_phys, index(PGD_LEVEL, start), start, end)
+    walk_range(top_level(), pgd_phys, index(top_level(), start), start, end)
 
 
 def size_unit(nbytes):
@@ -121,7 +141,7 @@ class Ptdump:
         else:
             attrs = " " * 26
         self.out.append("0x%016x-0x%016x   %9d%s %s %s" % (self.start, end, n, unit, attrs,
-                                                        NAME[self.level].lower()))
+                                                        name(self.level).lower()))
 
     def note(self, level, e, va, nxt):
         attrs = e & ATTR_BITS if present(e) else 0
@@ -150,17 +170,26 @@ def ptdump_pgd(tables, pgd_phys, start_from):
     return st.out
 
 
+def kernel_pgd_va():
+    """kernel_pgd() (mm/pgalloc.c): the boot table until swapper_pg_dir."""
+    top = int(utils.var("kernel_top", "mm/pgalloc.c")) & utils.U64
+    if not top:
+        top = utils.symbol_address("early_top_pgt5" if utils.l5() else "early_top_pgt")
+    return top
+
+
 def kernel_pgd_phys():
-    return utils.pa(int(utils.var("kernel_top", "mm/pgalloc.c")) & utils.U64)
+    return utils.pa(kernel_pgd_va())
 
 
 def ptdump_user(tables, pgd_phys):
     """ptdump_walk_user: the user half, the kernel half's top-level slots
     against swapper_pg_dir's, then the kernel half."""
-    kernel_half = canonical(KERNEL_PGD_BOUNDARY << 39)
+    user_end = KERNEL_PGD_BOUNDARY << pgdir_shift()
+    kernel_half = canonical(user_end)
     st = Ptdump(0)
-    walk(tables, pgd_phys, 0, KERNEL_PGD_BOUNDARY << 39, st.note)
-    st.close(KERNEL_PGD_BOUNDARY << 39)
+    walk(tables, pgd_phys, 0, user_end, st.note)
+    st.close(user_end)
     out = st.out
     out.append("---[ Kernel Space: PGD slots %d-511 ]---" % KERNEL_PGD_BOUNDARY)
     pgd, k = tables.table(pgd_phys), tables.table(kernel_pgd_phys())
@@ -172,7 +201,7 @@ def ptdump_user(tables, pgd_phys):
             j += 1
         if present(pgd[i]) or not same:
             out.append("0x%016x-0x%016x   PGD %3d-%3d  %s" % (
-                canonical(i << 39), canonical(j << 39), i, j - 1,
+                canonical(i << pgdir_shift()), canonical(j << pgdir_shift()), i, j - 1,
                 "shared (= swapper_pg_dir)" if same else "DIFFERS from swapper_pg_dir"))
         i = j
     return out + ptdump_pgd(tables, pgd_phys, kernel_half)
@@ -195,7 +224,7 @@ class LxPtdump(gdb.Command):
         if not words:
             out = ptdump_pgd(tables, top, 0)
         elif words == ["kernel"]:
-            out = ptdump_pgd(tables, top, canonical(KERNEL_PGD_BOUNDARY << 39))
+            out = ptdump_pgd(tables, top, canonical(KERNEL_PGD_BOUNDARY << pgdir_shift()))
         elif words[0] == "user" and len(words) == 2:
             t = tasks.task_by_arg(words[1], "lx-ptdump user PID")
             if not int(t["mm"]):
@@ -229,29 +258,31 @@ def translate_lines(va):
     cannot reach yet is shown by its physical address ("at phys")."""
     raw_cr3 = cr3()
     yield "0x%016x: %soffset 0x%x  (CR3 0x%x)" % (
-        va, "".join("%s %d | " % (NAME[l], index(l, va)) for l in range(PGD_LEVEL, 0, -1)),
+        va, "".join("%s %d | " % (name(l), index(l, va)) for l in range(top_level(), 0, -1)),
         va & 0xFFF, raw_cr3)
     if canonical(va) != va:
-        yield "not canonical: bits 63..48 must copy bit 47 (a #GP, not a #PF)"
+        yield ("not canonical: bits 63..57 must copy bit 56 (a #GP, not a #PF)" if utils.l5()
+               else "not canonical: bits 63..48 must copy bit 47 (a #GP, not a #PF)")
         return
     tables = Tables()
     phys = raw_cr3 & PHYSICAL_PAGE_MASK
-    for level in range(PGD_LEVEL, 0, -1):
+    for level in range(top_level(), 0, -1):
         i = index(level, va)
         e = tables.table(phys)[i]
         virt = table_virt(phys)
         where = "0x%016x" % (virt + 8 * i) if virt is not None else "phys 0x%x" % (phys + 8 * i)
         flags = pgprot_str(e, leaf(level, e) and level != PTE_LEVEL) if present(e) else "not present"
-        yield "%s[%3d] at %s = 0x%016x  %s%s" % (NAME[level], i, where, e, flags,
-                                                 "  (P4D folded: same entry)" if level == PGD_LEVEL else "")
+        folded = level == P4D_LEVEL and not utils.l5()
+        yield "%s[%3d] at %s = 0x%016x  %s%s" % (name(level), i, where, e, flags,
+                                                 "  (P4D folded: same entry)" if folded else "")
         if not present(e):
             yield ('walk stops: %s entry not present -> a fault here is #PF "not-present page"'
-                   % NAME[level])
+                   % name(level))
             return
         if leaf(level, e):
             size = level_size(level)
             n, unit = size_unit(size)
-            yield "%s leaf maps a %d %siB page" % (NAME[level], n, unit)
+            yield "%s leaf maps a %d %siB page" % (name(level), n, unit)
             yield "=> physical 0x%x" % ((e & PHYSICAL_PAGE_MASK & ~(size - 1)) + (va & (size - 1)))
             return
         phys = e & PHYSICAL_PAGE_MASK
@@ -320,7 +351,7 @@ class LxPgdlist(gdb.Command):
             virt = utils.page_address(page)
             lines.append("0x%016x  0x%016x  %s" % (utils.pa(virt), virt,
                                                   ", ".join(users.get(virt, [])) or "-"))
-        k = int(utils.var("kernel_top", "mm/pgalloc.c")) & utils.U64
+        k = kernel_pgd_va()
         lines.append("0x%016x  0x%016x  (kernel_pgd: kernel threads, the kernel half's master)"
                      % (utils.pa(k), k))
         gdb.write(utils.text(lines))

@@ -99,7 +99,13 @@ def markers():
     """mm/ptdump.c's region markers: [(start, name)], in address order."""
     m = var("markers", "mm/ptdump.c")
     n = m.type.sizeof // m[0].type.sizeof
-    return [(int(m[i]["start"]) & U64, string(m[i]["name"])) for i in range(n)]
+    field = "start_l5" if l5() else "start"     # the layout the boot chose
+    return [(int(m[i][field]) & U64, string(m[i]["name"])) for i in range(n)]
+
+
+def l5():
+    """pgtable_l5_enabled(): 5-level paging (la57), set by boot/head.asm."""
+    return bool(int(var("__pgtable_l5_enabled")))
 
 
 def marker(name):
