@@ -200,3 +200,26 @@ def test_la57_gdb_helpers_match_the_shell():
                     shell, g = shell[1:], g[1:]     # the first line has CR3
                 assert shell and shell == g, (cmd, [(a, b) for a, b in zip(shell, g)
                                                     if a != b][:4], len(shell), len(g))
+
+
+def test_la57_oops_walk_shows_five_levels():
+    """The oops line (dump_pagetable) prints the PML5 and the P4D entries,
+    two different tables now: each against QEMU's `xp` of the tables CR3
+    points at, read before the fault."""
+    with Qemu(cpu="max", cmdline="testmode la57") as vm:
+        vm.wait_prompt()
+        cr3 = int(re.search(r"CR3=([0-9a-f]+)", vm.hmp("info registers")).group(1), 16)
+
+        def entry(table, i):
+            out = vm.hmp(f"xp /1gx {(table & 0x000ffffffffff000) + 8 * i:#x}")
+            return int(out.split(":")[1].split()[0], 16)
+        pml5e = entry(cr3, 511)              # the image: PML5 511, PML4 511
+        pml4e = entry(pml5e, 511)
+        vm.send("crash wp\r")
+        vm.wait_exit(20)
+        out = vm.out
+    m = re.search(r"^.*PGD ([0-9a-f]+) P4D ([0-9a-f]+) PUD [0-9a-f]+ PMD [0-9a-f]+", out, re.M)
+    assert m, out[-3000:]
+    assert (int(m.group(1), 16), int(m.group(2), 16)) == (pml5e, pml4e), (m.group(0), hex(pml5e),
+                                                                          hex(pml4e))
+    assert pml5e != pml4e
