@@ -149,22 +149,24 @@ setup_la57:
 	test esi, esi
 	jz .four
 .word:                                  ; ESI at a word's first character
-	cmp byte [esi], 0
-	je .four
-	cmp byte [esi], ' '
+	mov al, [esi]
+	test al, al
+	jz .four
+	call is_blank
 	je .skip_blank
 	cmp dword [esi], 'la57'           ; nasm: the four bytes in memory order
 	jne .skip_word
 	mov al, [esi + 4]
 	test al, al
 	jz .found
-	cmp al, ' '
+	call is_blank
 	je .found
 .skip_word:
 	inc esi
-	cmp byte [esi], 0
-	je .four
-	cmp byte [esi], ' '
+	mov al, [esi]
+	test al, al
+	jz .four
+	call is_blank
 	jne .skip_word
 .skip_blank:
 	inc esi
@@ -190,6 +192,14 @@ setup_la57:
 	mov eax, PHYS(early_top_pgt)
 	xor edx, edx
 	pop ebx
+	ret
+
+; is_blank: ZF set iff AL separates words (space or tab, as kernel/cmdline.c).
+is_blank:
+	cmp al, ' '
+	je .out
+	cmp al, 9
+.out:
 	ret
 
 ; find_cmdline: ESI = the loader's command line (physical), or 0. EBP says

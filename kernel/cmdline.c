@@ -8,6 +8,7 @@
 #include "kernel/printk.h"
 #include "kernel/types.h"
 #include "mm/memlayout.h"
+#include "kernel/cpufeature.h"
 #endif
 
 static bool test_mode, run_selftests;
@@ -125,8 +126,10 @@ void __init parse_early_params(const char *cmdline)
 			pr_warn("la57=%s: la57 takes no value; 4-level paging\n", v);
 		else if (pgtable_l5_enabled())
 			pr_info("x86/mm: la57: 5-level paging, 57-bit virtual addresses\n");
-		else
+		else if (!boot_cpu_has(X86_FEATURE_LA57))
 			pr_warn("la57: CPU has no 5-level paging (CPUID.7.0:ECX[16] clear); 4-level paging\n");
+		else    /* the entry code could not read the command line */
+			pr_warn("la57: not seen by the boot code; 4-level paging\n");
 	}
 	warn_unknown_keys(cmdline);
 }

@@ -223,3 +223,11 @@ def test_la57_oops_walk_shows_five_levels():
     assert (int(m.group(1), 16), int(m.group(2), 16)) == (pml5e, pml4e), (m.group(0), hex(pml5e),
                                                                           hex(pml4e))
     assert pml5e != pml4e
+
+
+def test_la57_after_a_tab_as_the_c_parser_reads_it():
+    """boot/head.asm splits words as kernel/cmdline.c does (space or tab)."""
+    with Qemu(cpu="max", cmdline="testmode\tla57") as vm:
+        vm.wait_prompt()
+        assert cr4(vm) & X86_CR4_LA57
+        assert "la57: not seen by the boot code" not in vm.out
