@@ -68,8 +68,10 @@ bool cmdline_parse_int(const char *s, long min, long max, long *out)
 }
 
 #ifndef HOST_TEST
+#include "mm/pti.h"
+
 static const char *const known_keys[] = { "loglevel", "test", "testmode", "memblock",
-					   "panic_on_oops", "initcall_debug", "memmap", "pci" };
+					   "panic_on_oops", "initcall_debug", "memmap", "pci", "pti" };
 
 /* Warns about each word that is no key we know (a typo would otherwise
  * silently change nothing). */
@@ -116,6 +118,8 @@ void __init parse_early_params(const char *cmdline)
 	if (test_mode)
 		panic_on_oops = 1;      /* a test sees an oops as QEMU's exit status */
 	initcall_debug_setup(cmdline_find(cmdline, "initcall_debug", NULL, 0));
+	if (cmdline_find(cmdline, "pti", v, sizeof(v)))
+		pti_parse_cmdline(v);
 	warn_unknown_keys(cmdline);
 }
 #endif
