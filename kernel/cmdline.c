@@ -70,9 +70,11 @@ bool cmdline_parse_int(const char *s, long min, long max, long *out)
 }
 
 #ifndef HOST_TEST
+#include "mm/pti.h"
+
 static const char *const known_keys[] = { "loglevel", "test", "testmode", "memblock",
 					   "panic_on_oops", "initcall_debug", "memmap", "pci",
-					   "la57" };
+					   "la57", "pti" };
 
 /* Warns about each word that is no key we know (a typo would otherwise
  * silently change nothing). */
@@ -131,6 +133,8 @@ void __init parse_early_params(const char *cmdline)
 		else    /* the entry code could not read the command line */
 			pr_warn("la57: not seen by the boot code; 4-level paging\n");
 	}
+	if (cmdline_find(cmdline, "pti", v, sizeof(v)))
+		pti_parse_cmdline(v);
 	warn_unknown_keys(cmdline);
 }
 #endif
