@@ -9,7 +9,7 @@
 #include "kernel/types.h"
 #endif
 
-static bool test_mode, run_selftests;
+static bool test_mode, run_selftests, nopcid;
 
 /* Length of the word starting at s (up to a space or the end). */
 static size_t word_len(const char *s)
@@ -69,7 +69,7 @@ bool cmdline_parse_int(const char *s, long min, long max, long *out)
 
 #ifndef HOST_TEST
 static const char *const known_keys[] = { "loglevel", "test", "testmode", "memblock",
-					   "panic_on_oops", "initcall_debug", "memmap", "pci" };
+					   "panic_on_oops", "initcall_debug", "memmap", "pci", "nopcid" };
 
 /* Warns about each word that is no key we know (a typo would otherwise
  * silently change nothing). */
@@ -116,6 +116,11 @@ void __init parse_early_params(const char *cmdline)
 	if (test_mode)
 		panic_on_oops = 1;      /* a test sees an oops as QEMU's exit status */
 	initcall_debug_setup(cmdline_find(cmdline, "initcall_debug", NULL, 0));
+	if (cmdline_find(cmdline, "nopcid", v, sizeof(v))) {
+		nopcid = !v[0];
+		if (v[0])
+			pr_warn("nopcid=%s: nopcid takes no value; PCID stays as the CPU allows\n", v);
+	}
 	warn_unknown_keys(cmdline);
 }
 #endif
@@ -123,6 +128,11 @@ void __init parse_early_params(const char *cmdline)
 bool kernel_test_mode(void)
 {
 	return test_mode;
+}
+
+bool kernel_nopcid(void)
+{
+	return nopcid;
 }
 
 bool kernel_run_selftests_at_boot(void)
