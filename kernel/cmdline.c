@@ -68,8 +68,11 @@ bool cmdline_parse_int(const char *s, long min, long max, long *out)
 }
 
 #ifndef HOST_TEST
+#include "mm/pti.h"
+
 static const char *const known_keys[] = { "loglevel", "test", "testmode", "memblock",
-					   "panic_on_oops", "initcall_debug", "memmap", "pci", "nopcid" };
+					   "panic_on_oops", "initcall_debug", "memmap", "pci", "pti",
+					   "nopcid" };
 
 /* Warns about each word that is no key we know (a typo would otherwise
  * silently change nothing). */
@@ -121,6 +124,8 @@ void __init parse_early_params(const char *cmdline)
 		if (v[0])
 			pr_warn("nopcid=%s: nopcid takes no value; PCID stays as the CPU allows\n", v);
 	}
+	if (cmdline_find(cmdline, "pti", v, sizeof(v)))
+		pti_parse_cmdline(v);
 	warn_unknown_keys(cmdline);
 }
 #endif

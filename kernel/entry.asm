@@ -13,7 +13,10 @@ extern do_trap, do_syscall_64, cpu_current_top_of_stack, make_task_dead
 %define __USER_CS 0x2b
 %define SYSCALL_VECTOR 256      ; pt_regs.vector of a syscall: no IDT vector
 
-section .text
+; Everything the CPU runs between an entry from ring 3 and the switch to
+; the kernel table, and from the switch back to SYSRET/IRETQ, is in this
+; section: PTI's user table maps it (linker.ld: __entry_text_start/end).
+section .entry.text progbits alloc exec nowrite align=16
 bits 64
 
 %macro STUB_NOERR 1
@@ -43,7 +46,35 @@ idt_stub_0:
 %assign v v + 1
 %endrep
 
+; With pti=on an entry from ring 3 arrives on the entry stack (TSS.RSP0,
+; kernel/gdt.c) or an IST stack, under the user table: switch CR3 first,
+; then move the frame (vector, error code, the CPU's five words) to the
+; task stack, where the rest of the kernel expects a user pt_regs (Linux's
+; sync_regs). An IST entry stays on its IST stack, as before PTI.
 asm_common_interrupt:
+	test byte [rsp + 24], 3         ; the frame's CS: from ring 3?
+	jz .regs
+	test byte [rel cpu_entry_area + CEA_PTI], 1
+	jz .regs
+	push rax
+	SWITCH_TO_KERNEL_CR3 rax
+	lea rax, [rel cpu_entry_area + CEA_ENTRY_STACK_TOP - 8 * 8]
+	cmp rsp, rax
+	jne .ist
+	mov rax, rsp
+	mov rsp, [rel cpu_current_top_of_stack]
+	push qword [rax + 56]           ; ss
+	push qword [rax + 48]           ; sp
+	push qword [rax + 40]           ; flags
+	push qword [rax + 32]           ; cs
+	push qword [rax + 24]           ; ip
+	push qword [rax + 16]           ; error code
+	push qword [rax + 8]            ; vector
+	mov rax, [rax]
+	jmp .regs
+.ist:
+	pop rax
+.regs:
 	PUSH_REGS
 	; ring 3 may have set AC, and an interrupt does not clear it: without
 	; CLAC the handler would run with SMAP off (SYSCALL clears AC through
@@ -53,8 +84,31 @@ asm_common_interrupt:
 	mov rdi, rsp                    ; struct pt_regs *
 	call do_trap
 restore_regs_and_iret:
+	test byte [rsp + 15 * 8 + 24], 3        ; pt_regs.cs: back to ring 3?
+	jz .iret
+	test byte [rel cpu_entry_area + CEA_PTI], 1
+	jnz .iret_pti
+.iret:
 	POP_REGS
 	add rsp, 16                     ; vector and error code
+	iretq
+; Copy the IRET frame to the entry stack, switch to the user table, IRETQ
+; (Linux's swapgs_restore_regs_and_return_to_usermode). IF stays off until
+; IRETQ loads the user's RFLAGS: an interrupt under the user CR3 in ring 0
+; would find no kernel.
+.iret_pti:
+	cli
+	POP_REGS 1
+	mov rdi, rsp                    ; rdi, vector, error code, ip, cs, flags, sp, ss
+	lea rsp, [rel cpu_entry_area + CEA_ENTRY_STACK_TOP]
+	push qword [rdi + 56]           ; ss
+	push qword [rdi + 48]           ; sp
+	push qword [rdi + 40]           ; flags
+	push qword [rdi + 32]           ; cs
+	push qword [rdi + 24]           ; ip
+	push qword [rdi]                ; the user's rdi
+	SWITCH_TO_USER_CR3 rdi
+	pop rdi
 	iretq
 
 ; SYSCALL (SDM Vol. 2B): RIP -> RCX, RFLAGS -> R11, RFLAGS &= ~SFMASK (IF
@@ -63,10 +117,11 @@ restore_regs_and_iret:
 ; (Linux keeps both per CPU behind SWAPGS). The frame built is a struct
 ; pt_regs like an interrupt's, so the C side and the IRETQ path are shared.
 entry_SYSCALL_64:
-	mov [rel rsp_scratch], rsp
+	mov [rel cpu_entry_area + CEA_RSP_SCRATCH], rsp
+	SWITCH_TO_KERNEL_CR3 rsp        ; RSP is the only free register (Linux's too)
 	mov rsp, [rel cpu_current_top_of_stack]
 	push __USER_DS                  ; ss
-	push qword [rel rsp_scratch]    ; sp
+	push qword [rel cpu_entry_area + CEA_RSP_SCRATCH]       ; sp
 	push r11                        ; flags
 	push __USER_CS                  ; cs
 	push rcx                        ; ip
@@ -77,11 +132,28 @@ entry_SYSCALL_64:
 	call do_syscall_64              ; returns with IF off; al = 1: SYSRET is safe
 	test al, al
 	jz restore_regs_and_iret
+	test byte [rel cpu_entry_area + CEA_PTI], 1
+	jnz .sysret_pti
 	POP_REGS
 	mov rcx, [rsp + 16]             ; ip
 	mov r11, [rsp + 32]             ; flags
 	mov rsp, [rsp + 40]             ; the user's stack; no interrupt can come now
 	o64 sysret                      ; RIP = RCX, RFLAGS = R11, CS/SS = STAR[63:48] + 16/8
+; pti=on: the user RSP and RDI go to the entry stack, the only stack the
+; user table maps, for the last instructions after the CR3 switch (Linux's
+; entry_SYSCALL_64 exit).
+.sysret_pti:
+	POP_REGS 1
+	mov rcx, [rsp + 24]             ; ip
+	mov r11, [rsp + 40]             ; flags
+	mov rdi, rsp
+	lea rsp, [rel cpu_entry_area + CEA_ENTRY_STACK_TOP]
+	push qword [rdi + 48]           ; the user's stack
+	push qword [rdi]                ; the user's rdi
+	SWITCH_TO_USER_CR3 rdi
+	pop rdi
+	pop rsp
+	o64 sysret
 
 ; void rewind_stack_and_make_dead(int signr): an oops that kills the task
 ; never returns to the frames below it, and they may have used up the
@@ -95,9 +167,6 @@ rewind_stack_and_make_dead:
 	xor ebp, ebp
 	call make_task_dead             ; signr still in edi
 	ud2
-
-section .bss
-rsp_scratch: resq 1
 
 section .rodata
 align 8

@@ -2,8 +2,7 @@
 #include "kernel/gdt.h"
 #include "kernel/init.h"
 #include "kernel/string.h"
-
-#define NR_IST_STACKS 2
+#include <stddef.h>
 
 /* Descriptor bits, SDM Vol. 3A 3.4.5: G, L (64-bit), P, DPL, S, type. */
 #define DESC_CODE64(dpl) (0x00209a0000000000ULL | ((uint64_t)(dpl) << 45))
@@ -12,7 +11,14 @@
 
 static uint64_t gdt[8] __attribute__((aligned(16)));
 struct tss cpu_tss __attribute__((aligned(16)));
-static uint8_t ist_stacks[NR_IST_STACKS][IST_STACK_SIZE] __attribute__((aligned(4096)));
+struct cpu_entry_area cpu_entry_area;
+
+/* kernel/calling.inc's offsets */
+_Static_assert(offsetof(struct cpu_entry_area, rsp_scratch) == 0xa8, "CEA_RSP_SCRATCH");
+_Static_assert(offsetof(struct cpu_entry_area, pti) == 0xb0, "CEA_PTI");
+_Static_assert(offsetof(struct cpu_entry_area, entry_stack) + ENTRY_STACK_SIZE == 0x3000,
+	       "CEA_ENTRY_STACK_TOP");
+_Static_assert(sizeof(struct cpu_entry_area) % 4096 == 0, "whole pages");
 
 struct desc_ptr {
 	uint16_t size;
@@ -30,13 +36,14 @@ static void set_tss_desc(uint64_t *d, uint64_t base, uint32_t limit)
 
 void ist_stack_bounds(int ist, unsigned long *lo, unsigned long *hi)
 {
-	*lo = (unsigned long)ist_stacks[ist - 1];
+	*lo = (unsigned long)cpu_entry_area.ist_stacks[ist - 1];
 	*hi = *lo + IST_STACK_SIZE;
 }
 
 void __init gdt_init(void)
 {
 	struct desc_ptr p = { sizeof(gdt) - 1, (uint64_t)gdt };
+	_Static_assert(sizeof(gdt) == sizeof(cpu_entry_area.gdt), "one GDT layout");
 
 	gdt[1] = DESC_CODE64(0);
 	gdt[2] = DESC_DATA(0);
@@ -45,7 +52,7 @@ void __init gdt_init(void)
 	gdt[5] = DESC_CODE64(3);
 	memset(&cpu_tss, 0, sizeof(cpu_tss));
 	for (int i = 0; i < NR_IST_STACKS; i++)
-		cpu_tss.ist[i] = (uint64_t)ist_stacks[i] + IST_STACK_SIZE;
+		cpu_tss.ist[i] = (uint64_t)cpu_entry_area.ist_stacks[i] + IST_STACK_SIZE;
 	cpu_tss.iomap_base = sizeof(cpu_tss);      /* no I/O bitmap */
 	set_tss_desc(&gdt[6], (uint64_t)&cpu_tss, sizeof(cpu_tss) - 1);
 
@@ -63,4 +70,30 @@ void __init gdt_init(void)
 		     "ltr %w3"
 		     : : "m"(p), "i"(__KERNEL_CS), "i"(__KERNEL_DS), "r"((uint16_t)GDT_TSS_SEL)
 		     : "rax", "memory");
+}
+
+/* The same GDT in the entry area, its TSS descriptor naming the entry
+ * area's TSS, whose RSP0 is the entry stack: an entry from ring 3 then
+ * lands on a stack the user table maps (Linux's entry trampoline stack).
+ * sched.c keeps writing cpu_tss.rsp[0]; with pti=on that TSS is no longer
+ * the CPU's, and the entry code finds the task stack through
+ * cpu_current_top_of_stack. The IDT is copied from the one idt_init loaded
+ * (SIDT), so traps.c stays the one place that fills gates. LTR needs an
+ * available TSS descriptor (SDM Vol. 3A 8.2.4): this copy is fresh. */
+void __init cea_load_pti_tables(void)
+{
+	struct cpu_entry_area *cea = &cpu_entry_area;
+	struct desc_ptr g = { sizeof(cea->gdt) - 1, (uint64_t)cea->gdt }, i;
+
+	memcpy(cea->gdt, gdt, sizeof(gdt));
+	cea->tss = cpu_tss;
+	cea->tss.rsp[0] = (uint64_t)cea->entry_stack + ENTRY_STACK_SIZE;
+	set_tss_desc(&cea->gdt[6], (uint64_t)&cea->tss, sizeof(cea->tss) - 1);
+	asm volatile("sidt %0" : "=m"(i));
+	memcpy(cea->idt, (void *)i.address, (size_t)i.size + 1 < sizeof(cea->idt) ? (size_t)i.size + 1 : sizeof(cea->idt));
+	i.address = (uint64_t)cea->idt;
+	asm volatile("lgdt %0\n\t"
+		     "ltr %w1\n\t"
+		     "lidt %2"
+		     : : "m"(g), "r"((uint16_t)GDT_TSS_SEL), "m"(i) : "memory");
 }

@@ -41,6 +41,32 @@ struct tss {
 
 extern struct tss cpu_tss;
 
+/* Linux's cpu_entry_area: everything the CPU and the entry code touch on an
+ * entry from ring 3 before CR3 holds the kernel table, in pages of its own,
+ * so that PTI's user table can map exactly these (mm/pti.c). With one CPU
+ * it is a single page-aligned object at its address in the image; that
+ * address is mapped in both tables. With pti=on the CPU uses its GDT, TSS
+ * (RSP0 = the entry stack) and IDT copy; the IST stacks are always its own.
+ * The CEA_* offsets are the entry code's (kernel/calling.inc), checked
+ * against offsetof in kernel/gdt.c. */
+#define ENTRY_STACK_SIZE 4096
+#define NR_IST_STACKS    2
+
+struct cpu_entry_area {
+	uint64_t gdt[8];
+	struct tss tss;
+	uint64_t rsp_scratch;   /* the user RSP while SYSCALL switches CR3 and stacks */
+	uint8_t pti;            /* 1: entries and exits switch CR3 (pti=on) */
+	uint8_t idt[4096] __attribute__((aligned(4096)));       /* pti=on: the IDT in use */
+	uint8_t entry_stack[ENTRY_STACK_SIZE] __attribute__((aligned(4096)));
+	uint8_t ist_stacks[NR_IST_STACKS][IST_STACK_SIZE] __attribute__((aligned(4096)));
+} __attribute__((aligned(4096)));
+
+extern struct cpu_entry_area cpu_entry_area;
+
+/* pti=on: load the entry area's GDT, TSS and a copy of the IDT (mm/pti.c). */
+void cea_load_pti_tables(void);
+
 void gdt_init(void);
 /* Bounds of IST stack `ist` (1-based); for the backtrace's stack check. */
 void ist_stack_bounds(int ist, unsigned long *lo, unsigned long *hi);

@@ -41,6 +41,7 @@
 #include "kernel/sched.h"
 #include "kernel/power.h"
 #include "kernel/syscall.h"
+#include "mm/pti.h"
 
 
 static __init void register_boot_stacks(void)
@@ -128,6 +129,7 @@ void start_kernel(uint32_t magic, uint64_t info_phys)
 	boot_step(ptdump_check_aliases);
 	boot_step(pic_init);
 	boot_step(serial_enable_rx_irq);
+	boot_step(pti_init);                    /* before the first process: its PGD may need a user table */
 	boot_step(sched_init);
 	boot_step(syscall_init);
 	boot_step(lapic_timer_init);            /* the tick: preemption from here */

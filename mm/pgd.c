@@ -8,13 +8,21 @@
 #include "kernel/lab.h"
 #include "kernel/list.h"
 #include "kernel/printk.h"
+#include "mm/pti.h"
 
 static LIST_HEAD(pgd_list);     /* newest first */
 static unsigned long pgd_count;
 
+/* With PTI a PGD is an order-1 block, the kernel table 8 KiB aligned and
+ * the user table above it (mm/pti.h); fixed at boot, before any process. */
+static unsigned int pgd_order(void)
+{
+	return pti_enabled() ? 1 : 0;
+}
+
 pgd_t *pgd_alloc(struct mm_struct *mm)
 {
-	struct page *page = alloc_pages(GFP_KERNEL | __GFP_ZERO, 0);
+	struct page *page = alloc_pages(GFP_KERNEL | __GFP_ZERO, pgd_order());
 	pgd_t *pgd;
 
 	(void)mm;
@@ -32,6 +40,8 @@ pgd_t *pgd_alloc(struct mm_struct *mm)
 	__free_pages(page, 0);
 	return NULL;
 	   LAB usersplit END */
+	if (pti_enabled())
+		pti_clone_kernel_half(kernel_to_user_pgdp(pgd));
 	page->flags |= PG_pgtable;
 	list_add(&page->lru, &pgd_list);
 	pgd_count++;
@@ -49,7 +59,7 @@ void pgd_free(struct mm_struct *mm, pgd_t *pgd)
 		return;
 	}
 	for (int i = 0; i < KERNEL_PGD_BOUNDARY; i++)
-		if (!pgd_none(pgd[i])) {
+		if (!pgd_none(pgd[i]) || (pti_enabled() && !pgd_none(kernel_to_user_pgdp(pgd)[i]))) {
 			pr_err("pgd_free(%p): user slot %d still maps %#llx; not freed\n", pgd, i,
 			       (unsigned long long)pgd_val(pgd[i]));
 			return;
@@ -58,7 +68,7 @@ void pgd_free(struct mm_struct *mm, pgd_t *pgd)
 	page->flags &= ~PG_pgtable;
 	pgd_count--;
 	nr_pgtable_pages--;
-	__free_pages(page, 0);
+	__free_pages(page, pgd_order());
 }
 
 unsigned long nr_pgds(void)
@@ -85,6 +95,8 @@ unsigned long checkpgd(int (*out)(const char *fmt, ...))
 				bad++;
 				break;
 			}
+		if (pti_enabled())
+			bad += pti_check_user_pgd(pgd, out);
 	}
 	return bad;
 }
@@ -94,6 +106,11 @@ void checkpgd_show(void)
 {
 	unsigned long bad = checkpgd(console_printf);
 
-	console_printf("checkpgd: %lu PGDs besides the kernel's, %lu with a kernel half that differs\n",
-		       pgd_count, bad);
+	if (pti_enabled())
+		console_printf("checkpgd: %lu PGDs besides the kernel's, each with a user table; "
+			       "%lu problems (kernel half differs, or user table not mirrored/isolated)\n",
+			       pgd_count, bad);
+	else
+		console_printf("checkpgd: %lu PGDs besides the kernel's, %lu with a kernel half that differs\n",
+			       pgd_count, bad);
 }

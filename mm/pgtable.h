@@ -201,7 +201,18 @@ static inline unsigned long pmd_pfn(pmd_t e) { return (pmd_val(e) & PHYSICAL_PAG
 static inline unsigned long pud_pfn(pud_t e) { return (pud_val(e) & PHYSICAL_PAGE_MASK & PUD_MASK) >> PAGE_SHIFT; }
 /* The only stores to a live entry: one 64-bit write, which the CPU's walk
  * sees whole (SDM Vol. 3A 8.1.1: aligned quadword writes are atomic). */
-static inline void set_pgd(pgd_t *pgdp, pgd_t pgd) { *(volatile uint64_t *)&pgdp->pgd = pgd_val(pgd); }
+#ifndef HOST_TEST
+/* PTI (mm/pti.c): a user-half entry of a process's PGD goes to its user
+ * table too (Linux's pti_set_user_pgtbl, called from native_set_pgd). */
+void pti_set_user_pgtbl(pgd_t *pgdp, pgd_t pgd);
+#else
+static inline void pti_set_user_pgtbl(pgd_t *pgdp, pgd_t pgd) { (void)pgdp, (void)pgd; }
+#endif
+static inline void set_pgd(pgd_t *pgdp, pgd_t pgd)
+{
+	*(volatile uint64_t *)&pgdp->pgd = pgd_val(pgd);
+	pti_set_user_pgtbl(pgdp, pgd);
+}
 static inline void set_p4d(p4d_t *p4dp, p4d_t p4d) { set_pgd(&p4dp->pgd, p4d.pgd); }
 static inline void set_pud(pud_t *pudp, pud_t pud) { *(volatile uint64_t *)&pudp->pud = pud_val(pud); }
 static inline void set_pte(pte_t *ptep, pte_t pte) { *(volatile uint64_t *)&ptep->pte = pte_val(pte); }

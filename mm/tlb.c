@@ -4,6 +4,7 @@
 #include "mm/mm_types.h"
 #include "mm/direct_map.h"
 #include "mm/page.h"
+#include "mm/pti.h"
 #include "kernel/cmdline.h"
 #include "kernel/cpufeature.h"
 #include "kernel/init.h"
@@ -42,6 +43,15 @@ void __init pcid_init(void)
 	}
 	if (kernel_nopcid()) {
 		pr_info("x86/tlb: PCID disabled by nopcid: every process switch flushes the TLB\n");
+		return;
+	}
+	/* PTI's entry code (kernel/calling.inc) writes CR3 without PCID bits
+	 * or bit 63: it would give the user table the kernel table's PCID,
+	 * letting user mode hit TLB entries the kernel table filled, and flush
+	 * on every entry. Linux gives the user table its own PCID (bit 11,
+	 * user_pcid); until Carta's entry code does, PTI goes without PCID. */
+	if (pti_enabled()) {
+		pr_info("x86/tlb: PCID not used with pti=on: every process switch flushes the TLB\n");
 		return;
 	}
 	/* SDM 4.10.1: setting CR4.PCIDE faults unless CR3[11:0] = 0; the
