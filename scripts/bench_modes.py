@@ -23,7 +23,9 @@ def unavailable(log, pti, pcid):
     if pti == "on" and ('parameters "pti=on"' in log or "isolation: enabled" not in log):
         return "n/a (pti not available)"
     if pcid == "on" and "x86/tlb: PCID enabled" not in log:
-        return "n/a (no PCID: QEMU 7.2 TCG does not offer it)"
+        if "no PCID in CPUID" in log:
+            return "n/a (no PCID in CPUID: QEMU 7.2 TCG offers none)"
+        return "n/a (PCID not used with pti=on)"
     return None
 
 
