@@ -101,16 +101,20 @@ unsigned long checkpgd(int (*out)(const char *fmt, ...))
 	return bad;
 }
 
-/* checkpgd, then its summary line (`checkpgd`). */
+/* checkpgd, then its summary line (`checkpgd`); with PTI a second line
+ * for the user tables. */
 void checkpgd_show(void)
 {
-	unsigned long bad = checkpgd(console_printf);
+	unsigned long bad = checkpgd(console_printf), bad_user = 0;
+	struct page *p;
 
 	if (pti_enabled())
-		console_printf("checkpgd: %lu PGDs besides the kernel's, each with a user table; "
-			       "%lu problems (kernel half differs, or user table not mirrored/isolated)\n",
-			       pgd_count, bad);
-	else
-		console_printf("checkpgd: %lu PGDs besides the kernel's, %lu with a kernel half that differs\n",
-			       pgd_count, bad);
+		list_for_each_entry(p, &pgd_list, lru)
+			bad_user += pti_check_user_pgd(page_address(p), 0);
+	console_printf("checkpgd: %lu PGDs besides the kernel's, %lu with a kernel half that differs\n",
+		       pgd_count, bad - bad_user);
+	if (pti_enabled())
+		console_printf("checkpgd: %lu PTI user tables, %lu whose user half differs from their "
+			       "kernel table's or whose kernel half is not just the entry mappings\n",
+			       pgd_count, bad_user);
 }

@@ -9,6 +9,7 @@
  *   0xffffffffff7fe000-0xffffffffff7ff000           4K     RW PWT PCD         GLB NX pte
  * and prints a ---[ name ]--- marker where a region of the memory map
  * (mm/memlayout.h) begins. */
+#include "mm/pti.h"
 #include "mm/fixmap.h"
 #include "mm/init.h"
 #include "mm/pagewalk.h"
@@ -161,6 +162,13 @@ void ptdump_walk_user(pgd_t *pgd)
 				       same ? "shared (= swapper_pg_dir)" : "DIFFERS from swapper_pg_dir");
 	}
 	ptdump_walk_pgd(pgd, KERNEL_HALF_START);
+	if (pti_enabled()) {
+		/* PTI: the table CR3 holds in ring 3 (bit 12 set); its user half
+		 * is the one above, mirrored */
+		console_printf("---[ PTI user table at %#llx (CR3 bit 12): its kernel half ]---\n",
+			       (unsigned long long)__pa(kernel_to_user_pgdp(pgd)));
+		ptdump_walk_pgd(kernel_to_user_pgdp(pgd), KERNEL_HALF_START);
+	}
 }
 
 /* The W+X count looks at leaves only: a hole has no rights, so the walk
