@@ -179,3 +179,22 @@ def test_pti_checkpgd_ptdump_and_bad_option():
         out = vm.out
     assert "pti=maybe: not on or off; PTI stays off" in out, out[-2000:]
     assert "Kernel/User page tables isolation: disabled" in out, out[-2000:]
+
+
+def test_pti_nmi_from_ring3_switches_and_kills_only_the_process():
+    """An NMI injected (QMP inject-nmi) while the guest is in ring 3 under
+    the user table: the CPU enters on the NMI's IST stack in the entry
+    area, the entry switches CR3, and the process gets the trap (Carta
+    kills it) with a user RIP; under the user table alone the handler
+    would fault on the kernel and the machine would reset."""
+    with Qemu(cmdline="testmode pti=on") as vm:
+        vm.wait_prompt()
+        pid = re.search(r"\[(\d+)\] spin", vm.command("run spin &")).group(1)
+        cr3 = stop_in_ring3(vm)
+        vm.qmp_cmd("inject-nmi")
+        vm.qmp_cmd("cont")
+        m = vm.wait_for(r"traps: spin\[%s\] trap nmi ip:([0-9a-f]+) " % pid, 20)
+        after = vm.command("run hello")
+    assert cr3 & PTI_USER_BIT, hex(cr3)
+    assert int(m.group(1), 16) < KERNEL_HALF, m.group(0)
+    assert "hello from pid" in after, after
