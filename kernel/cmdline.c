@@ -11,7 +11,7 @@
 #include "kernel/cpufeature.h"
 #endif
 
-static bool test_mode, run_selftests;
+static bool test_mode, run_selftests, nopcid;
 
 /* Length of the word starting at s (up to a space or the end). */
 static size_t word_len(const char *s)
@@ -74,7 +74,7 @@ bool cmdline_parse_int(const char *s, long min, long max, long *out)
 
 static const char *const known_keys[] = { "loglevel", "test", "testmode", "memblock",
 					   "panic_on_oops", "initcall_debug", "memmap", "pci",
-					   "la57", "pti" };
+					   "la57", "pti", "nopcid" };
 
 /* Warns about each word that is no key we know (a typo would otherwise
  * silently change nothing). */
@@ -133,6 +133,11 @@ void __init parse_early_params(const char *cmdline)
 		else    /* the entry code could not read the command line */
 			pr_warn("la57: not seen by the boot code; 4-level paging\n");
 	}
+	if (cmdline_find(cmdline, "nopcid", v, sizeof(v))) {
+		nopcid = !v[0];
+		if (v[0])
+			pr_warn("nopcid=%s: nopcid takes no value; PCID stays as the CPU allows\n", v);
+	}
 	if (cmdline_find(cmdline, "pti", v, sizeof(v)))
 		pti_parse_cmdline(v);
 	warn_unknown_keys(cmdline);
@@ -142,6 +147,11 @@ void __init parse_early_params(const char *cmdline)
 bool kernel_test_mode(void)
 {
 	return test_mode;
+}
+
+bool kernel_nopcid(void)
+{
+	return nopcid;
 }
 
 bool kernel_run_selftests_at_boot(void)

@@ -16,6 +16,8 @@
  *                kernel/e820.c, applied when the e820 map is set up)
  *   pci=nommconf configuration space through the ports only, not ECAM
  *                (Linux's; drivers/pci_conf.c)
+ *   nopcid       no PCID-tagged TLB: every process switch flushes (Linux's;
+ *                mm/tlb.c)
  * Unknown keys are reported once at boot and otherwise ignored. */
 #ifndef KERNEL_CMDLINE_H
 #define KERNEL_CMDLINE_H
@@ -35,5 +37,6 @@ bool cmdline_parse_int(const char *s, long min, long max, long *out);
 void parse_early_params(const char *cmdline);   /* applies the keys above */
 bool kernel_test_mode(void);
 bool kernel_run_selftests_at_boot(void);
+bool kernel_nopcid(void);        /* `nopcid`: no PCID even if the CPU has it */
 
 #endif

@@ -9,6 +9,7 @@
 #include "kernel/cpufeature.h"
 #include "kernel/e820.h"
 #include "kernel/gdt.h"
+#include "mm/tlb.h"
 #include "kernel/printk.h"
 #include "kernel/panic.h"
 #include "kernel/selftest.h"
@@ -93,6 +94,7 @@ void start_kernel(uint32_t magic, uint64_t info_phys)
 	boot_step(pat_init);            /* before any mapping asks for a memory type */
 	boot_step(setup_boot_info, magic, info_phys);    /* multiboot2 or PVH (boot/head.asm) */
 	boot_step(parse_early_params, boot_info.cmdline);
+	boot_step(pcid_init);           /* after the command line: nopcid */
 	boot_step(print_banner);
 	boot_step(zap_identity_mappings);       /* physical memory now only via the fixmap */
 	boot_step(early_ioremap_init);

@@ -8,6 +8,7 @@
 #include "kernel/uapi/wait.h"
 #include "mm/mm_types.h"
 #include "mm/page.h"
+#include "mm/tlb.h"
 
 volatile uint64_t jiffies;
 unsigned long cpu_current_top_of_stack;
@@ -88,15 +89,14 @@ static struct task_struct *pick_next_task(void)
 }
 
 /* Kernel threads keep whatever user half is loaded (they never touch it:
- * Linux's lazy TLB); a process gets its own PGD. Only a CR3 write flushes
- * the user half's TLB entries: the kernel's are global (CR4.PGE, SDM Vol. 3A
- * 4.10.2.4) and survive it. */
+ * Linux's lazy TLB); a process gets its own PGD. Without PCID only a CR3
+ * write flushes the user half's TLB entries: the kernel's are global
+ * (CR4.PGE, SDM Vol. 3A 4.10.2.4) and survive it. With PCID the switch
+ * keeps them when the process's ASID still holds them (mm/tlb.c). */
 static struct task_struct *context_switch(struct task_struct *prev, struct task_struct *next)
 {
-	if (next->mm && read_cr3() != virt_to_phys(next->mm->pgd)) {
-		write_cr3(virt_to_phys(next->mm->pgd));
+	if (next->mm && switch_mm_irqs_off(next->mm))
 		nr_cr3_loads++;
-	}
 	cpu_tss.rsp[0] = task_stack_top(next);
 	cpu_current_top_of_stack = task_stack_top(next);
 	current = next;

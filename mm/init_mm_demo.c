@@ -99,7 +99,7 @@ int init_mm_user_pte_map(unsigned long uaddr, uint64_t *marker)
 		       (unsigned long long)pte_val(*e.pte));
 	flags = local_irq_save();
 	if ((read_cr3() & PHYSICAL_PAGE_MASK) != swapper)
-		write_cr3(swapper);     /* the shell is a kernel thread: any CR3 will do */
+		leave_mm();     /* the shell is a kernel thread: any CR3 will do */
 	console_printf("read 0x%lx with CR3 = swapper_pg_dir (0x%llx): 0x%016llx\n", uaddr,
 		       (unsigned long long)swapper, (unsigned long long)read_user(uaddr));
 	local_irq_restore(flags);

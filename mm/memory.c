@@ -1,6 +1,7 @@
 /* User page tables (mm/memory.h). */
 #include "mm/memory.h"
 #include "mm/mmap.h"
+#include "mm/tlb.h"
 #include "mm/pagewalk.h"
 #include "mm/pgalloc.h"
 #include "mm/page.h"
@@ -42,12 +43,12 @@ pte_t *user_pte_lookup(struct mm_struct *mm, unsigned long addr)
 	return user_pte(mm, addr, false);
 }
 
-/* A user TLB entry is cached only while this mm's PGD is in CR3 (a CR3
- * write flushes the non-global ones, SDM Vol. 3A 4.10.4.1). */
+/* Without PCID a user TLB entry is cached only while this mm's PGD is in
+ * CR3 (a CR3 write flushes the non-global ones, SDM Vol. 3A 4.10.4.1);
+ * with PCID it may outlive the switch, tagged: mm/tlb.c handles both. */
 static void flush_user_page(struct mm_struct *mm, unsigned long addr)
 {
-	if (read_cr3() == virt_to_phys(mm->pgd))
-		__flush_tlb_one(addr);
+	flush_tlb_mm_range(mm, addr, addr + PAGE_SIZE);
 }
 
 int install_page(struct vm_area_struct *vma, unsigned long addr, struct page *page)
@@ -306,11 +307,11 @@ int copy_page_range(struct vm_area_struct *dst_vma, struct vm_area_struct *src_v
 	 * pages just write-protected as writable (SDM Vol. 3A 4.10.2: a TLB
 	 * entry keeps the rights it was filled with), and a write through
 	 * one would land in the page the child now shares, unseen by any
-	 * fault. Reloading CR3 drops every non-global entry (4.10.4.1);
-	 * user PTEs are never global. */
+	 * fault. Reloading CR3 drops every non-global entry (4.10.4.1) of
+	 * the current PCID; user PTEs are never global. */
 	/* LAB cow BEGIN: flush the parent's TLB after write-protecting its pages */
-	if (c.cow && read_cr3() == virt_to_phys(c.src->pgd))
-		write_cr3(read_cr3());
+	if (c.cow)
+		flush_tlb_mm(c.src);
 	/* LAB cow STUB
 	(void)c.cow;
 	   LAB cow END */

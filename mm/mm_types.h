@@ -11,6 +11,7 @@
 #ifndef MM_MM_TYPES_H
 #define MM_MM_TYPES_H
 
+#include "mm/asid.h"
 #include "mm/pgtable.h"
 
 #define VM_NONE       0x00000000UL
@@ -49,6 +50,7 @@ struct mm_struct {
 	unsigned long nr_pgtables;      /* user-half table pages below the PGD */
 	unsigned long rss;              /* pages this mm owns, mapped */
 	unsigned long committed;        /* pages charged by its VM_ACCOUNT VMAs */
+	struct mm_context context;      /* its TLB identity under PCID (mm/asid.h) */
 };
 
 #endif

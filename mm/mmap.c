@@ -5,6 +5,7 @@
 #include "mm/page_alloc.h"
 #include "mm/pgd.h"
 #include "mm/slab.h"
+#include "mm/tlb.h"
 #include "mm/vma.h"
 #include "kernel/errno.h"
 #include "kernel/fs.h"
@@ -85,6 +86,7 @@ struct mm_struct *mm_alloc(void)
 		return 0;
 	}
 	mm->mmap_base = STACK_TOP - STACK_SIZE - STACK_GUARD_GAP;
+	init_new_context(&mm->context);
 	return mm;
 }
 
@@ -102,8 +104,8 @@ void mmput(struct mm_struct *mm)
 {
 	unsigned long leaves;
 
-	if (read_cr3() == virt_to_phys(mm->pgd))
-		write_cr3(__pa_symbol(swapper_pg_dir));   /* in the image */
+	if (mm_is_loaded(mm))
+		leave_mm();     /* CR3 to swapper_pg_dir, in the image */
 	/* all-or-nothing only needs memory to split: a range covering every
 	 * VMA whole splits none, so this cannot fail */
 	vma_remove_range(mm, mmap_min_addr, TASK_SIZE, unmap_vma);

@@ -1,26 +1,93 @@
-/* Kernel TLB flushing (mm/tlb.h) and the `tlbstat` command. */
+/* TLB flushing and process switches (mm/tlb.h), and the `tlbstat` command. */
 #include "mm/tlb.h"
 #include "mm/memlayout.h"
+#include "mm/mm_types.h"
+#include "mm/direct_map.h"
+#include "mm/page.h"
+#include "mm/pti.h"
+#include "kernel/cmdline.h"
+#include "kernel/cpufeature.h"
+#include "kernel/init.h"
 #include "kernel/printk.h"
 #include "kernel/x86.h"
 
 struct tlb_stats tlb_stats;
+struct tlb_state cpu_tlbstate;
+bool tlb_kernel_nonglobal;
+static bool pcid_on, invpcid_on;
+
+#define X86_CR4_PCIDE (1UL << 17)      /* SDM Vol. 3A 2.5: process-context identifiers */
+
+/* INVPCID types, SDM Vol. 2A INVPCID: 1 = one PCID's non-global entries,
+ * 2 = everything, global entries included. */
+#define INVPCID_TYPE_SINGLE_CTXT 1
+#define INVPCID_TYPE_ALL_INCL_GLOBAL 2
+
+static inline void __invpcid(unsigned long pcid, unsigned long addr, unsigned long type)
+{
+	struct { uint64_t d[2]; } desc = { { pcid, addr } };
+
+	asm volatile("invpcid %0, %1" : : "m"(desc), "r"(type) : "memory");
+}
+
+bool pcid_enabled(void)
+{
+	return pcid_on;
+}
+
+void __init pcid_init(void)
+{
+	if (!boot_cpu_has(X86_FEATURE_PCID)) {
+		pr_info("x86/tlb: no PCID in CPUID: every process switch flushes the TLB\n");
+		return;
+	}
+	if (kernel_nopcid()) {
+		pr_info("x86/tlb: PCID disabled by nopcid: every process switch flushes the TLB\n");
+		return;
+	}
+	/* PTI's entry code (kernel/calling.inc) writes CR3 without PCID bits
+	 * or bit 63: it would give the user table the kernel table's PCID,
+	 * letting user mode hit TLB entries the kernel table filled, and flush
+	 * on every entry. Linux gives the user table its own PCID (bit 11,
+	 * user_pcid); until Carta's entry code does, PTI goes without PCID. */
+	if (pti_enabled()) {
+		pr_info("x86/tlb: PCID not used with pti=on: every process switch flushes the TLB\n");
+		return;
+	}
+	/* SDM 4.10.1: setting CR4.PCIDE faults unless CR3[11:0] = 0; the
+	 * kernel's table is loaded as PCID 0 */
+	write_cr3(read_cr3() & PHYSICAL_PAGE_MASK);
+	write_cr4(read_cr4() | X86_CR4_PCIDE);
+	pcid_on = true;
+	invpcid_on = boot_cpu_has(X86_FEATURE_INVPCID);
+	pr_info("x86/tlb: PCID enabled, %d dynamic ASIDs; INVPCID %s\n", TLB_NR_DYN_ASIDS,
+		invpcid_on ? "used" : "not supported: CR3 reload instead");
+}
 
 void flush_tlb_one_kernel(unsigned long va)
 {
 	__flush_tlb_one(va);    /* INVLPG drops this page's entry, global or not */
 	tlb_stats.one++;
+	/* ...but a non-global one only in the current PCID (SDM 2A INVLPG) */
+	if (tlb_kernel_nonglobal && pcid_on)
+		invalidate_other_asid(&cpu_tlbstate);
 }
 
 /* Toggling CR4.PGE off and on flushes every TLB entry, global ones
- * included (SDM Vol. 3A 4.10.4.1); a CR3 write alone would keep them. */
+ * included, in every PCID (SDM Vol. 3A 4.10.4.1); a CR3 write alone would
+ * keep them. INVPCID type 2 does the same in one instruction. */
 void __flush_tlb_all(void)
 {
 	unsigned long flags = local_irq_save();
-	unsigned long cr4 = read_cr4();
 
-	write_cr4(cr4 & ~X86_CR4_PGE);
-	write_cr4(cr4 | X86_CR4_PGE);
+	if (invpcid_on) {
+		__invpcid(0, 0, INVPCID_TYPE_ALL_INCL_GLOBAL);
+	} else {
+		unsigned long cr4 = read_cr4();
+
+		write_cr4(cr4 & ~X86_CR4_PGE);
+		write_cr4(cr4 | X86_CR4_PGE);
+	}
 	local_irq_restore(flags);
 	tlb_stats.full++;
 }
@@ -40,4 +107,93 @@ void flush_tlb_kernel_range(unsigned long start, unsigned long end)
 	for (unsigned long va = start & PAGE_MASK; va < end; va += PAGE_SIZE)
 		flush_tlb_one_kernel(va);
 	tlb_stats.ranges++;
+}
+
+bool mm_is_loaded(const struct mm_struct *mm)
+{
+	return (read_cr3() & PHYSICAL_PAGE_MASK) == virt_to_phys(mm->pgd);
+}
+
+/* The loaded PCID's non-global entries: INVPCID single-context, or a CR3
+ * write without bit 63, which flushes the PCID it loads (4.10.4.1). */
+static void flush_tlb_local(void)
+{
+	if (invpcid_on)
+		__invpcid(read_cr3() & CR3_PCID_MASK, 0, INVPCID_TYPE_SINGLE_CTXT);
+	else
+		write_cr3(read_cr3());
+	tlb_stats.mm_local++;
+}
+
+void flush_tlb_mm_range(struct mm_struct *mm, unsigned long start, unsigned long end)
+{
+	unsigned long flags = local_irq_save();
+
+	if (!asid_flush_mm(&cpu_tlbstate, &mm->context) || !mm_is_loaded(mm)) {
+		tlb_stats.mm_deferred++;
+	} else {
+		if (end - start > TLB_SINGLE_PAGE_FLUSH_CEILING * PAGE_SIZE) {
+			flush_tlb_local();
+		} else {
+			for (unsigned long va = start & PAGE_MASK; va < end; va += PAGE_SIZE)
+				__flush_tlb_one(va);   /* the current PCID's entry */
+			tlb_stats.one += (end - start + PAGE_SIZE - 1) >> PAGE_SHIFT;
+		}
+		asid_flushed_local(&cpu_tlbstate, &mm->context);
+	}
+	local_irq_restore(flags);
+}
+
+void flush_tlb_mm(struct mm_struct *mm)
+{
+	flush_tlb_mm_range(mm, 0, ~0UL);
+}
+
+bool switch_mm_irqs_off(struct mm_struct *next)
+{
+	struct tlb_state *ts = &cpu_tlbstate;
+	unsigned long cr3 = virt_to_phys(next->pgd);
+	uint16_t asid;
+
+	if (ts->loaded_ctx_id == next->context.ctx_id && mm_is_loaded(next))
+		return false;
+	if (asid_switch(ts, &next->context, pcid_on, &asid)) {
+		write_cr3(pcid_on ? cr3 | kern_pcid(asid) : cr3);
+	} else {
+		write_cr3(cr3 | kern_pcid(asid) | CR3_NOFLUSH);
+	}
+	return true;
+}
+
+void leave_mm(void)
+{
+	unsigned long flags = local_irq_save();
+
+	/* PCID 0 (no bit 63): flushes only PCID 0, which never holds a
+	 * process's entries when PCID is on */
+	write_cr3(__pa_symbol(swapper_pg_dir));
+	asid_unload(&cpu_tlbstate);
+	local_irq_restore(flags);
+}
+
+void tlbstat_show(void)
+{
+	const struct tlb_state *ts = &cpu_tlbstate;
+
+	console_printf("invlpg %lu  range flushes %lu  full flushes %lu  (ceiling %d pages)\n",
+		       tlb_stats.one, tlb_stats.ranges, tlb_stats.full,
+		       TLB_SINGLE_PAGE_FLUSH_CEILING);
+	console_printf("pcid %s  invpcid %s  mm flushes: local %lu  deferred %lu\n",
+		       pcid_on ? "on" : "off", invpcid_on ? "on" : "off",
+		       tlb_stats.mm_local, tlb_stats.mm_deferred);
+	console_printf("switches: flush %lu  no-flush %lu  asid allocations %lu  asid wraps %lu\n",
+		       ts->switch_flush, ts->switch_noflush, ts->asid_allocs, ts->asid_wraps);
+	if (!pcid_on)
+		return;
+	console_printf("loaded asid %u (pcid %u)  next asid %u\n", ts->loaded_asid,
+		       ts->loaded_ctx_id ? kern_pcid(ts->loaded_asid) : 0, ts->next_asid);
+	for (int a = 0; a < TLB_NR_DYN_ASIDS; a++)
+		console_printf("  asid %d pcid %d: ctx_id %llu tlb_gen %llu\n", a, kern_pcid(a),
+			       (unsigned long long)ts->ctxs[a].ctx_id,
+			       (unsigned long long)ts->ctxs[a].tlb_gen);
 }

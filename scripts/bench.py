@@ -7,7 +7,9 @@ the part of it spent zeroing, per getpid, per spawn+exit+wait of user/true
 (user/ubench measures them in user mode; `bench fault` gives the zeroing),
 and the kernel's `bench vmalloc` table (vmalloc+vfree of 1 and 16 pages
 with 10, 1,000 and 10,000 live areas). Each boot is done twice and the two
-compared: the figures must repeat exactly. The boot profile (=profile):
+compared: the figures must repeat exactly. The address-space modes
+(=modes, scripts/bench_modes.py): getpid and a two-process ping-pong for
+pti off/on x pcid off/on, deterministic ticks too. The boot profile (=profile):
 each start_kernel step under initcall_debug, also under -icount, at 256M,
 1G, 4G and 8G, two boots each.
 
@@ -36,6 +38,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import qemu  # noqa: E402
 import bench_floor  # noqa: E402
 import bench_ticks  # noqa: E402
+import bench_modes  # noqa: E402
 from bench_ticks import ICOUNT, met  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
@@ -180,7 +183,8 @@ def bench_boot():
 def main():
     only = os.environ.get("BENCH_ONLY")
     base = os.environ.get("BENCH_BASE")
-    parts = {"ticks": bench_ticks.bench_ticks, "profile": bench_profile,
+    parts = {"ticks": bench_ticks.bench_ticks, "modes": bench_modes.bench_modes,
+             "profile": bench_profile,
              "floor": bench_floor.bench_floor, "shell": bench_shell, "boot": bench_boot}
     if only and only not in parts:
         sys.exit(f"bench.py: BENCH_ONLY={only}: not one of {', '.join(parts)}")

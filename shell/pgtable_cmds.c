@@ -20,10 +20,8 @@ DEFINE_SHELL_SHOW(earlyioremap, SHELL_TOPIC_PGTABLE,
 		  early_ioremap_show());
 
 DEFINE_SHELL_SHOW(tlbstat, SHELL_TOPIC_PGTABLE,
-		  "TLB flushes done: single pages, ranges, full",
-		  console_printf("invlpg %lu  range flushes %lu  full flushes %lu  (ceiling %d pages)\n",
-				 tlb_stats.one, tlb_stats.ranges, tlb_stats.full,
-				 TLB_SINGLE_PAGE_FLUSH_CEILING));
+		  "TLB flushes done, process switches that flushed or not, the ASID slots",
+		  tlbstat_show());
 
 static int cmd_fixmap(int argc, char **argv)
 {

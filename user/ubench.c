@@ -9,13 +9,15 @@
  * that batch only, and the median ignores it. The loop and the RDTSCs are
  * counted too (a few ticks per operation).
  *
- * usage: ubench getpid|fault|spawn   prints one line "NAME: N ticks per OP" */
+ * usage: ubench getpid|fault|spawn|pingpong
+ *        prints one line "NAME: N ticks per OP" */
 #include "user/lib/ulib.h"
 
 #define BATCHES       11
 #define GETPID_CALLS  100       /* per batch */
 #define FAULT_PAGES   64        /* per batch */
 #define SPAWN_RUNS    1         /* per batch: each spawn is long enough */
+#define PINGPONG_ROUNDS 50      /* per batch */
 #define PAGE_SIZE     4096UL
 
 static inline unsigned long rdtsc(void)
@@ -79,6 +81,47 @@ static unsigned long batch_spawn(void *unused)
 	return (rdtsc() - t0) / SPAWN_RUNS;
 }
 
+static unsigned long run(unsigned long (*batch)(void *), void *arg);
+
+static long fork(void)
+{
+	return syscall0(__NR_fork);
+}
+
+/* One round trip between two processes: this one yields, the other runs
+ * and yields back. Two process switches, each a CR3 write (with PCID, one
+ * that may keep the TLB: docs/address-spaces.md). */
+static unsigned long batch_pingpong(void *unused)
+{
+	unsigned long t0 = rdtsc();
+
+	(void)unused;
+	for (int i = 0; i < PINGPONG_ROUNDS; i++)
+		sched_yield();
+	return (rdtsc() - t0) / PINGPONG_ROUNDS;
+}
+
+/* The partner yields as often as the measuring side will, then exits; its
+ * extra yields, once the parent sleeps in waitpid, return at once. */
+static unsigned long pingpong(void)
+{
+	long pid = fork();
+	unsigned long r;
+	int status;
+
+	if (pid < 0)
+		die("ubench", "fork", pid);
+	if (pid == 0) {
+		for (int i = 0; i < (BATCHES + 2) * PINGPONG_ROUNDS; i++)
+			sched_yield();
+		exit(0);
+	}
+	r = run(batch_pingpong, NULL);
+	if (waitpid(pid, &status, 0) != pid || status != 0)
+		die("ubench", "waitpid", -ECHILD);
+	return r;
+}
+
 static unsigned long run(unsigned long (*batch)(void *), void *arg)
 {
 	unsigned long v[BATCHES];
@@ -102,8 +145,10 @@ int main(int argc, char *argv[])
 		printf("fault: %lu ticks per demand-zero fault\n", run(batch_fault, &area));
 	} else if (argc == 2 && !strcmp(argv[1], "spawn")) {
 		printf("spawn: %lu ticks per spawn+exit+wait\n", run(batch_spawn, NULL));
+	} else if (argc == 2 && !strcmp(argv[1], "pingpong")) {
+		printf("pingpong: %lu ticks per round trip\n", pingpong());
 	} else {
-		printf("usage: ubench getpid|fault|spawn\n");
+		printf("usage: ubench getpid|fault|spawn|pingpong\n");
 		return 2;
 	}
 	return 0;

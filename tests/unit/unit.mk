@@ -118,3 +118,7 @@ UNIT_SRCS_string := kernel/string.c
 # The shell's argument parsers, over kstrtoull and kmemparse.
 UNIT_TESTS += shell_args
 UNIT_SRCS_shell_args := shell/args.c kernel/kstrtox.c
+
+# The PCID ASID allocator (mm/asid.c) against a model CPU TLB.
+UNIT_TESTS += asid
+UNIT_SRCS_asid := mm/asid.c

@@ -1,0 +1,388 @@
+/* The ASID allocator (mm/asid.c) against a model CPU TLB.
+ *
+ * QEMU's TCG flushes its whole TLB on every CR3 write (and 7.2 offers no
+ * PCID at all), so a missing flush never shows there: these tests must
+ * catch it. The model follows SDM Vol. 3A 4.10: an entry is tagged with
+ * the PCID in CR3 when it was filled and used only under that PCID; a CR3
+ * write without bit 63 drops the new PCID's entries, with it keeps them;
+ * INVLPG drops the current PCID's entry for one page. Each model mm has a
+ * page table (page number -> frame); every access goes through the model
+ * TLB, and a hit that disagrees with the mm's current table is a stale
+ * translation: the bug the allocator must never allow. The harness drives
+ * the allocator the way mm/tlb.c does (switch_mm_irqs_off,
+ * flush_tlb_mm_range). */
+#include "tests/unit/unit.h"
+#include "mm/asid.h"
+
+#define NPAGES   8
+#define NMM      16
+#define TLB_SIZE 256
+
+struct model_mm {
+	bool live;
+	struct mm_context ctx;
+	int pt[NPAGES];                 /* frame per page, 0 = unmapped */
+};
+
+struct tlb_entry {
+	bool valid;
+	uint16_t pcid;
+	int page, frame;
+};
+
+static struct tlb_state ts;
+static struct model_mm mms[NMM];
+static struct tlb_entry tlb[TLB_SIZE];
+static int cur = -1;                    /* mm loaded, -1: kernel table */
+static uint16_t cur_pcid;
+static unsigned long stale_hits, cr3_flushes, cr3_noflush;
+static int next_frame = 1;
+
+static void reset(void)
+{
+	memset(&ts, 0, sizeof(ts));
+	memset(mms, 0, sizeof(mms));
+	memset(tlb, 0, sizeof(tlb));
+	cur = -1;
+	cur_pcid = 0;
+	stale_hits = cr3_flushes = cr3_noflush = 0;
+}
+
+/* MOV to CR3 (SDM 4.10.4.1) */
+static void model_write_cr3(uint16_t pcid, bool noflush)
+{
+	if (!noflush) {
+		for (int i = 0; i < TLB_SIZE; i++)
+			if (tlb[i].valid && tlb[i].pcid == pcid)
+				tlb[i].valid = false;
+		cr3_flushes++;
+	} else {
+		cr3_noflush++;
+	}
+	cur_pcid = pcid;
+}
+
+static void model_invlpg(int page)
+{
+	for (int i = 0; i < TLB_SIZE; i++)
+		if (tlb[i].valid && tlb[i].pcid == cur_pcid && tlb[i].page == page)
+			tlb[i].valid = false;
+}
+
+/* A load by the running process: the TLB, else a walk that fills it. */
+static int model_access(int page)
+{
+	int want = mms[cur].pt[page];
+
+	for (int i = 0; i < TLB_SIZE; i++)
+		if (tlb[i].valid && tlb[i].pcid == cur_pcid && tlb[i].page == page) {
+			if (tlb[i].frame != want)
+				stale_hits++;
+			return tlb[i].frame;
+		}
+	if (!want)
+		return 0;       /* a fault: nothing cached (4.10.2.3) */
+	for (int i = 0; i < TLB_SIZE; i++)
+		if (!tlb[i].valid) {
+			tlb[i] = (struct tlb_entry){ true, cur_pcid, page, want };
+			break;
+		}
+	return want;
+}
+
+static void touch_all(void)
+{
+	for (int p = 0; p < NPAGES; p++)
+		model_access(p);
+}
+
+/* as mm/tlb.c's switch_mm_irqs_off */
+static bool switch_to(int m)
+{
+	uint16_t asid;
+	bool flush;
+
+	if (cur == m)
+		return false;
+	flush = asid_switch(&ts, &mms[m].ctx, true, &asid);
+	model_write_cr3(kern_pcid(asid), !flush);
+	cur = m;
+	return flush;
+}
+
+/* as mm/tlb.c's leave_mm (mmput of the loaded mm) */
+static void leave(void)
+{
+	model_write_cr3(0, false);
+	asid_unload(&ts);
+	cur = -1;
+}
+
+static int new_mm(void)
+{
+	for (int m = 0; m < NMM; m++)
+		if (!mms[m].live) {
+			memset(&mms[m], 0, sizeof(mms[m]));
+			mms[m].live = true;
+			init_new_context(&mms[m].ctx);
+			for (int p = 0; p < NPAGES; p++)
+				mms[m].pt[p] = next_frame++;
+			return m;
+		}
+	return -1;
+}
+
+static void free_mm(int m)
+{
+	if (cur == m)
+		leave();
+	mms[m].live = false;
+}
+
+/* as flush_tlb_mm_range after a PTE of mm m changed */
+static void remap(int m, int page)
+{
+	mms[m].pt[page] = next_frame++;
+	if (asid_flush_mm(&ts, &mms[m].ctx) && cur == m) {
+		model_invlpg(page);
+		asid_flushed_local(&ts, &mms[m].ctx);
+	}
+}
+
+/* Which slot holds m's ctx_id, or -1. */
+static int slot_of(int m)
+{
+	for (int a = 0; a < TLB_NR_DYN_ASIDS; a++)
+		if (ts.ctxs[a].ctx_id == mms[m].ctx.ctx_id)
+			return a;
+	return -1;
+}
+
+static bool tags_unique(void)
+{
+	for (int a = 0; a < TLB_NR_DYN_ASIDS; a++)
+		for (int b = a + 1; b < TLB_NR_DYN_ASIDS; b++)
+			if (ts.ctxs[a].ctx_id && ts.ctxs[a].ctx_id == ts.ctxs[b].ctx_id)
+				return false;
+	return true;
+}
+
+TEST(two_processes_ping_pong_without_flushing_after_the_first_switch_each)
+{
+	int a, b;
+
+	reset();
+	a = new_mm();
+	b = new_mm();
+	EXPECT_TRUE(switch_to(a));
+	touch_all();
+	EXPECT_TRUE(switch_to(b));
+	touch_all();
+	for (int i = 0; i < 10; i++) {
+		EXPECT_TRUE(!switch_to(a));
+		touch_all();
+		EXPECT_TRUE(!switch_to(b));
+		touch_all();
+	}
+	EXPECT_EQ(ts.switch_flush, 2);
+	EXPECT_EQ(ts.switch_noflush, 20);
+	EXPECT_EQ(ts.asid_allocs, 2);
+	EXPECT_TRUE(slot_of(a) != slot_of(b));
+	EXPECT_EQ(stale_hits, 0);
+}
+
+TEST(recycling_a_seventh_mm_takes_the_oldest_slot_and_flushes_it)
+{
+	int m[TLB_NR_DYN_ASIDS + 1];
+
+	reset();
+	for (int i = 0; i <= TLB_NR_DYN_ASIDS; i++) {
+		m[i] = new_mm();
+		EXPECT_TRUE(switch_to(m[i]));
+		touch_all();
+	}
+	/* round-robin: the seventh went to slot 0, m[0] lost it */
+	EXPECT_EQ(slot_of(m[TLB_NR_DYN_ASIDS]), 0);
+	EXPECT_EQ(slot_of(m[0]), -1);
+	EXPECT_EQ(ts.asid_wraps, 1);
+	/* m[0] comes back: it needs a slot again, and a flush */
+	EXPECT_TRUE(switch_to(m[0]));
+	EXPECT_EQ(slot_of(m[0]), 1);
+	touch_all();
+	/* m[2]..m[5] still hold theirs: no flush */
+	for (int i = 2; i < TLB_NR_DYN_ASIDS; i++)
+		EXPECT_TRUE(!switch_to(m[i]));
+	touch_all();
+	EXPECT_EQ(stale_hits, 0);
+	EXPECT_TRUE(tags_unique());
+}
+
+TEST(generation_wrap_many_laps_of_the_slots_every_reuse_flushes)
+{
+	int m[TLB_NR_DYN_ASIDS + 3];
+	unsigned long reuses = 0;
+
+	reset();
+	for (int i = 0; i < TLB_NR_DYN_ASIDS + 3; i++)
+		m[i] = new_mm();
+	/* 9 mms through 6 slots, 50 laps: every slot changes hands again and
+	 * again; each time it does, the switch must flush */
+	for (int lap = 0; lap < 50; lap++)
+		for (int i = 0; i < TLB_NR_DYN_ASIDS + 3; i++) {
+			uint64_t before[TLB_NR_DYN_ASIDS];
+			bool flushed;
+
+			for (int a = 0; a < TLB_NR_DYN_ASIDS; a++)
+				before[a] = ts.ctxs[a].ctx_id;
+			flushed = switch_to(m[i]);
+			if (before[ts.loaded_asid] != mms[m[i]].ctx.ctx_id) {
+				reuses++;
+				EXPECT_TRUE(flushed);
+			}
+			touch_all();
+			remap(m[(i + 4) % (TLB_NR_DYN_ASIDS + 3)], lap % NPAGES);
+			EXPECT_TRUE(tags_unique());
+		}
+	EXPECT_TRUE(reuses > 0);
+	EXPECT_TRUE(ts.asid_wraps >= 50);
+	EXPECT_EQ(stale_hits, 0);
+}
+
+TEST(a_freed_mm_slot_is_never_reused_by_a_new_mm_without_a_flush)
+{
+	int a, b, c;
+
+	reset();
+	a = new_mm();
+	b = new_mm();
+	switch_to(a);
+	touch_all();
+	switch_to(b);
+	touch_all();
+	free_mm(a);     /* not loaded: its slot keeps a's entries */
+	c = new_mm();   /* may sit in a's struct (same model slot), new ctx_id */
+	EXPECT_TRUE(mms[c].ctx.ctx_id != 0);
+	EXPECT_TRUE(switch_to(c));
+	touch_all();
+	EXPECT_TRUE(!switch_to(b));
+	free_mm(b);     /* loaded: CR3 goes to the kernel's table first */
+	EXPECT_EQ(ts.loaded_ctx_id, 0);
+	c = new_mm();
+	EXPECT_TRUE(switch_to(c));
+	touch_all();
+	EXPECT_EQ(stale_hits, 0);
+}
+
+TEST(a_flush_of_a_non_current_mm_reaches_its_slot_at_the_next_switch)
+{
+	int a, b;
+
+	reset();
+	a = new_mm();
+	b = new_mm();
+	switch_to(a);
+	touch_all();
+	switch_to(b);
+	touch_all();
+	remap(a, 3);    /* fork's COW write-protect, munmap, ... of a, b loaded */
+	EXPECT_TRUE(switch_to(a));      /* a's slot is stale: flush */
+	touch_all();
+	EXPECT_TRUE(!switch_to(b));     /* b untouched */
+	remap(b, 1);    /* b loaded: flushed at once, no flush on the way back */
+	touch_all();
+	EXPECT_TRUE(!switch_to(a));
+	EXPECT_TRUE(!switch_to(b));
+	touch_all();
+	EXPECT_EQ(stale_hits, 0);
+}
+
+TEST(back_from_the_kernel_table_the_same_mm_keeps_its_entries)
+{
+	int a;
+
+	reset();
+	a = new_mm();
+	switch_to(a);
+	touch_all();
+	leave();        /* init_mm_demo's CR3 = swapper_pg_dir */
+	EXPECT_TRUE(!switch_to(a));
+	remap(a, 0);
+	leave();
+	remap(a, 2);    /* changed while not loaded */
+	EXPECT_TRUE(switch_to(a));
+	touch_all();
+	EXPECT_EQ(stale_hits, 0);
+}
+
+TEST(invalidate_other_asid_makes_every_other_slot_flush)
+{
+	int a, b, c;
+
+	reset();
+	a = new_mm();
+	b = new_mm();
+	c = new_mm();
+	switch_to(a);
+	switch_to(b);
+	switch_to(c);
+	invalidate_other_asid(&ts);     /* a non-global kernel entry changed */
+	EXPECT_TRUE(switch_to(a));
+	EXPECT_TRUE(switch_to(b));
+	EXPECT_TRUE(!switch_to(c));     /* c was loaded: flushed where it changed */
+}
+
+TEST(no_pcid_every_switch_flushes_with_pcid_0)
+{
+	struct mm_context x, y;
+	uint16_t asid = 9;
+
+	reset();
+	init_new_context(&x);
+	init_new_context(&y);
+	for (int i = 0; i < 4; i++) {
+		EXPECT_TRUE(asid_switch(&ts, i & 1 ? &y : &x, false, &asid));
+		EXPECT_EQ(asid, 0);
+	}
+	EXPECT_EQ(ts.switch_noflush, 0);
+	EXPECT_EQ(ts.asid_allocs, 0);
+}
+
+/* Random switches, remaps, frees and new mms: never a stale hit, never two
+ * slots with one tag, every switch that loads a slot for a new owner flushes. */
+TEST(random_sequences_never_see_a_stale_translation)
+{
+	unsigned int seed = 12345;
+
+	reset();
+	for (int i = 0; i < 4; i++)
+		new_mm();
+	for (int step = 0; step < 200000; step++) {
+		int op, m;
+
+		seed = seed * 1103515245u + 12345u;
+		op = (seed >> 16) % 10;
+		m = (seed >> 8) % NMM;
+		if (op < 5 && mms[m].live) {
+			uint64_t owner;
+
+			switch_to(m);
+			owner = ts.ctxs[ts.loaded_asid].ctx_id;
+			EXPECT_TRUE(owner == mms[m].ctx.ctx_id);
+			touch_all();
+		} else if (op < 8 && mms[m].live) {
+			remap(m, (seed >> 4) % NPAGES);
+		} else if (op == 8 && mms[m].live) {
+			free_mm(m);
+		} else {
+			new_mm();
+		}
+		if (!tags_unique()) {
+			EXPECT_TRUE(tags_unique());
+			break;
+		}
+		if (cur >= 0)
+			model_access((seed >> 12) % NPAGES);
+	}
+	EXPECT_EQ(stale_hits, 0);
+	EXPECT_TRUE(cr3_noflush > 1000);        /* the test did exercise no-flush switches */
+}
