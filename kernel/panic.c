@@ -18,6 +18,13 @@
 #include "kernel/sched.h"
 #include "kernel/uapi/wait.h"
 #include "kernel/x86.h"
+#include "mm/pti.h"
+
+/* The end of Linux's oops line: whether page-table isolation is on. */
+const char *oops_flags(void)
+{
+	return pti_enabled() ? "PTI" : "NOPTI";
+}
 
 /* Linux's kernel.oops_limit default: past it an oops panics, so a
  * crash loop (a shell that oopses as it starts) ends instead of spinning. */
@@ -101,7 +108,7 @@ void die(const char *str, struct pt_regs *regs, unsigned long err)
 {
 	int n = oops_begin();
 
-	pr_emerg("%s: %04lx [#%d] NOPTI\n", str, err, n);
+	pr_emerg("%s: %04lx [#%d] %s\n", str, err, n, oops_flags());
 	oops_end(regs, SIGSEGV);
 }
 
@@ -138,7 +145,7 @@ void __bug(const char *file, int line, const char *cond)
 
 	pr_emerg("kernel BUG at %s:%d! (%s)\n", file, line, cond);
 	n = oops_begin();
-	pr_emerg("invalid opcode: 0000 [#%d] NOPTI\n", n);
+	pr_emerg("invalid opcode: 0000 [#%d] %s\n", n, oops_flags());
 	pr_emerg("CPU: 0 PID: %d Comm: %s\n", current->pid, current->comm);
 	dump_stack();
 	oops_exit(flags & X86_EFLAGS_IF, SIGSEGV);

@@ -36,4 +36,7 @@ void __bug(const char *file, int line, const char *cond) __attribute__((noreturn
 
 #define BUG() __bug(__FILE__, __LINE__, "BUG()")
 
+/* "PTI" or "NOPTI", as the end of an oops line (Linux's __die_header). */
+const char *oops_flags(void);
+
 #endif

@@ -127,7 +127,8 @@ static void handle_stack_overflow(struct pt_regs *regs)
 	n = oops_begin();
 	pr_emerg("BUG: stack guard page was hit at 0x%lx (stack is 0x%lx..0x%lx)\n", hit, lo,
 		 lo + THREAD_SIZE - 1);
-	pr_emerg("kernel stack overflow (double-fault): %04lx [#%d] NOPTI\n", regs->error_code, n);
+	pr_emerg("kernel stack overflow (double-fault): %04lx [#%d] %s\n", regs->error_code, n,
+		 oops_flags());
 	pr_emerg("task: %s[%d], guard page 0x%lx-0x%lx\n", current->comm, current->pid, guard,
 		 guard + PAGE_SIZE - 1);
 	oops_end(regs, SIGSEGV);

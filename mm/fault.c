@@ -121,6 +121,6 @@ void do_page_fault(struct pt_regs *regs, unsigned long error_code)
 
 	n = oops_begin();
 	show_fault_oops(regs, error_code, address);
-	pr_emerg("Oops: %04lx [#%d] NOPTI\n", error_code, n);
+	pr_emerg("Oops: %04lx [#%d] %s\n", error_code, n, oops_flags());
 	oops_end(regs, SIGKILL);        /* Linux's page_fault_oops: SIGKILL */
 }

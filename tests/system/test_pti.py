@@ -198,3 +198,14 @@ def test_pti_nmi_from_ring3_switches_and_kills_only_the_process():
     assert cr3 & PTI_USER_BIT, hex(cr3)
     assert int(m.group(1), 16) < KERNEL_HALF, m.group(0)
     assert "hello from pid" in after, after
+
+
+def test_oops_line_says_pti_when_on():
+    """Linux's oops line ends PTI or NOPTI (whether page-table isolation is
+    on): with pti=on an oops says PTI, and the task dies as usual."""
+    with Qemu(cmdline="pti=on") as vm:
+        vm.wait_prompt()
+        start = len(vm.out)
+        vm.send("crash null\r")
+        vm.wait_for(r"Oops: [0-9a-f]{4} \[#1\] PTI$", 20, start)
+        vm.wait_for(r"killed by oops; starting shell", 20, start)
