@@ -73,9 +73,10 @@ void flush_tlb_one_kernel(unsigned long va)
 		invalidate_other_asid(&cpu_tlbstate);
 }
 
-/* Toggling CR4.PGE off and on flushes every TLB entry, global ones
- * included, in every PCID (SDM Vol. 3A 4.10.4.1); a CR3 write alone would
- * keep them. INVPCID type 2 does the same in one instruction. */
+/* Any change of CR4.PGE flushes every TLB entry, global ones included, in
+ * every PCID (SDM Vol. 3A 4.10.4.1); a CR3 write alone would keep them.
+ * So flip it and flip it back: with pti=on PGE is off and must stay off
+ * (mm/pti.c). INVPCID type 2 does the same in one instruction. */
 void __flush_tlb_all(void)
 {
 	unsigned long flags = local_irq_save();
@@ -85,8 +86,8 @@ void __flush_tlb_all(void)
 	} else {
 		unsigned long cr4 = read_cr4();
 
-		write_cr4(cr4 & ~X86_CR4_PGE);
-		write_cr4(cr4 | X86_CR4_PGE);
+		write_cr4(cr4 ^ X86_CR4_PGE);
+		write_cr4(cr4);
 	}
 	local_irq_restore(flags);
 	tlb_stats.full++;

@@ -9,6 +9,7 @@
 #include "kernel/init.h"
 #include "mm/page.h"
 #include "mm/pgtable.h"
+#include "mm/pti.h"
 
 static uint64_t leaf_of(const void *p, enum pg_level *level)
 {
@@ -66,7 +67,10 @@ KTEST(wx, cr4_pge_and_smep_smap_as_cpu_allows)
 {
 	unsigned long cr4 = read_cr4();
 
-	KUNIT_EXPECT_TRUE(test, cr4 & X86_CR4_PGE);
+	/* pti=on turns global pages off (mm/pti.c): no kernel TLB entry may
+	 * outlive the switch to the user table; a full flush must not turn
+	 * them back on (mm/tlb.c __flush_tlb_all) */
+	KUNIT_EXPECT_EQ(test, !!(cr4 & X86_CR4_PGE), !pti_enabled());
 	KUNIT_EXPECT_EQ(test, !!(cr4 & X86_CR4_SMEP), boot_cpu_has(X86_FEATURE_SMEP));
 	KUNIT_EXPECT_EQ(test, !!(cr4 & X86_CR4_SMAP), boot_cpu_has(X86_FEATURE_SMAP));
 }

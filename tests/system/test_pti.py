@@ -18,6 +18,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 KERNEL_HALF = 0xffff800000000000
 PTI_USER_BIT = 1 << 12          # CR3 bit 12: the user table (mm/pti.h)
 
+X86_CR4_PGE = 1 << 7               # SDM Vol. 3A 2.5
+
 
 def symbols():
     out = subprocess.run(["nm", "-S", os.path.join(ROOT, "build", "carta.elf")],
@@ -153,10 +155,16 @@ def test_pti_on_kernel_selftests():
     assert re.search(r"^ok \d+ ", out, re.M), out[-3000:]
 
 
+def full_flushes(vm):
+    return int(re.search(r"full flushes (\d+)", vm.command("tlbstat")).group(1))
+
+
 def test_pti_checkpgd_ptdump_and_bad_option():
     """checkpgd with live processes checks both tables of each; ptdump
-    user PID shows the user table's kernel half; pti=maybe gets one line
-    and leaves PTI off."""
+    user PID shows the user table's kernel half; a full TLB flush (vfree
+    of 1 MiB, past the single-page ceiling) leaves CR4.PGE off, as QEMU
+    reads it: a global kernel entry would outlive the switch to the user
+    table; pti=maybe gets one line and leaves PTI off."""
     text, cea = entry_pages()
     with Qemu(cmdline="testmode pti=on") as vm:
         vm.wait_prompt()
@@ -164,6 +172,12 @@ def test_pti_checkpgd_ptdump_and_bad_option():
         chk = vm.command("checkpgd")
         dump = vm.command(f"ptdump user {pid}")
         vm.command(f"kill {pid}")
+        full = full_flushes(vm)
+        addr = vm.command("vmalloc 1M").split()[0]
+        vm.command(f"vfree {addr}")
+        assert full_flushes(vm) > full, "vfree of 1 MiB did no full flush"
+        cr4 = int(re.search(r"CR4=([0-9a-f]+)", vm.hmp("info registers")).group(1), 16)
+        assert not cr4 & X86_CR4_PGE, f"CR4 {cr4:#x}: PGE back on after a full flush"
     assert "checkpgd: 1 PGDs besides the kernel's, 0 with a kernel half that differs" in chk, chk
     assert "checkpgd: 1 PTI user tables, 0 whose" in chk, chk
     user_half = dump.split("---[ PTI user table")[1]
