@@ -16,6 +16,7 @@ struct cpu_entry_area cpu_entry_area;
 /* kernel/calling.inc's offsets */
 _Static_assert(offsetof(struct cpu_entry_area, rsp_scratch) == 0xa8, "CEA_RSP_SCRATCH");
 _Static_assert(offsetof(struct cpu_entry_area, pti) == 0xb0, "CEA_PTI");
+_Static_assert(offsetof(struct cpu_entry_area, pcid) == 0xb1, "CEA_PCID");
 _Static_assert(offsetof(struct cpu_entry_area, entry_stack) + ENTRY_STACK_SIZE == 0x3000,
 	       "CEA_ENTRY_STACK_TOP");
 _Static_assert(sizeof(struct cpu_entry_area) % 4096 == 0, "whole pages");

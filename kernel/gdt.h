@@ -57,6 +57,7 @@ struct cpu_entry_area {
 	struct tss tss;
 	uint64_t rsp_scratch;   /* the user RSP while SYSCALL switches CR3 and stacks */
 	uint8_t pti;            /* 1: entries and exits switch CR3 (pti=on) */
+	uint8_t pcid;           /* 1: CR4.PCIDE on: the switches keep PCIDs' entries */
 	uint8_t idt[4096] __attribute__((aligned(4096)));       /* pti=on: the IDT in use */
 	uint8_t entry_stack[ENTRY_STACK_SIZE] __attribute__((aligned(4096)));
 	uint8_t ist_stacks[NR_IST_STACKS][IST_STACK_SIZE] __attribute__((aligned(4096)));

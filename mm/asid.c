@@ -59,6 +59,10 @@ bool asid_switch(struct tlb_state *ts, const struct mm_context *next, bool pcid,
 	}
 	ts->loaded_ctx_id = next->ctx_id;
 	ts->loaded_asid = *asid;
+	/* the user PCID of a slot handed over or gone stale holds as much of
+	 * the old entries as the kernel PCID the caller flushes now */
+	if (flush && pcid)
+		invalidate_user_asid(ts, *asid);
 	if (flush)
 		ts->switch_flush++;
 	else
@@ -76,6 +80,14 @@ void asid_flushed_local(struct tlb_state *ts, const struct mm_context *mm)
 {
 	if (ts->loaded_ctx_id == mm->ctx_id && ts->ctxs[ts->loaded_asid].ctx_id == mm->ctx_id)
 		ts->ctxs[ts->loaded_asid].tlb_gen = mm->tlb_gen;
+}
+
+void invalidate_user_asid(struct tlb_state *ts, uint16_t asid)
+{
+	if (!ts->pti)
+		return;
+	ts->user_pcid_flush_mask |= 1ULL << kern_pcid(asid);
+	ts->user_invalidations++;
 }
 
 void asid_unload(struct tlb_state *ts)

@@ -25,6 +25,11 @@
 #define TLB_NR_DYN_ASIDS 6
 #define CR3_NOFLUSH      (1ULL << 63)   /* SDM 4.10.4.1: keep the new PCID's entries */
 #define CR3_PCID_MASK    0xfffULL
+/* PTI with PCID: the user table runs under its own PCID, the kernel one
+ * with bit 11 set (Linux's X86_CR3_PTI_PCID_USER_BIT), so user-mode fills
+ * never serve the kernel table and the other way round. */
+#define PTI_USER_PCID_BIT  11
+#define PTI_USER_PCID_MASK (1U << PTI_USER_PCID_BIT)
 
 struct mm_context {             /* Linux's mm_context_t, the TLB part */
 	uint64_t ctx_id;        /* unique for the boot, never 0 */
@@ -37,6 +42,12 @@ struct tlb_context {
 };
 
 struct tlb_state {              /* Linux's cpu_tlbstate */
+	/* PTI with PCID: bit kern_pcid(asid) set = that ASID's user PCID may
+	 * hold stale entries; the exit to user mode (SWITCH_TO_USER_CR3,
+	 * kernel/calling.inc) then writes CR3 without bit 63 and clears the
+	 * bit. First, at offset 0: the entry code reads it. */
+	uint64_t user_pcid_flush_mask;
+	bool pti;               /* user tables exist: keep user PCIDs right too */
 	uint64_t loaded_ctx_id; /* 0: the kernel's table (swapper_pg_dir) */
 	uint16_t loaded_asid;
 	uint16_t next_asid;
@@ -44,6 +55,7 @@ struct tlb_state {              /* Linux's cpu_tlbstate */
 	struct tlb_context ctxs[TLB_NR_DYN_ASIDS];
 	/* tlbstat */
 	unsigned long switch_flush, switch_noflush, asid_allocs, asid_wraps;
+	unsigned long user_invalidations;
 };
 
 static inline uint16_t kern_pcid(uint16_t asid)
@@ -51,11 +63,17 @@ static inline uint16_t kern_pcid(uint16_t asid)
 	return asid + 1;        /* PCID 0 is never a dynamic ASID */
 }
 
+static inline uint16_t user_pcid(uint16_t asid)
+{
+	return kern_pcid(asid) | PTI_USER_PCID_MASK;
+}
+
 void init_new_context(struct mm_context *ctx);
 void choose_new_asid(struct tlb_state *ts, const struct mm_context *next,
 		     uint16_t *new_asid, bool *need_flush);
 /* Picks next's ASID, records it as loaded; returns whether the CR3 write
- * must flush. pcid false: ASID 0 and always a flush (plain CR3 write). */
+ * must flush. pcid false: ASID 0 and always a flush (plain CR3 write).
+ * With PTI, a flush of the kernel PCID also marks the user PCID. */
 bool asid_switch(struct tlb_state *ts, const struct mm_context *next, bool pcid,
 		 uint16_t *asid);
 /* A flush of mm was asked for (its PTEs changed): bumps its generation.
@@ -64,6 +82,10 @@ bool asid_switch(struct tlb_state *ts, const struct mm_context *next, bool pcid,
  * the next switch to it flushes. */
 bool asid_flush_mm(struct tlb_state *ts, struct mm_context *mm);
 void asid_flushed_local(struct tlb_state *ts, const struct mm_context *mm);
+/* Linux's invalidate_user_asid: the next exit to user mode under this
+ * ASID flushes its user PCID (PTI with PCID; a no-op otherwise). For
+ * what INVLPG cannot reach: it drops entries of the current PCID only. */
+void invalidate_user_asid(struct tlb_state *ts, uint16_t asid);
 /* CR3 moved to the kernel's table (PCID 0). */
 void asid_unload(struct tlb_state *ts);
 /* Linux's invalidate_other_asid: every slot but the loaded one forgets

@@ -7,6 +7,7 @@
  * has nothing to detect: PTI is off unless `pti=on` (Linux's option too).
  */
 #include "mm/pti.h"
+#include "mm/tlb.h"
 #include "mm/pgd.h"
 #include "mm/pgalloc.h"
 #include "mm/page.h"
@@ -109,6 +110,7 @@ void __init pti_init(void)
 			  __pgprot(__PAGE_KERNEL & ~_PAGE_GLOBAL)))
 		goto fail;
 	cea_load_pti_tables();
+	cpu_tlbstate.pti = true;        /* flushes mark user PCIDs too (mm/asid.c) */
 	write_cr4(read_cr4() & ~X86_CR4_PGE);   /* SDM Vol. 3A 4.10.4.1: flushes globals too */
 	pr_info("Kernel/User page tables isolation: enabled\n");
 	return;

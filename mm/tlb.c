@@ -13,13 +13,18 @@
 
 struct tlb_stats tlb_stats;
 struct tlb_state cpu_tlbstate;
+/* SWITCH_TO_USER_CR3 (kernel/calling.inc) reads the mask at offset 0, one
+ * bit per kernel PCID */
+_Static_assert(offsetof(struct tlb_state, user_pcid_flush_mask) == 0, "TLBSTATE_USER_PCID_FLUSH_MASK");
+_Static_assert(TLB_NR_DYN_ASIDS < 63, "kern_pcid bits fit the mask");
 bool tlb_kernel_nonglobal;
 static bool pcid_on, invpcid_on;
 
 #define X86_CR4_PCIDE (1UL << 17)      /* SDM Vol. 3A 2.5: process-context identifiers */
 
-/* INVPCID types, SDM Vol. 2A INVPCID: 1 = one PCID's non-global entries,
- * 2 = everything, global entries included. */
+/* INVPCID types, SDM Vol. 2A INVPCID: 0 = one page in one PCID, 1 = one
+ * PCID's non-global entries, 2 = everything, global entries included. */
+#define INVPCID_TYPE_INDIV_ADDR  0
 #define INVPCID_TYPE_SINGLE_CTXT 1
 #define INVPCID_TYPE_ALL_INCL_GLOBAL 2
 
@@ -45,23 +50,17 @@ void __init pcid_init(void)
 		pr_info("x86/tlb: PCID disabled by nopcid: every process switch flushes the TLB\n");
 		return;
 	}
-	/* PTI's entry code (kernel/calling.inc) writes CR3 without PCID bits
-	 * or bit 63: it would give the user table the kernel table's PCID,
-	 * letting user mode hit TLB entries the kernel table filled, and flush
-	 * on every entry. Linux gives the user table its own PCID (bit 11,
-	 * user_pcid); until Carta's entry code does, PTI goes without PCID. */
-	if (pti_enabled()) {
-		pr_info("x86/tlb: PCID not used with pti=on: every process switch flushes the TLB\n");
-		return;
-	}
 	/* SDM 4.10.1: setting CR4.PCIDE faults unless CR3[11:0] = 0; the
 	 * kernel's table is loaded as PCID 0 */
 	write_cr3(read_cr3() & PHYSICAL_PAGE_MASK);
 	write_cr4(read_cr4() | X86_CR4_PCIDE);
 	pcid_on = true;
+	cpu_entry_area.pcid = 1;        /* PTI's entry and exit code: PCIDs in CR3 */
 	invpcid_on = boot_cpu_has(X86_FEATURE_INVPCID);
 	pr_info("x86/tlb: PCID enabled, %d dynamic ASIDs; INVPCID %s\n", TLB_NR_DYN_ASIDS,
 		invpcid_on ? "used" : "not supported: CR3 reload instead");
+	if (pti_enabled())
+		pr_info("x86/tlb: pti=on: user tables run under PCID | 0x%x\n", PTI_USER_PCID_MASK);
 }
 
 void flush_tlb_one_kernel(unsigned long va)
@@ -115,6 +114,21 @@ bool mm_is_loaded(const struct mm_struct *mm)
 	return (read_cr3() & PHYSICAL_PAGE_MASK) == virt_to_phys(mm->pgd);
 }
 
+/* PTI with PCID: the user PCID of the loaded ASID holds user entries
+ * that INVLPG and a CR3 write in the kernel do not reach. INVPCID drops
+ * them now; without it the exit to user mode flushes that PCID. */
+static void flush_user_pcid(unsigned long va, unsigned long type)
+{
+	uint16_t asid = cpu_tlbstate.loaded_asid;
+
+	if (!pcid_on || !pti_enabled())
+		return;
+	if (invpcid_on)
+		__invpcid(user_pcid(asid), va, type);
+	else
+		invalidate_user_asid(&cpu_tlbstate, asid);
+}
+
 /* The loaded PCID's non-global entries: INVPCID single-context, or a CR3
  * write without bit 63, which flushes the PCID it loads (4.10.4.1). */
 static void flush_tlb_local(void)
@@ -123,6 +137,7 @@ static void flush_tlb_local(void)
 		__invpcid(read_cr3() & CR3_PCID_MASK, 0, INVPCID_TYPE_SINGLE_CTXT);
 	else
 		write_cr3(read_cr3());
+	flush_user_pcid(0, INVPCID_TYPE_SINGLE_CTXT);
 	tlb_stats.mm_local++;
 }
 
@@ -136,8 +151,13 @@ void flush_tlb_mm_range(struct mm_struct *mm, unsigned long start, unsigned long
 		if (end - start > TLB_SINGLE_PAGE_FLUSH_CEILING * PAGE_SIZE) {
 			flush_tlb_local();
 		} else {
-			for (unsigned long va = start & PAGE_MASK; va < end; va += PAGE_SIZE)
+			for (unsigned long va = start & PAGE_MASK; va < end; va += PAGE_SIZE) {
 				__flush_tlb_one(va);   /* the current PCID's entry */
+				if (invpcid_on)
+					flush_user_pcid(va, INVPCID_TYPE_INDIV_ADDR);
+			}
+			if (!invpcid_on)
+				flush_user_pcid(0, 0);  /* the whole user PCID, at the exit */
 			tlb_stats.one += (end - start + PAGE_SIZE - 1) >> PAGE_SHIFT;
 		}
 		asid_flushed_local(&cpu_tlbstate, &mm->context);
@@ -193,6 +213,10 @@ void tlbstat_show(void)
 		return;
 	console_printf("loaded asid %u (pcid %u)  next asid %u\n", ts->loaded_asid,
 		       ts->loaded_ctx_id ? kern_pcid(ts->loaded_asid) : 0, ts->next_asid);
+	if (pti_enabled())
+		console_printf("pti: user pcid = kernel pcid | 0x%x  user pcid invalidations %lu  pending 0x%llx\n",
+			       PTI_USER_PCID_MASK, ts->user_invalidations,
+			       (unsigned long long)ts->user_pcid_flush_mask);
 	for (int a = 0; a < TLB_NR_DYN_ASIDS; a++)
 		console_printf("  asid %d pcid %d: ctx_id %llu tlb_gen %llu\n", a, kern_pcid(a),
 			       (unsigned long long)ts->ctxs[a].ctx_id,

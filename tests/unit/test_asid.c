@@ -10,7 +10,15 @@
  * TLB, and a hit that disagrees with the mm's current table is a stale
  * translation: the bug the allocator must never allow. The harness drives
  * the allocator the way mm/tlb.c does (switch_mm_irqs_off,
- * flush_tlb_mm_range). */
+ * flush_tlb_mm_range).
+ *
+ * With PTI (pti=on) a process runs in ring 3 under its user PCID, the
+ * kernel PCID | 0x800, and the model's exit and entry are what
+ * SWITCH_TO_USER_CR3 / SWITCH_TO_KERNEL_CR3 (kernel/calling.inc) write:
+ * entry keeps the kernel PCID's entries; exit keeps the user PCID's unless
+ * its bit in user_pcid_flush_mask is set, which it then clears. INVLPG in
+ * the kernel reaches the kernel PCID only, so a user entry goes stale
+ * unless the kernel invalidated the user PCID (or INVPCID dropped it). */
 #include "tests/unit/unit.h"
 #include "mm/asid.h"
 
@@ -31,16 +39,20 @@ struct tlb_entry {
 };
 
 static struct tlb_state ts;
+static bool invpcid;                    /* PTI tests: INVPCID present */
 static struct model_mm mms[NMM];
 static struct tlb_entry tlb[TLB_SIZE];
 static int cur = -1;                    /* mm loaded, -1: kernel table */
 static uint16_t cur_pcid;
 static unsigned long stale_hits, cr3_flushes, cr3_noflush;
+static unsigned long exit_flushes;      /* PTI: exits that flushed the user PCID */
 static int next_frame = 1;
 
 static void reset(void)
 {
 	memset(&ts, 0, sizeof(ts));
+	invpcid = false;
+	exit_flushes = 0;
 	memset(mms, 0, sizeof(mms));
 	memset(tlb, 0, sizeof(tlb));
 	cur = -1;
@@ -62,11 +74,16 @@ static void model_write_cr3(uint16_t pcid, bool noflush)
 	cur_pcid = pcid;
 }
 
-static void model_invlpg(int page)
+static void model_invpcid_addr(uint16_t pcid, int page)
 {
 	for (int i = 0; i < TLB_SIZE; i++)
-		if (tlb[i].valid && tlb[i].pcid == cur_pcid && tlb[i].page == page)
+		if (tlb[i].valid && tlb[i].pcid == pcid && tlb[i].page == page)
 			tlb[i].valid = false;
+}
+
+static void model_invlpg(int page)
+{
+	model_invpcid_addr(cur_pcid, page);
 }
 
 /* A load by the running process: the TLB, else a walk that fills it. */
@@ -145,8 +162,28 @@ static void remap(int m, int page)
 	mms[m].pt[page] = next_frame++;
 	if (asid_flush_mm(&ts, &mms[m].ctx) && cur == m) {
 		model_invlpg(page);
+		if (ts.pti && invpcid)
+			model_invpcid_addr(user_pcid(ts.loaded_asid), page);
+		else
+			invalidate_user_asid(&ts, ts.loaded_asid);      /* no-op without PTI */
 		asid_flushed_local(&ts, &mms[m].ctx);
 	}
+}
+
+/* PTI: SWITCH_TO_USER_CR3, the loaded mm's pages touched in ring 3 under
+ * its user PCID, then SWITCH_TO_KERNEL_CR3 on the next entry */
+
+static void user_run(void)
+{
+	uint16_t kern = cur_pcid;
+	uint64_t bit = 1ULL << kern;
+	bool flush = ts.user_pcid_flush_mask & bit;
+
+	ts.user_pcid_flush_mask &= ~bit;
+	exit_flushes += flush;
+	model_write_cr3(kern | PTI_USER_PCID_MASK, !flush);
+	touch_all();
+	model_write_cr3(kern, true);
 }
 
 /* Which slot holds m's ctx_id, or -1. */
@@ -385,4 +422,123 @@ TEST(random_sequences_never_see_a_stale_translation)
 	}
 	EXPECT_EQ(stale_hits, 0);
 	EXPECT_TRUE(cr3_noflush > 1000);        /* the test did exercise no-flush switches */
+}
+
+/* PTI with PCID (pti=on): the user PCIDs must never serve a stale entry. */
+static void reset_pti(bool with_invpcid)
+{
+	reset();
+	ts.pti = true;
+	invpcid = with_invpcid;
+}
+
+TEST(pti_ping_pong_keeps_both_pcids_of_each_process)
+{
+	int a, b;
+
+	reset_pti(true);
+	a = new_mm();
+	b = new_mm();
+	switch_to(a);
+	user_run();
+	switch_to(b);
+	user_run();
+	EXPECT_EQ(exit_flushes, 2);     /* each new slot: its user PCID once */
+	for (int i = 0; i < 10; i++) {
+		EXPECT_TRUE(!switch_to(a));
+		user_run();
+		EXPECT_TRUE(!switch_to(b));
+		user_run();
+	}
+	EXPECT_EQ(exit_flushes, 2);
+	EXPECT_EQ(stale_hits, 0);
+}
+
+/* fork's write-protect, munmap, mprotect of the loaded mm: INVLPG in the
+ * kernel leaves the user PCID's entry; INVPCID or the exit must drop it */
+static void check_loaded_remap_reaches_user_pcid(bool with_invpcid)
+{
+	int a;
+
+	reset_pti(with_invpcid);
+	a = new_mm();
+	switch_to(a);
+	user_run();
+	for (int p = 0; p < NPAGES; p++) {
+		remap(a, p);
+		user_run();
+	}
+	EXPECT_EQ(stale_hits, 0);
+	EXPECT_EQ(exit_flushes, with_invpcid ? 1 : 1 + NPAGES);
+}
+
+TEST(pti_remap_of_the_loaded_mm_reaches_its_user_pcid_with_invpcid)
+{
+	check_loaded_remap_reaches_user_pcid(true);
+}
+
+TEST(pti_remap_of_the_loaded_mm_reaches_its_user_pcid_without_invpcid)
+{
+	check_loaded_remap_reaches_user_pcid(false);
+}
+
+TEST(pti_a_slot_changing_hands_flushes_its_user_pcid_too)
+{
+	int m[TLB_NR_DYN_ASIDS + 1];
+
+	reset_pti(true);
+	for (int i = 0; i <= TLB_NR_DYN_ASIDS; i++) {
+		m[i] = new_mm();
+		switch_to(m[i]);
+		user_run();
+	}
+	/* m[0] lost slot 0 to m[6]; it comes back into slot 1, whose user
+	 * PCID holds m[1]'s entries for the same page numbers */
+	EXPECT_TRUE(switch_to(m[0]));
+	user_run();
+	remap(m[1], 0);         /* and a stale generation, not loaded */
+	EXPECT_TRUE(switch_to(m[1]));
+	user_run();
+	EXPECT_EQ(stale_hits, 0);
+}
+
+static void random_pti(bool with_invpcid)
+{
+	unsigned int seed = 777;
+
+	reset_pti(with_invpcid);
+	for (int i = 0; i < 4; i++)
+		new_mm();
+	for (int step = 0; step < 100000; step++) {
+		int op, m;
+
+		seed = seed * 1103515245u + 12345u;
+		op = (seed >> 16) % 10;
+		m = (seed >> 8) % NMM;
+		if (op < 5 && mms[m].live) {
+			switch_to(m);
+			user_run();
+		} else if (op < 8 && mms[m].live) {
+			remap(m, (seed >> 4) % NPAGES);
+		} else if (op == 8 && mms[m].live) {
+			free_mm(m);
+		} else {
+			new_mm();
+		}
+		if (cur >= 0 && op == 9)
+			user_run();
+	}
+	EXPECT_EQ(stale_hits, 0);
+	EXPECT_TRUE(cr3_noflush > 1000);
+	EXPECT_TRUE(tags_unique());
+}
+
+TEST(pti_random_sequences_never_see_a_stale_translation_with_invpcid)
+{
+	random_pti(true);
+}
+
+TEST(pti_random_sequences_never_see_a_stale_translation_without_invpcid)
+{
+	random_pti(false);
 }
