@@ -55,14 +55,23 @@ pgd_t *current_pgd(void)
 /* Before memblock or the direct map, table pages come from a pool inside
  * the kernel image (reachable through the image's own mapping): enough to
  * split the image's 2 MiB pages and to start the direct map. Linux keeps
- * a similar early buffer for the same reason. */
+ * a similar early buffer for the same reason. What boot leaves of it
+ * serves later tables too (with 5 levels, boot preallocates few), so a
+ * freed pool page goes back to the pool: it must not leak, and the page
+ * allocator cannot take a page of the image. */
 #define EARLY_PGT_PAGES 64
 static uint8_t early_pgt_buf[EARLY_PGT_PAGES][PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 static unsigned int early_pgt_used;
+static phys_addr_t early_pgt_freed[EARLY_PGT_PAGES];
+static unsigned int early_pgt_nr_freed;
+
+static bool in_early_pgt_pool(phys_addr_t pa)
+{
+	return pa >= __pa_symbol(early_pgt_buf) && pa < __pa_symbol(early_pgt_buf + EARLY_PGT_PAGES);
+}
 
 /* Where table pages come from once the early pool is used up: memblock,
- * then the page allocator (pgtable_set_allocator). A pool page is never
- * freed (pgtable_page_freeable: it is in the image). */
+ * then the page allocator (pgtable_set_allocator). */
 static phys_addr_t (*alloc_hook)(void);
 static void (*free_hook)(phys_addr_t pa);
 unsigned long nr_pgtable_pages;
@@ -73,12 +82,23 @@ void pgtable_set_allocator(phys_addr_t (*alloc)(void), void (*release)(phys_addr
 	free_hook = release;
 }
 
+static phys_addr_t early_pgt_alloc(void)
+{
+	if (early_pgt_nr_freed)
+		return early_pgt_freed[--early_pgt_nr_freed];
+	if (early_pgt_used < EARLY_PGT_PAGES)
+		return __pa_symbol(early_pgt_buf[early_pgt_used++]);
+	return 0;
+}
+
 phys_addr_t pgtable_alloc_page(void)
 {
-	phys_addr_t pa = early_pgt_used < EARLY_PGT_PAGES ?
-			 __pa_symbol(early_pgt_buf[early_pgt_used++]) : alloc_hook ? alloc_hook() : 0;
-	void *va = pa ? pgtable_phys_to_virt(pa) : 0;
+	phys_addr_t pa = early_pgt_alloc();
+	void *va;
 
+	if (!pa && alloc_hook)
+		pa = alloc_hook();
+	va = pa ? pgtable_phys_to_virt(pa) : 0;
 	if (!va) {
 		pr_err("pgtable_alloc_page: no page for a page table (%s)\n",
 		       alloc_hook ? "allocator empty or page unreachable" : "no allocator yet");
@@ -90,16 +110,19 @@ phys_addr_t pgtable_alloc_page(void)
 }
 
 /* The image's own tables never came from an allocator; a page of the
- * freed __init region did (free_initmem gave it to the page allocator). */
+ * early pool or of the freed __init region did (free_initmem gave the
+ * latter to the page allocator). */
 bool pgtable_page_freeable(phys_addr_t pa)
 {
-	return pa < __pa_symbol(_text) || pa >= __pa_symbol(_end) ||
+	return pa < __pa_symbol(_text) || pa >= __pa_symbol(_end) || in_early_pgt_pool(pa) ||
 	       (pa >= __pa_symbol(__init_begin) && pa < __pa_symbol(__init_end));
 }
 
 void pgtable_free_page(phys_addr_t pa)
 {
-	if (free_hook)
+	if (in_early_pgt_pool(pa))
+		early_pgt_freed[early_pgt_nr_freed++] = pa;
+	else if (free_hook)
 		free_hook(pa);
 	nr_pgtable_pages--;
 }

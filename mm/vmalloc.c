@@ -29,24 +29,26 @@ void vmap_area_node_free(struct vmap_area *va)
 	kmem_cache_free(vmap_area_cachep, va);
 }
 
-/* Every top-level entry of the vmalloc range gets its PUD page now,
+/* Every top-level entry of the vmalloc range gets the table below it now,
  * before any process copies the kernel half of the PGD: from then on a
- * vmalloc or ioremap changes only PUD entries and below, which every
- * process sees at once (Linux's preallocate_vmalloc_pages). The cost is
- * one page per PGD slot: 64 slots, 256 KiB. unmap_kernel_range never
- * frees a PUD page, so they stay. */
+ * vmalloc or ioremap changes only entries below the top level, which every
+ * process sees at once (Linux's preallocate_vmalloc_pages). That table is
+ * a PUD page with 4 levels and a P4D page with 5 (SDM Vol. 3A 4.5: the
+ * PML5 entry points to a PML4 table): 64 or 50 pages, 256 or 200 KiB.
+ * unmap_kernel_range never frees them, so they stay. */
 static void preallocate_vmalloc_pages(void)
 {
 	unsigned long n = 0;
 	const struct pgtable_alloc counted = { _KERNPG_TABLE, &n };
+	/* a walk down to an entry of that table allocates the table if missing */
+	enum pg_level lvl = pgtable_l5_enabled() ? PG_LEVEL_512G : PG_LEVEL_1G;
 
-	/* a walk down to the PUD entry allocates the PUD page if it is missing */
 	for (unsigned long addr = VMALLOC_START; addr - 1 < VMALLOC_END; addr += PGDIR_SIZE)
-		if (pgtable_walk(kernel_pgd(), addr, PG_LEVEL_1G, &counted).level != PG_LEVEL_1G)
+		if (pgtable_walk(kernel_pgd(), addr, lvl, &counted).level != lvl)
 			panic("preallocate_vmalloc_pages: out of memory");
-	pr_info("vmalloc: %#lx-%#lx, PGD slots %lu-%lu, %lu PUD pages preallocated (%lu KiB)\n",
+	pr_info("vmalloc: %#lx-%#lx, PGD slots %lu-%lu, %lu %s pages preallocated (%lu KiB)\n",
 		VMALLOC_START, VMALLOC_END, pgd_index(VMALLOC_START), pgd_index(VMALLOC_END), n,
-		n * 4);
+		pgtable_l5_enabled() ? "P4D" : "PUD", n * 4);
 }
 
 void vmalloc_init(void)
