@@ -76,6 +76,21 @@ asm_common_interrupt:
 	pop rax
 .regs:
 	PUSH_REGS
+	; An NMI, #MC or #DB can strike in ring 0 between SWITCH_TO_USER_CR3
+	; and IRETQ/SYSRET, under the user table, on its IST stack in the
+	; entry area: the handler would fault on the unmapped kernel, then
+	; triple-fault. Switch to the kernel table and put the user one back
+	; on the way out (Linux's paranoid_entry and SAVE_AND_SWITCH_TO_
+	; KERNEL_CR3). R12 keeps it: PUSH_REGS saved it, the C ABI preserves it.
+	xor r12d, r12d
+	test byte [rel cpu_entry_area + CEA_PTI], 1
+	jz .kernel_table
+	mov rax, cr3
+	bt rax, PTI_USER_PGTABLE_BIT
+	jnc .kernel_table
+	mov r12, rax
+	SWITCH_TO_KERNEL_CR3 rax
+.kernel_table:
 	; ring 3 may have set AC, and an interrupt does not clear it: without
 	; CLAC the handler would run with SMAP off (SYSCALL clears AC through
 	; SFMASK instead)
@@ -83,6 +98,9 @@ asm_common_interrupt:
 	cld                             ; the C ABI expects DF clear
 	mov rdi, rsp                    ; struct pt_regs *
 	call do_trap
+	test r12, r12
+	jz restore_regs_and_iret
+	mov cr3, r12                    ; the user table the exit had loaded
 restore_regs_and_iret:
 	test byte [rsp + 15 * 8 + 24], 3        ; pt_regs.cs: back to ring 3?
 	jz .iret
@@ -151,6 +169,7 @@ entry_SYSCALL_64:
 	push qword [rdi + 48]           ; the user's stack
 	push qword [rdi]                ; the user's rdi
 	SWITCH_TO_USER_CR3 rdi
+.sysret_user_table:                     ; tests/system/test_pti.py stops here
 	pop rdi
 	pop rsp
 	o64 sysret

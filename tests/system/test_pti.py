@@ -223,3 +223,39 @@ def test_oops_line_says_pti_when_on():
         vm.send("crash null\r")
         vm.wait_for(r"Oops: [0-9a-f]{4} \[#1\] PTI$", 20, start)
         vm.wait_for(r"killed by oops; starting shell", 20, start)
+
+
+def test_pti_nmi_in_the_exit_window_under_the_user_table_is_handled():
+    """An NMI between SWITCH_TO_USER_CR3 and SYSRET: ring 0, but CR3 is
+    already the user table. gdb stops the kernel there (hbreak), QEMU
+    injects the NMI, and the entry must switch to the kernel table itself
+    (it cannot tell from CS): Carta then dies with an NMI oops, the
+    machine's own fault report, instead of faulting on the unmapped
+    kernel into a triple fault and a reset."""
+    import threading
+    from gdb_session import Gdb, free_port, gdb_stub_args
+    addr = symbols()["entry_SYSCALL_64.sysret_user_table"][0]
+    port = free_port()
+    with Qemu(cmdline="testmode pti=on", extra=gdb_stub_args(port)) as vm, Gdb(port) as gdb:
+        gdb.cmd(f"hbreak *{addr:#x}")
+        result = {}
+        runner = threading.Thread(target=lambda: result.update(out=gdb.cmd("continue")))
+        runner.start()
+        vm.wait_prompt(60)
+        vm.send("run hello\r")
+        runner.join(60)
+        assert f"{addr:#x}"[2:] in result.get("out", ""), result
+        regs = vm.hmp("info registers")
+        cr3 = int(re.search(r"CR3=([0-9a-f]+)", regs).group(1), 16)
+        assert re.search(r"\bCPL=0\b", regs) and cr3 & PTI_USER_BIT, regs
+        gdb.cmd("delete")
+        vm.qmp_cmd("inject-nmi")
+        gdb.cmd("detach")
+        vm.wait_for(r"nmi: 0000 \[#1\] PTI", 20)
+        rip = vm.wait_for(r"RIP: 0008:(\S+)", 20).group(1)
+        oops_cr3 = int(vm.wait_for(r"CR3: ([0-9a-f]{16})", 20).group(1), 16)
+        vm.wait_for(r"Kernel panic - not syncing", 20)
+        out = vm.out
+    assert rip.startswith("entry_SYSCALL_64.sysret_user_table+0x0/"), rip
+    assert not oops_cr3 & PTI_USER_BIT, f"the handler ran under CR3 {oops_cr3:#x}"
+    assert out.count("Linux version") <= 1 and out.count("carta> run hello") == 1, "rebooted"
