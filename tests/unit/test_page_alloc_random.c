@@ -124,8 +124,11 @@ static void random_step(int bad_seen[NR_BAD], unsigned long alloc_pct)
 }
 
 /* 20000 random steps from a fixed seed over the ranges given, the whole
- * state checked against the model after each; then everything freed must
- * leave the maximal blocks the handed-over ranges allow. */
+ * state checked against the model after every 8th (a full check walks
+ * every page and free list: after each step it took 5 s of the test
+ * run, and a wrong state persists until the next check) and the lines
+ * printed after each; then everything freed must leave the maximal
+ * blocks the handed-over ranges allow. */
 static void random_run(unsigned long seed, const unsigned long (*ranges)[2], int nr_ranges,
 		       const unsigned long *final_shape)
 {
@@ -144,7 +147,7 @@ static void random_run(unsigned long seed, const unsigned long (*ranges)[2], int
 		/* phases of 1000 steps: filling memory up (to exhaustion), draining it */
 		random_step(bad_seen, step / 1000 % 2 ? 20 : 60);
 		sprintf(when, "seed %#lx step %d", seed, step);
-		if (!state_ok(when) || nr_lines != expected_lines) {
+		if ((step % 8 == 7 && !state_ok(when)) || nr_lines != expected_lines) {
 			EXPECT_EQ(nr_lines, expected_lines);
 			EXPECT_TRUE(false);
 			return;
