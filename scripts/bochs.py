@@ -47,7 +47,7 @@ BOCHS_CPU = "corei7_haswell_4770"   # Haswell: PCID, INVPCID, SMEP (no SMAP, no 
 BIOS = "/usr/share/bochs/BIOS-bochs-latest"
 VGABIOS = "/usr/share/bochs/VGABIOS-lgpl-latest"
 PACKAGES = "bochs bochs-term bochsbios vgabios"
-STOP_MARK = 0xb0c45                 # `? 0xb0c45` ends stop_at()'s output
+STOP_MARK = 0xb0c40                 # `? 0xb0c41` ends the output of stop_at(first=1)
 
 
 def bochs_missing():
@@ -91,27 +91,43 @@ clock: sync=none, time0=local
 """
 
 
-def stop_at(laddr, *commands):
+def stop_at(points, *commands, first=1):
     """Debugger commands for Bochs(debugger=...): stop the first time the
-    CPU executes at linear address laddr, run `commands` there, delete the
-    breakpoint (later runs pass it) and print the mark wait_stop() waits
-    for. One per boot: the breakpoint deleted is number 1."""
-    return [f"lb {laddr:#x}", "c", *commands, "d 1", f"? {STOP_MARK:#x}"]
+    CPU executes at one of `points`, linear addresses, each alone or as
+    (address, condition): a debugger expression that must be nonzero
+    there, "rax >> 63" say. At the stop run `commands`, delete the
+    breakpoints (later passes go on) and print the mark wait_stop(first)
+    waits for. Bochs numbers breakpoints from 1 in the order they are
+    set, deleted ones included: `first` is the number the first of these
+    gets (1 + how many the commands before set)."""
+    if isinstance(points, int):
+        points = [points]
+    breaks = []
+    for point in points:
+        addr, cond = point if isinstance(point, tuple) else (point, None)
+        breaks.append(f"lb {addr:#x}" + (f' if "{cond}"' if cond else ""))
+    return [*breaks, "c", *commands, *(f"d {n}" for n in range(first, first + len(breaks))),
+            f"? {STOP_MARK + first:#x}"]
 
 
 def parse_stop(text):
-    """What a stop_at() stop printed: {"cs", "rip"} where it stopped, the
-    control registers creg showed ("CR0", "CR3", "CR4", "EFER"), and
-    "pages", {linear page: physical page} from each `page` command."""
+    """What a stop printed (the last in text): {"cs", "rip", "insn"} where
+    it stopped (the instruction not yet run, as Bochs disassembles it),
+    the control registers creg showed ("CR0", "CR3", "CR4", "EFER"),
+    "regs", {name: value} from `r`, and "pages", {linear page: physical
+    page} from each `page` command."""
     stop = {}
-    b = re.search(r"^\(\d+\) Breakpoint \d+, ", text, re.M)
-    if b:       # the next instruction's line after it: "(0) [phys] cs:rip (...): insn"
-        text = text[b.end():]
-    m = re.search(r"^\(\d+\) \[0x[0-9a-f]+\] ([0-9a-f]{4}):([0-9a-f]+) ", text, re.M)
+    b = list(re.finditer(r"^\(\d+\) Breakpoint \d+, ", text, re.M))
+    if b:       # the next instruction's line after it: "(0) [phys] cs:rip (...): insn ; bytes"
+        text = text[b[-1].end():]
+    m = re.search(r"^\(\d+\) \[0x[0-9a-f]+\] ([0-9a-f]{4}):([0-9a-f]+) \([^)]*\): (.*?)\s*;",
+                  text, re.M)
     if m:
-        stop["cs"], stop["rip"] = int(m.group(1), 16), int(m.group(2), 16)
+        stop["cs"], stop["rip"], stop["insn"] = int(m.group(1), 16), int(m.group(2), 16), m.group(3)
     for name, value in re.findall(r"^(CR0|CR3|CR4|EFER)=0x([0-9a-f]+)", text, re.M):
-        stop[name] = int(value, 16)
+        stop.setdefault(name, int(value, 16))      # the first: a later step may change it
+    stop["regs"] = {r: int(v.replace("_", ""), 16)
+                    for r, v in re.findall(r"^(r\w+)\s*: ([0-9a-f]{8}_[0-9a-f]{8})$", text, re.M)}
     stop["pages"] = {int(v, 16): int(p, 16) for v, p in re.findall(
         r"^linear page 0x([0-9a-f]+) maps to physical page 0x([0-9a-f]+)", text, re.M)}
     return stop
@@ -258,11 +274,17 @@ class Bochs(Console):
                 raise TimeoutError(f"{e}\nBochs exited (status {rc}): {why}") from None
             raise
 
-    def wait_stop(self, timeout=20, start=0):
-        """Waits for a stop_at() stop's output to end; returns parse_stop()
-        of it (only the first stop after `start` in .debugger.out)."""
-        m = self.debugger.wait_for(rf"^{STOP_MARK:#x} {STOP_MARK}$", timeout, start)
+    def wait_stop(self, first=1, timeout=20, start=0):
+        """Waits until the stop that stop_at(..., first=first) set has
+        printed all; returns parse_stop() of what it printed."""
+        mark = STOP_MARK + first
+        m = self.debugger.wait_for(rf"^{mark:#x} {mark}$", timeout, start)
         return parse_stop(self.debugger.out[start:m.start()])
+
+    def stopped(self, first=1):
+        """Whether the stop that stop_at(..., first=first) set has come."""
+        mark = STOP_MARK + first
+        return re.search(rf"^{mark:#x} {mark}$", self.debugger.out, re.M) is not None
 
     def _remove_tmp(self):
         shutil.rmtree(self.tmp, ignore_errors=True)
