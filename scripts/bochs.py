@@ -13,10 +13,12 @@ the allocator against a model TLB for that.
 
 As a module it gives class Bochs, which tests use like scripts/qemu.py's
 Qemu (scripts/console.py: wait_prompt, command, send, wait_for, .out),
-plus the Bochs debugger: the commands given as debugger= run from an rc
-file, and what they print is .debugger.out (stop_at() builds a stop at a
-linear address that prints CR3/CR4 and a translation). As a program it
-backs `make bochs`: the serial console on this terminal (Ctrl-A X quits).
+plus the Bochs debugger (Debian's bochs is built with it): the commands
+given as debugger= run from an rc file, and what they print is
+.debugger.out. stop_at() writes a stop at linear addresses, conditional
+or not, with commands to run there (creg, r, page); wait_stop() waits for
+it and parses what they printed. As a program it backs `make bochs`: the
+serial console on this terminal (Ctrl-A X quits).
 
 Bochs has no command-line options for the machine: each instance writes a
 bochsrc in its own temporary directory. The serial console is COM1 in
