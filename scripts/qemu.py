@@ -5,7 +5,8 @@ As a program it backs `make run` and `make debug`: serial and the QEMU
 monitor share this terminal (-serial mon:stdio; Ctrl-A X quits, Ctrl-A C
 switches to the monitor). As a module (tests/system, scripts/bench.py) it
 gives class Qemu: serial on pipes, a QMP socket for monitor commands, and
-helpers to type shell commands and wait for output.
+helpers to type shell commands and wait for output (scripts/console.py,
+shared with scripts/bochs.py).
 
 Two ways to boot: GRUB from an ISO (--iso, Qemu(boot="grub")), or PVH,
 QEMU loading the ELF itself (--kernel/--initrd/--append, Qemu(boot="pvh")):
@@ -33,6 +34,8 @@ import tempfile
 import threading
 import time
 
+from console import PROMPT, Console
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, "build")
 KERNEL = os.path.join(BUILD, "carta.elf")
@@ -43,7 +46,6 @@ INITRAMFS_TEST = os.path.join(BUILD, "initramfs-test.cpio")  # + malformed ELFs
 EXIT_SUCCESS = (0x10 << 1) | 1     # 33: poweroff, selftests passed
 EXIT_TESTFAIL = (0x11 << 1) | 1    # 35: selftests ran, some failed
 EXIT_PANIC = (0x12 << 1) | 1       # 37: panic/oops in test mode
-PROMPT = "carta> "
 X86_EFLAGS_IF = 1 << 9      # SDM Vol. 1 3.4.3.3: interrupts enabled
 
 # How Qemu() boots when the caller does not say: the one place to change it.
@@ -126,7 +128,7 @@ def iso_for(cmdline="", initramfs=INITRAMFS, kernel=KERNEL):
     return iso
 
 
-class Qemu:
+class Qemu(Console):
     """One QEMU running Carta headless: serial on pipes, QMP on a socket.
     boot="grub" boots an ISO (iso, or one made for kernel, cmdline and
     initramfs); boot="pvh" hands QEMU the three directly;
@@ -159,66 +161,17 @@ class Qemu:
                  "-no-reboot", "-qmp", f"unix:{self.qmp_path},server=on,wait=off"]
         args += list(extra)
         self.args = args
-        self.out = ""
-        self.lock = threading.Condition()
         # stderr to a file: a pipe nobody reads could fill and stall QEMU
         self.stderr = open(os.path.join(self.tmp, "stderr"), "w+b")
         self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=self.stderr)
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
+        Console.__init__(self, lambda n: os.read(self.proc.stdout.fileno(), n), self._to_stdin)
         self.qmp = None
         self.events = []        # QMP events seen so far (SHUTDOWN, RESET, ...)
 
-    def _read(self):
-        held = b""      # a CR at the end of a read may be half of a CR LF
-        while True:
-            data = os.read(self.proc.stdout.fileno(), 4096)
-            if not data:
-                break
-            data = held + data
-            held = b"\r" if data.endswith(b"\r") else b""
-            if held:
-                data = data[:-1]
-            with self.lock:
-                self.out += data.decode("latin-1").replace("\r\n", "\n")
-                self.lock.notify_all()
-        with self.lock:
-            self.lock.notify_all()
-
-    def wait_for(self, pattern, timeout=20, start=0):
-        """Waits until regex `pattern` matches the output after `start`;
-        returns the match. Raises TimeoutError with the tail of the output."""
-        rx = re.compile(pattern, re.M)
-        deadline = time.time() + timeout
-        with self.lock:
-            while True:
-                m = rx.search(self.out, start)
-                if m:
-                    return m
-                left = deadline - time.time()
-                if left <= 0 or (self.proc.poll() is not None and not self.reader.is_alive()):
-                    raise TimeoutError(f"no /{pattern}/ in output; last:\n{self.out[-1500:]}")
-                self.lock.wait(min(left, 0.2))
-
-    def wait_prompt(self, timeout=30):
-        return self.wait_for(re.escape(PROMPT), timeout)
-
-    def send(self, data):
-        if isinstance(data, str):
-            data = data.encode("latin-1")
+    def _to_stdin(self, data):
         self.proc.stdin.write(data)
         self.proc.stdin.flush()
-
-    def command(self, line, timeout=20):
-        """Types `line` at the prompt; returns what it printed before the next
-        prompt. The prompt counts only at the start of a line after the echo,
-        so a "carta> " inside the command or its output does not end it early."""
-        start = len(self.out)
-        self.send(line + "\r")
-        echo_end = self.wait_for(r"\n", timeout, start).end()
-        m = self.wait_for(r"^" + re.escape(PROMPT), timeout, echo_end)
-        return self.out[echo_end:m.start()]
 
     def hmp(self, command):
         """Runs a QEMU monitor command (QMP human-monitor-command)."""

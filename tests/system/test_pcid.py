@@ -1,19 +1,34 @@
-"""PCID (mm/tlb.c, mm/asid.c) on `-cpu max` and `-cpu qemu64`, checked
-against QEMU's own view: its vCPU model's `pcid` property (qom-get), CR4
-bit 17 (PCIDE, SDM Vol. 3A 2.5) and CR3's low 12 bits (the PCID,
-4.10.1) from `info registers` while a user program runs in ring 3.
+"""PCID (mm/tlb.c, mm/asid.c) checked against the CPU's own view, on two
+emulators.
 
+QEMU, `-cpu max` and `-cpu qemu64`: its vCPU model's `pcid` property
+(qom-get), CR4 bit 17 (PCIDE, SDM Vol. 3A 2.5) and CR3's low 12 bits (the
+PCID, 4.10.1) from `info registers` while a user program runs in ring 3.
 QEMU 7.2's TCG offers no PCID, not even on `-cpu max` (`-cpu max,+pcid`
 warns "TCG doesn't support requested feature"), so on this QEMU both CPUs
 take the no-PCID path: CR4.PCIDE clear, plain CR3 writes, every process
-switch a flushing one. The PCID branch below is for a QEMU that has it;
-the allocator itself is checked against a model TLB by
-tests/unit/test_asid.c (a missing flush never shows under TCG anyway)."""
+switch a flushing one. The PCID branch of check_cpu is for a QEMU that has it.
+
+Bochs (scripts/bochs.py), corei7_haswell_4770: PCID and INVPCID, so the
+PCID path runs, on a CPU that faults (#GP, an oops here) on a CR3 with
+reserved bits set or a bad INVPCID operand. Its debugger stops at the
+first instruction of the first user program (the ELF's entry point, a
+linear breakpoint) and prints CR3 and CR4 as the CPU holds them, in ring 3:
+PCID 1..TLB_NR_DYN_ASIDS and CR4.PCIDE set, or with `nopcid` PCID 0 and
+PCIDE clear. One boot each, its checks sharing it. What neither emulator
+shows is a missing flush: Bochs, like TCG, ignores CR3 bit 63 (the
+no-flush hint) and flushes on every CR3 write. tests/unit/test_asid.c
+checks the allocator against a model TLB for that."""
+import os
 import re
+import struct
+import subprocess
 import time
 
+from bochs import Bochs, stop_at
 from qemu import Qemu
 
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CR4_PCIDE = 1 << 17
 
 
@@ -90,3 +105,194 @@ def test_nopcid_accepted_and_nopcid_value_warned():
     with Qemu(cmdline="testmode nopcid=1") as vm:
         vm.wait_prompt()
         assert "nopcid=1: nopcid takes no value" in vm.out, vm.out
+
+
+# --- Bochs --------------------------------------------------------------
+
+def nr_dyn_asids():
+    """TLB_NR_DYN_ASIDS, from mm/asid.h."""
+    with open(os.path.join(ROOT, "mm", "asid.h")) as f:
+        return int(re.search(r"^#define TLB_NR_DYN_ASIDS (\d+)", f.read(), re.M).group(1))
+
+
+def probe_children():
+    """How many children user/probe.c spawns without arguments: one per
+    entry of fixed_targets[] and of kinds[], from its definitions."""
+    with open(os.path.join(ROOT, "user", "probe.c")) as f:
+        src = f.read()
+    targets = re.search(r"fixed_targets\[\] = \{(.*?)\n\};", src, re.S).group(1)
+    kinds = re.search(r"kinds\[\] = \{(.*?)\};", src, re.S).group(1)
+    return len(re.findall(r"\{\s*\"", targets)) * len(re.findall(r"\"\w+\"", kinds))
+
+
+def user_entry(prog="hello"):
+    """The entry point of a user program, from its ELF header (e_entry)."""
+    with open(os.path.join(ROOT, "build", "user", prog + ".elf"), "rb") as f:
+        return struct.unpack_from("<Q", f.read(64), 0x18)[0]
+
+
+def cr3_writes(func="switch_mm_irqs_off"):
+    """[(address, source register)] of each MOV to CR3 in func, from the
+    disassembly of build/carta.elf (write_cr3 is inlined there)."""
+    out = subprocess.run(["objdump", "-d", "--no-show-raw-insn", f"--disassemble={func}",
+                          os.path.join(ROOT, "build", "carta.elf")],
+                         capture_output=True, text=True, check=True).stdout
+    writes = [(int(a, 16), r) for a, r in
+              re.findall(r"^\s*([0-9a-f]+):\s+mov\s+%(\w+),%cr3$", out, re.M)]
+    assert writes, f"no mov to %cr3 in {func}:\n{out[-2000:]}"
+    return writes
+
+
+def bochs_boot(cmdline):
+    """A Bochs boot whose debugger stops twice: (1) at the first user
+    program's entry point, showing CR3, CR4 and the entry's translation;
+    (2) at the first CR3 write in switch_mm_irqs_off whose operand has bit
+    63 set (the no-flush hint, which the CPU does not keep in CR3),
+    showing the registers, then the CR3 the write leaves after one step."""
+    entry = user_entry()
+    noflush = [(addr, f"{reg} >> 63") for addr, reg in cr3_writes()]
+    vm = Bochs(cmdline=cmdline, debugger=stop_at(entry, "creg", f"page {entry:#x}") +
+               stop_at(noflush, "r", "s", "creg", first=2))
+    try:
+        vm.wait_prompt(60)
+    except BaseException:
+        vm.close()
+        raise
+    return vm
+
+
+def bochs_stop_in_user(vm, prog="hello"):
+    """Runs `prog`, the boot's first user program, and returns what the
+    debugger printed where it stopped: at the entry point, in ring 3."""
+    start = len(vm.debugger.out)
+    out = vm.command(f"run {prog}")
+    stop = vm.wait_stop(1, start=start)
+    assert stop.get("rip") == user_entry(prog) and stop["cs"] & 3 == 3, (stop, vm.debugger.out[-2000:])
+    return stop, out
+
+
+def tlbstat(vm):
+    """tlbstat's counters: {"flush", "no-flush", "asid allocations",
+    "asid wraps"}, and "slots": {pcid: ctx_id} of the ASID slots."""
+    out = vm.command("tlbstat")
+    m = re.search(r"switches: flush (\d+)  no-flush (\d+)  asid allocations (\d+)  asid wraps (\d+)", out)
+    assert m, out
+    stat = dict(zip(("flush", "no-flush", "asid allocations", "asid wraps"), map(int, m.groups())))
+    stat["slots"] = {int(p): int(c) for p, c in re.findall(r"asid \d+ pcid (\d+): ctx_id (\d+)", out)}
+    return stat
+
+
+def test_bochs_pcid():
+    """One Bochs boot with PCID: the CPU's CR3 and CR4 in ring 3, then
+    programs that switch address spaces hundreds of times, each CR3 write
+    checked by the CPU."""
+    with bochs_boot("testmode") as vm:
+        yield check_bochs_pcid_enabled_with_invpcid, vm
+        yield check_bochs_ring3_cr3_holds_a_pcid, vm
+        yield check_bochs_forktest, vm
+        yield check_bochs_pingpong_switches_without_flush, vm
+        yield check_bochs_noflush_cr3_write_sets_bit63, vm
+        yield check_bochs_probe_children_all_killed, vm
+
+
+def check_bochs_pcid_enabled_with_invpcid(vm):
+    want = f"x86/tlb: PCID enabled, {nr_dyn_asids()} dynamic ASIDs; INVPCID used"
+    assert want in vm.out, vm.out[-3000:]
+    flags = [l for l in vm.command("cpuinfo").splitlines() if l.startswith("flags")][0].split()
+    assert "pcid" in flags and "invpcid" in flags, flags
+
+
+def check_bochs_ring3_cr3_holds_a_pcid(vm):
+    entry = user_entry()
+    stop, out = bochs_stop_in_user(vm)
+    assert "hello from pid" in out, out
+    pcid = stop["CR3"] & 0xfff
+    assert stop["CR4"] & CR4_PCIDE, hex(stop["CR4"])
+    assert 1 <= pcid <= nr_dyn_asids(), hex(stop["CR3"])
+    assert entry in stop["pages"], stop         # the CPU translates the entry through it
+    # the kernel's bookkeeping names the same PCID for a live context
+    slots = tlbstat(vm)["slots"]
+    assert slots.get(pcid), (hex(stop["CR3"]), slots)
+
+
+def check_bochs_forktest(vm):
+    out = vm.command("run forktest", timeout=60)
+    assert "forktest: OK" in out, out
+
+
+def pingpong_switches():
+    """Process switches `ubench pingpong` makes at least: two per round
+    trip, PINGPONG_ROUNDS per batch, BATCHES batches and one to warm up
+    (user/ubench.c)."""
+    with open(os.path.join(ROOT, "user", "ubench.c")) as f:
+        src = f.read()
+    n = {k: int(re.search(rf"^#define {k}\s+(\d+)", src, re.M).group(1))
+         for k in ("BATCHES", "PINGPONG_ROUNDS")}
+    return 2 * (n["BATCHES"] + 1) * n["PINGPONG_ROUNDS"]
+
+
+def pingpong(vm):
+    """tlbstat's counters before and after `run ubench pingpong`."""
+    before = tlbstat(vm)
+    out = vm.command("run ubench pingpong", timeout=120)
+    assert "ticks per round trip" in out, out
+    return before, tlbstat(vm)
+
+
+def check_bochs_pingpong_switches_without_flush(vm):
+    before, after = pingpong(vm)
+    flush = after["flush"] - before["flush"]
+    noflush = after["no-flush"] - before["no-flush"]
+    # two processes, two ASIDs: only a switch into a fresh one (or one
+    # asked to flush while away) flushes; all the others keep the TLB
+    assert noflush > 0 and flush + noflush >= pingpong_switches() and flush < 10, (before, after)
+    assert after["asid allocations"] > 0, after
+
+
+def check_bochs_noflush_cr3_write_sets_bit63(vm):
+    """What the CPU was handed: a no-flush switch's CR3 operand, read at
+    the MOV (Bochs, like TCG, would flush all the same, and keeps no bit 63
+    in CR3 to look at later)."""
+    stop = vm.wait_stop(2, timeout=5)
+    reg = re.fullmatch(r"mov cr3, (\w+)", stop["insn"]).group(1)
+    value = stop["regs"][reg]
+    assert value >> 63 and 1 <= value & 0xfff <= nr_dyn_asids(), hex(value)
+    assert stop["CR3"] == value & ~(1 << 63), (hex(stop["CR3"]), hex(value))   # after the step
+
+
+def check_bochs_probe_children_all_killed(vm):
+    n = probe_children()
+    before = tlbstat(vm)
+    out = vm.command("run probe", timeout=120)
+    assert f"probe: {n} of {n} children killed by a fault" in out, out
+    # more processes than ASIDs: the allocator went round and reused slots
+    assert tlbstat(vm)["asid wraps"] > before["asid wraps"], out[-500:]
+    assert "Oops" not in vm.out, vm.out[-3000:]
+
+
+def test_bochs_nopcid():
+    """The same CPU with `nopcid`: the kernel leaves PCID off although the
+    CPU has it; CR3 carries PCID 0 and every switch flushes."""
+    with bochs_boot("testmode nopcid") as vm:
+        yield check_bochs_nopcid_disabled, vm
+        yield check_bochs_nopcid_ring3_cr3_plain, vm
+        yield check_bochs_nopcid_every_switch_flushes, vm
+
+
+def check_bochs_nopcid_disabled(vm):
+    assert "x86/tlb: PCID disabled by nopcid" in vm.out, vm.out[-3000:]
+    flags = [l for l in vm.command("cpuinfo").splitlines() if l.startswith("flags")][0].split()
+    assert "pcid" in flags, flags       # the CPU still has it
+
+
+def check_bochs_nopcid_ring3_cr3_plain(vm):
+    stop, _ = bochs_stop_in_user(vm)
+    assert stop["CR3"] & 0xfff == 0, hex(stop["CR3"])
+    assert not stop["CR4"] & CR4_PCIDE, hex(stop["CR4"])
+
+
+def check_bochs_nopcid_every_switch_flushes(vm):
+    before, after = pingpong(vm)
+    assert after["no-flush"] == 0 and after["asid allocations"] == 0, after
+    assert after["flush"] - before["flush"] >= pingpong_switches(), (before, after)
+    assert not vm.stopped(2), vm.debugger.out[-2000:]     # no CR3 operand had bit 63
