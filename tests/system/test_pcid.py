@@ -296,3 +296,82 @@ def check_bochs_nopcid_every_switch_flushes(vm):
     assert after["no-flush"] == 0 and after["asid allocations"] == 0, after
     assert after["flush"] - before["flush"] >= pingpong_switches(), (before, after)
     assert not vm.stopped(2), vm.debugger.out[-2000:]     # no CR3 operand had bit 63
+
+
+# --- PTI with PCID (mm/asid.h user_pcid, kernel/calling.inc) ----------------
+
+PTI_USER_PGTABLE_BIT = 12       # CR3: the user table (mm/pti.h)
+PTI_USER_PCID_BIT = 11          # the user table's PCID: kern_pcid | 0x800 (mm/asid.h)
+PAGE_OFFSET = 0xffff888000000000
+
+
+def elf_symbol(name):
+    out = subprocess.run(["nm", os.path.join(ROOT, "build", "carta.elf")],
+                         capture_output=True, text=True, check=True).stdout
+    return int(re.search(rf"^([0-9a-f]+) \w {re.escape(name)}$", out, re.M).group(1), 16)
+
+
+def test_bochs_pti_pcid():
+    """pti=on on a CPU with PCID and INVPCID: the debugger stops at the
+    first user program's entry (ring 3: CR3 is the user table with the
+    user PCID; the CPU translates the entry text and the program but not
+    the direct map or the kernel's text) and at the first SYSRET exit
+    whose CR3 operand asks to keep the user PCID's entries."""
+    entry = user_entry()
+    exit_writes = [(a, f"{r} >> 63") for a, r in cr3_writes("entry_SYSCALL_64.sysret_pti")]
+    probes = (PAGE_OFFSET, elf_symbol("start_kernel"), elf_symbol("__entry_text_start"))
+    vm = Bochs(cmdline="testmode pti=on",
+               debugger=stop_at(entry, "creg", *(f"page {a:#x}" for a in (entry,) + probes)) +
+               stop_at(exit_writes, "r", first=2))
+    with vm:
+        vm.wait_prompt(60)
+        yield check_bochs_pti_pcid_enabled, vm
+        yield check_bochs_pti_ring3_user_table_and_user_pcid, vm, entry, probes
+        yield check_bochs_pti_exit_keeps_the_user_pcid, vm
+        yield check_bochs_pti_forktest_pingpong_probe, vm
+
+
+def check_bochs_pti_pcid_enabled(vm):
+    assert "Kernel/User page tables isolation: enabled" in vm.out, vm.out[-3000:]
+    assert "x86/tlb: PCID enabled" in vm.out and "INVPCID used" in vm.out, vm.out[-3000:]
+    assert "x86/tlb: pti=on: user tables run under PCID | 0x800" in vm.out, vm.out[-3000:]
+
+
+def check_bochs_pti_ring3_user_table_and_user_pcid(vm, entry, probes):
+    stop, out = bochs_stop_in_user(vm)
+    assert "hello from pid" in out, out
+    cr3 = stop["CR3"]
+    assert stop["CR4"] & CR4_PCIDE and cr3 >> PTI_USER_PGTABLE_BIT & 1, hex(cr3)
+    pcid = cr3 & 0xfff
+    assert pcid >> PTI_USER_PCID_BIT & 1 and 1 <= pcid & 0x7ff <= nr_dyn_asids(), hex(cr3)
+    direct_map, kernel_text, entry_text = probes
+    pages = stop["pages"]
+    assert entry in pages and entry_text & ~0xfff in pages, (stop, vm.debugger.out[-1500:])
+    assert direct_map not in pages and kernel_text & ~0xfff not in pages, pages
+
+
+def check_bochs_pti_exit_keeps_the_user_pcid(vm):
+    """The operand of the exit's MOV to CR3: the user table (bit 12), the
+    user PCID (bit 11, kern_pcid) and bit 63; the CPU checks its reserved
+    bits as it loads it."""
+    stop = vm.wait_stop(2, timeout=10)
+    reg = re.fullmatch(r"mov cr3, (\w+)", stop["insn"]).group(1)
+    value = stop["regs"][reg]
+    assert value >> 63 and value >> PTI_USER_PGTABLE_BIT & 1 and value >> PTI_USER_PCID_BIT & 1, hex(value)
+    assert 1 <= value & 0x7ff <= nr_dyn_asids(), hex(value)
+
+
+def check_bochs_pti_forktest_pingpong_probe(vm):
+    out = vm.command("run forktest", timeout=60)
+    assert "forktest: OK" in out, out
+    before, after = pingpong(vm)
+    assert after["no-flush"] - before["no-flush"] > 0.9 * pingpong_switches(), (before, after)
+    n = probe_children()
+    out = vm.command("run probe", timeout=120)
+    assert f"probe: {n} of {n} children killed by a fault" in out, out
+    stat = vm.command("tlbstat")
+    m = re.search(r"user pcid invalidations (\d+)", stat)
+    assert m and int(m.group(1)) > 0, stat
+    chk = vm.command("checkpgd")
+    assert "0 with a kernel half that differs" in chk and "0 whose" in chk, chk
+    assert "Oops" not in vm.out, vm.out[-3000:]
