@@ -48,6 +48,11 @@ Options, all optional, as NAME=VALUE (shell quoting: cmdline='a b'):
   initramfs=user|test  the programs `make run` boots (user, the default),
                 or those plus the malformed ELFs and test-only programs
                 (test: build/initramfs-test.cpio)
+  emu=qemu|bochs  Bochs (scripts/bochs.py) instead of QEMU: the ISO, on
+                the CPU model cpu= names (default: the harness's, which has
+                PCID), for what QEMU's TCG cannot show; shell and boot
+                blocks only, with none of the QEMU-only options. Bochs's
+                clock runs on instructions (clock: sync=none)
   grep=REGEX    keep only the output lines matching (re.search)
   head=N        keep the first N output lines of each command, then "..."
 A command may end in a comment, two spaces and "#": "carta> ptdump  # all".
@@ -95,6 +100,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 import qemu  # noqa: E402
 from qemu import Qemu  # noqa: E402
+from bochs import BOCHS_CPU, Bochs  # noqa: E402
 from gdb_session import Gdb, free_port, gdb_stub_args  # noqa: E402
 
 MARKER = re.compile(r"^<!-- carta-run (\w+)(.*?)-->\s*$")
@@ -102,10 +108,10 @@ FENCE = re.compile(r"^```")
 PROMPTS = {"shell": "carta> ", "gdb": "(gdb) "}
 SHELL_PROMPT = "carta> "
 BOOT_OPTS = ("mem", "cpu", "machine", "boot", "cmdline", "initramfs", "qemu", "ivshmem",
-             "firmware")
+             "firmware", "emu")
 OPTIONS = BOOT_OPTS + ("session", "grep", "head")
 DEFAULTS = {"mem": "256M", "cpu": "max", "machine": "pc", "boot": "pvh", "cmdline": "",
-            "initramfs": "user", "qemu": "", "ivshmem": "", "firmware": "bios"}
+            "initramfs": "user", "qemu": "", "ivshmem": "", "firmware": "bios", "emu": "qemu"}
 # initramfs=test boots the archive with the malformed ELFs and test-only
 # programs too (build/initramfs-test.cpio), as the system tests do.
 INITRAMFS = {"user": qemu.INITRAMFS, "test": qemu.INITRAMFS_TEST}
@@ -307,17 +313,17 @@ def run_session_in(blocks, devices):
     if "gdb" in kinds:
         port = free_port()
         extra += gdb_stub_args(port)
+    if opts["emu"] not in ("qemu", "bochs"):
+        raise DocError(f"{blocks[0].where}: emu={opts['emu']!r}: say qemu or bochs")
+    if opts["emu"] == "bochs":
+        with bochs_for(blocks[0], opts, kinds, devices) as vm:
+            fill_console_blocks(vm, blocks, 60)
+        return
     with Qemu(cmdline=opts["cmdline"], mem=opts["mem"], cpu=opts["cpu"],
               machine=opts["machine"], boot=opts["boot"], extra=extra,
               initramfs=INITRAMFS[opts["initramfs"]], firmware=opts["firmware"]) as vm:
         if port is None:
-            log = boot_log(vm, 120 if uefi else 60)
-            for b in blocks:
-                if b.kind == "boot":
-                    b.new = render(b, [log])
-                else:
-                    b.new = render(b, [run_shell(vm, command_text(ln, SHELL_PROMPT))
-                                       for ln in b.commands()])
+            fill_console_blocks(vm, blocks, 120 if uefi else 60)
             return
         vm.qmp_cmd("query-status")      # QEMU is up, so its gdb stub listens
         with Gdb(port, timeout=60) as gdb:
@@ -346,6 +352,29 @@ def run_session_in(blocks, devices):
                             vm.send(text + "\r")
                         outs.append(fut.result(90))
                 b.new = render(b, outs)
+
+
+def fill_console_blocks(vm, blocks, timeout):
+    """Boot and shell blocks: the boot log, then each command's output."""
+    log = boot_log(vm, timeout)
+    for b in blocks:
+        if b.kind == "boot":
+            b.new = render(b, [log])
+        else:
+            b.new = render(b, [run_shell(vm, command_text(ln, SHELL_PROMPT))
+                               for ln in b.commands()])
+
+
+def bochs_for(first, opts, kinds, devices):
+    """A Bochs for a session of emu=bochs blocks (the ISO: GRUB)."""
+    qemu_only = [k for k in ("machine", "boot", "qemu", "ivshmem", "firmware")
+                 if k in first.opts]
+    if qemu_only or devices or "gdb" in kinds:
+        raise DocError(f"{first.where}: emu=bochs takes shell and boot blocks, without "
+                       f"{', '.join(qemu_only) or 'gdb'}")
+    cpu = BOCHS_CPU if "cpu" not in first.opts else opts["cpu"]
+    return Bochs(cmdline=opts["cmdline"], cpu=cpu, mem=opts["mem"],
+                 initramfs=INITRAMFS[opts["initramfs"]])
 
 
 def sessions(blocks):
