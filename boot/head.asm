@@ -19,6 +19,8 @@
 
 %define X86_CR0_WP      (1 << 16)   ; SDM 3A 2.5: supervisor writes honour R/W
 %define X86_CR0_PG      (1 << 31)
+%define X86_CR0_NW      (1 << 29)   ; SDM 3A 2.5: not write-through (with CD)
+%define X86_CR0_CD      (1 << 30)   ; SDM 3A 2.5, 11.5.3: caches not filled
 %define X86_CR4_PAE     (1 << 5)    ; SDM 3A 4.1.1: required for long mode
 %define X86_CR4_LA57    (1 << 12)   ; SDM 3A 4.1.1: 5-level paging (57-bit addresses)
 %define MB2_TAG_CMDLINE 1           ; multiboot2 spec 3.6.2: boot command line tag
@@ -88,7 +90,12 @@ startup_32:
 	rdmsr
 	or eax, EFER_LME | EFER_NX
 	wrmsr
+	; Firmware may hand over with the caches off (CR0.CD and NW set, the
+	; reset state, SDM 3A 9.1.1: Bochs's BIOS leaves them so); Linux
+	; loads a fixed CR0 with both clear. So do we: with CD set every
+	; access goes to memory, an order of magnitude slower on hardware.
 	mov eax, cr0
+	and eax, ~(X86_CR0_CD | X86_CR0_NW)
 	or eax, X86_CR0_PG | X86_CR0_WP
 	mov cr0, eax
 

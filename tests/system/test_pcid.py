@@ -30,6 +30,7 @@ from qemu import Qemu
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CR4_PCIDE = 1 << 17
+CR0_NW, CR0_CD = 1 << 29, 1 << 30   # SDM Vol. 3A 2.5
 
 
 def regs(vm):
@@ -210,6 +211,9 @@ def check_bochs_ring3_cr3_holds_a_pcid(vm):
     assert stop["CR4"] & CR4_PCIDE, hex(stop["CR4"])
     assert 1 <= pcid <= nr_dyn_asids(), hex(stop["CR3"])
     assert entry in stop["pages"], stop         # the CPU translates the entry through it
+    # Bochs's BIOS hands over with the caches off (CR0.CD, NW): the boot
+    # must clear them, as Linux's fixed CR0 does (boot/head.asm)
+    assert not stop["CR0"] & (CR0_CD | CR0_NW), hex(stop["CR0"])
     # the kernel's bookkeeping names the same PCID for a live context
     slots = tlbstat(vm)["slots"]
     assert slots.get(pcid), (hex(stop["CR3"]), slots)
