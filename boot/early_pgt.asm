@@ -26,17 +26,16 @@
 global early_top_pgt, early_top_pgt5, level3_ident_pgt, level2_ident_pgt
 global level3_kernel_pgt, level2_kernel_pgt, level2_fixmap_pgt, level1_fixmap_pgt
 
-section .data
-align 4096
+; Both top-level tables are 8 KiB-aligned, so bit 12 of their address is
+; clear: with pti=on the entry code takes CR3 bit 12 for "the user table"
+; (kernel/entry.asm; Linux's PTI has its kernel PGDs 8 KiB-aligned too).
+; level3_ident_pgt fills the 4 KiB between them.
+section .data align=8192
+align 8192
 early_top_pgt:
 	dq PHYS(level3_ident_pgt) + _KERNPG_TABLE
 	times KERNEL_PGD_SLOT - 1 dq 0
 	dq PHYS(level3_kernel_pgt) + _KERNPG_TABLE
-
-early_top_pgt5:
-	dq PHYS(early_top_pgt) + _KERNPG_TABLE
-	times 510 dq 0
-	dq PHYS(early_top_pgt) + _KERNPG_TABLE
 
 level3_ident_pgt:
 %assign i 0
@@ -45,6 +44,11 @@ level3_ident_pgt:
 %assign i i + 1
 %endrep
 	times 512 - IDENT_MAP_GB dq 0
+
+early_top_pgt5:
+	dq PHYS(early_top_pgt) + _KERNPG_TABLE
+	times 510 dq 0
+	dq PHYS(early_top_pgt) + _KERNPG_TABLE
 
 level2_ident_pgt:
 %assign i 0

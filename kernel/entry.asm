@@ -54,11 +54,11 @@ idt_stub_0:
 asm_common_interrupt:
 	test byte [rsp + 24], 3         ; the frame's CS: from ring 3?
 	jz .regs
-	test byte [rel cpu_entry_area + CEA_PTI], 1
+	test byte [rel cpu_entry_data + CED_PTI], 1
 	jz .regs
 	push rax
 	SWITCH_TO_KERNEL_CR3 rax
-	lea rax, [rel cpu_entry_area + CEA_ENTRY_STACK_TOP - 8 * 8]
+	mov rax, CEA_ENTRY_STACK_TOP - 8 * 8
 	cmp rsp, rax
 	jne .ist
 	mov rax, rsp
@@ -83,7 +83,7 @@ asm_common_interrupt:
 	; on the way out (Linux's paranoid_entry and SAVE_AND_SWITCH_TO_
 	; KERNEL_CR3). R12 keeps it: PUSH_REGS saved it, the C ABI preserves it.
 	xor r12d, r12d
-	test byte [rel cpu_entry_area + CEA_PTI], 1
+	test byte [rel cpu_entry_data + CED_PTI], 1
 	jz .kernel_table
 	mov rax, cr3
 	bt rax, PTI_USER_PGTABLE_BIT
@@ -104,7 +104,7 @@ asm_common_interrupt:
 restore_regs_and_iret:
 	test byte [rsp + 15 * 8 + 24], 3        ; pt_regs.cs: back to ring 3?
 	jz .iret
-	test byte [rel cpu_entry_area + CEA_PTI], 1
+	test byte [rel cpu_entry_data + CED_PTI], 1
 	jnz .iret_pti
 .iret:
 	POP_REGS
@@ -118,7 +118,7 @@ restore_regs_and_iret:
 	cli
 	POP_REGS 1
 	mov rdi, rsp                    ; rdi, vector, error code, ip, cs, flags, sp, ss
-	lea rsp, [rel cpu_entry_area + CEA_ENTRY_STACK_TOP]
+	mov rsp, CEA_ENTRY_STACK_TOP
 	push qword [rdi + 56]           ; ss
 	push qword [rdi + 48]           ; sp
 	push qword [rdi + 40]           ; flags
@@ -135,11 +135,11 @@ restore_regs_and_iret:
 ; (Linux keeps both per CPU behind SWAPGS). The frame built is a struct
 ; pt_regs like an interrupt's, so the C side and the IRETQ path are shared.
 entry_SYSCALL_64:
-	mov [rel cpu_entry_area + CEA_RSP_SCRATCH], rsp
+	mov [rel cpu_entry_data + CED_RSP_SCRATCH], rsp
 	SWITCH_TO_KERNEL_CR3 rsp        ; RSP is the only free register (Linux's too)
 	mov rsp, [rel cpu_current_top_of_stack]
 	push __USER_DS                  ; ss
-	push qword [rel cpu_entry_area + CEA_RSP_SCRATCH]       ; sp
+	push qword [rel cpu_entry_data + CED_RSP_SCRATCH]       ; sp
 	push r11                        ; flags
 	push __USER_CS                  ; cs
 	push rcx                        ; ip
@@ -150,7 +150,7 @@ entry_SYSCALL_64:
 	call do_syscall_64              ; returns with IF off; al = 1: SYSRET is safe
 	test al, al
 	jz restore_regs_and_iret
-	test byte [rel cpu_entry_area + CEA_PTI], 1
+	test byte [rel cpu_entry_data + CED_PTI], 1
 	jnz .sysret_pti
 	POP_REGS
 	mov rcx, [rsp + 16]             ; ip
@@ -165,7 +165,7 @@ entry_SYSCALL_64:
 	mov rcx, [rsp + 24]             ; ip
 	mov r11, [rsp + 40]             ; flags
 	mov rdi, rsp
-	lea rsp, [rel cpu_entry_area + CEA_ENTRY_STACK_TOP]
+	mov rsp, CEA_ENTRY_STACK_TOP
 	push qword [rdi + 48]           ; the user's stack
 	push qword [rdi]                ; the user's rdi
 	SWITCH_TO_USER_CR3 rdi

@@ -2,6 +2,7 @@
 #include "kernel/gdt.h"
 #include "kernel/init.h"
 #include "kernel/string.h"
+#include "mm/memlayout.h"
 #include <stddef.h>
 
 /* Descriptor bits, SDM Vol. 3A 3.4.5: G, L (64-bit), P, DPL, S, type. */
@@ -11,14 +12,17 @@
 
 static uint64_t gdt[8] __attribute__((aligned(16)));
 struct tss cpu_tss __attribute__((aligned(16)));
-struct cpu_entry_area cpu_entry_area;
+struct cpu_entry_area cpu_entry_area_storage;
+struct cpu_entry_data cpu_entry_data;
 
-/* kernel/calling.inc's offsets */
-_Static_assert(offsetof(struct cpu_entry_area, rsp_scratch) == 0xa8, "CEA_RSP_SCRATCH");
-_Static_assert(offsetof(struct cpu_entry_area, pti) == 0xb0, "CEA_PTI");
-_Static_assert(offsetof(struct cpu_entry_area, pcid) == 0xb1, "CEA_PCID");
+/* kernel/calling.inc's offsets and address */
+_Static_assert(offsetof(struct cpu_entry_data, rsp_scratch) == 0, "CED_RSP_SCRATCH");
+_Static_assert(offsetof(struct cpu_entry_data, pti) == 8, "CED_PTI");
+_Static_assert(offsetof(struct cpu_entry_data, pcid) == 9, "CED_PCID");
+_Static_assert(sizeof(struct cpu_entry_data) == 4096, "a page of its own");
 _Static_assert(offsetof(struct cpu_entry_area, entry_stack) + ENTRY_STACK_SIZE == 0x3000,
 	       "CEA_ENTRY_STACK_TOP");
+_Static_assert(CPU_ENTRY_AREA_BASE == 0xfffffe0000000000UL, "CPU_ENTRY_AREA_BASE");
 _Static_assert(sizeof(struct cpu_entry_area) % 4096 == 0, "whole pages");
 
 struct desc_ptr {
@@ -37,14 +41,23 @@ static void set_tss_desc(uint64_t *d, uint64_t base, uint32_t limit)
 
 void ist_stack_bounds(int ist, unsigned long *lo, unsigned long *hi)
 {
-	*lo = (unsigned long)cpu_entry_area.ist_stacks[ist - 1];
+	*lo = (unsigned long)get_cpu_entry_area()->ist_stacks[ist - 1];
 	*hi = *lo + IST_STACK_SIZE;
+}
+
+/* TSS.IST: the tops of the entry area's stacks, where the CPU uses it. */
+void cea_set_ist_stacks(void)
+{
+	struct cpu_entry_area *cea = get_cpu_entry_area();
+
+	for (int i = 0; i < NR_IST_STACKS; i++)
+		cpu_tss.ist[i] = (uint64_t)cea->ist_stacks[i] + IST_STACK_SIZE;
 }
 
 void __init gdt_init(void)
 {
 	struct desc_ptr p = { sizeof(gdt) - 1, (uint64_t)gdt };
-	_Static_assert(sizeof(gdt) == sizeof(cpu_entry_area.gdt), "one GDT layout");
+	_Static_assert(sizeof(gdt) == sizeof(cpu_entry_area_storage.gdt), "one GDT layout");
 
 	gdt[1] = DESC_CODE64(0);
 	gdt[2] = DESC_DATA(0);
@@ -52,8 +65,7 @@ void __init gdt_init(void)
 	gdt[4] = DESC_DATA(3);
 	gdt[5] = DESC_CODE64(3);
 	memset(&cpu_tss, 0, sizeof(cpu_tss));
-	for (int i = 0; i < NR_IST_STACKS; i++)
-		cpu_tss.ist[i] = (uint64_t)cpu_entry_area.ist_stacks[i] + IST_STACK_SIZE;
+	cea_set_ist_stacks();
 	cpu_tss.iomap_base = sizeof(cpu_tss);      /* no I/O bitmap */
 	set_tss_desc(&gdt[6], (uint64_t)&cpu_tss, sizeof(cpu_tss) - 1);
 
@@ -83,7 +95,7 @@ void __init gdt_init(void)
  * available TSS descriptor (SDM Vol. 3A 8.2.4): this copy is fresh. */
 void __init cea_load_pti_tables(void)
 {
-	struct cpu_entry_area *cea = &cpu_entry_area;
+	struct cpu_entry_area *cea = get_cpu_entry_area();
 	struct desc_ptr g = { sizeof(cea->gdt) - 1, (uint64_t)cea->gdt }, i;
 
 	memcpy(cea->gdt, gdt, sizeof(gdt));

@@ -41,30 +41,48 @@ struct tss {
 
 extern struct tss cpu_tss;
 
-/* Linux's cpu_entry_area: everything the CPU and the entry code touch on an
- * entry from ring 3 before CR3 holds the kernel table, in pages of its own,
- * so that PTI's user table can map exactly these (mm/pti.c). With one CPU
- * it is a single page-aligned object at its address in the image; that
- * address is mapped in both tables. With pti=on the CPU uses its GDT, TSS
- * (RSP0 = the entry stack) and IDT copy; the IST stacks are always its own.
- * The CEA_* offsets are the entry code's (kernel/calling.inc), checked
- * against offsetof in kernel/gdt.c. */
+/* Linux's cpu_entry_area: what the CPU reads on an entry from ring 3 before
+ * CR3 holds the kernel table, in pages of its own, so that PTI's user table
+ * can map exactly these (mm/pti.c): the GDT, the TSS, with pti=on a copy of
+ * the IDT and the entry stack (TSS.RSP0), and the IST stacks. Its pages
+ * are cpu_entry_area_storage, in the image; setup_cpu_entry_areas
+ * (mm/cpu_entry_area.c) maps them at Linux's CPU_ENTRY_AREA_BASE, in the
+ * kernel table and in every user table, and from then on the CPU uses
+ * them there. The CEA_* offsets are the entry code's (kernel/calling.inc),
+ * checked against offsetof in kernel/gdt.c. */
 #define ENTRY_STACK_SIZE 4096
 #define NR_IST_STACKS    2
 
 struct cpu_entry_area {
 	uint64_t gdt[8];
 	struct tss tss;
-	uint64_t rsp_scratch;   /* the user RSP while SYSCALL switches CR3 and stacks */
-	uint8_t pti;            /* 1: entries and exits switch CR3 (pti=on) */
-	uint8_t pcid;           /* 1: CR4.PCIDE on: the switches keep PCIDs' entries */
 	uint8_t idt[4096] __attribute__((aligned(4096)));       /* pti=on: the IDT in use */
 	uint8_t entry_stack[ENTRY_STACK_SIZE] __attribute__((aligned(4096)));
 	uint8_t ist_stacks[NR_IST_STACKS][IST_STACK_SIZE] __attribute__((aligned(4096)));
 } __attribute__((aligned(4096)));
 
-extern struct cpu_entry_area cpu_entry_area;
+extern struct cpu_entry_area cpu_entry_area_storage;
+/* The entry area where the CPU uses it: at CPU_ENTRY_AREA_BASE once
+ * setup_cpu_entry_areas has mapped it, before that its pages in the image
+ * (Linux's get_cpu_entry_area). */
+struct cpu_entry_area *get_cpu_entry_area(void);
+void setup_cpu_entry_areas(void);
 
+/* What the entry code itself reads and writes under the user table, which
+ * a RIP-relative operand must reach (CPU_ENTRY_AREA_BASE is 2^41 bytes
+ * from the text, past a 32-bit displacement): a page of its own in the
+ * image, mapped at its image address in both tables. Linux keeps these in
+ * per-CPU data through GS, and in code patched at boot. */
+struct cpu_entry_data {
+	uint64_t rsp_scratch;   /* the user RSP while SYSCALL switches CR3 and stacks */
+	uint8_t pti;            /* 1: entries and exits switch CR3 (pti=on) */
+	uint8_t pcid;           /* 1: CR4.PCIDE on: the switches keep PCIDs' entries */
+} __attribute__((aligned(4096)));
+
+extern struct cpu_entry_data cpu_entry_data;
+
+/* TSS.IST1.. point into get_cpu_entry_area()'s stacks. */
+void cea_set_ist_stacks(void);
 /* pti=on: load the entry area's GDT, TSS and a copy of the IDT (mm/pti.c). */
 void cea_load_pti_tables(void);
 

@@ -115,6 +115,7 @@ void start_kernel(uint32_t magic, uint64_t info_phys)
 	boot_step(mem_init);                    /* memblock -> buddy allocator */
 	boot_step(kmem_cache_init);
 	boot_step(vmalloc_init);                /* PUDs of the vmalloc range preallocated */
+	boot_step(setup_cpu_entry_areas);       /* at CPU_ENTRY_AREA_BASE; IST stacks there */
 	boot_step(hpet_init);                   /* ioremap */
 	boot_step(kbuf_init);
 	boot_step(vvar_init);                   /* the page every process maps at 0x3ff000 */

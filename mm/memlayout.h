@@ -8,6 +8,7 @@
  *  ---------------- non-canonical hole -----------------
  *  ffff888000000000 - ffffc87fffffffff  273-400  direct map of all RAM
  *  ffffc90000000000 - ffffe8ffffffffff  402-465  vmalloc / ioremap
+ *  fffffe0000000000 - fffffe7fffffffff      508  cpu_entry_area (kernel/gdt.h)
  *  ffffffff80000000 - ffffffff9fffffff      511  kernel image (phys + map)
  *  FIXADDR_START    - ffffffffff7fffff      511  fixmap (mm/fixmap.h)
  *
@@ -15,7 +16,7 @@
  *  0000000000000000 - 00ffffffffffffff    0-255  user space (47-bit unless an mmap hint asks)
  *  ff11000000000000 - ff90ffffffffffff  273-400  direct map of all RAM
  *  ffa0000000000000 - ffd1ffffffffffff  416-465  vmalloc / ioremap
- *  kernel image and fixmap: unchanged (PML5 511, PML4 511)
+ *  cpu_entry_area, kernel image and fixmap: unchanged (PML5 511, PML4 508/511)
  * The values that differ are chosen at boot from pgtable_l5_enabled():
  * the boot code (boot/head.asm) decides, before paging is on, and never
  * changes its mind (CR4.LA57 cannot change in long mode, SDM 3A 4.1.1).
@@ -65,6 +66,9 @@ static inline bool pgtable_l5_enabled(void) { return __pgtable_l5_enabled; }
 #define vmalloc_base        (pgtable_l5_enabled() ? __VMALLOC_BASE_L5 : __VMALLOC_BASE_L4)
 #define PAGE_OFFSET         page_offset_base        /* direct map base */
 #define VMALLOC_START       vmalloc_base
+/* Linux's CPU_ENTRY_AREA_BASE, the same in both layouts: PGD slot 508
+ * with 4 levels, P4D slot 508 under PML5 slot 511 with 5. */
+#define CPU_ENTRY_AREA_BASE 0xfffffe0000000000UL
 /* 32 TiB with 4 levels, 12.5 PiB with 5 (mm.rst's vmalloc rows). */
 #define VMALLOC_END         (VMALLOC_START + (pgtable_l5_enabled() ? 0x31ffffffffffffUL : \
 							  0x1fffffffffffUL))

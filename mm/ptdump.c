@@ -36,6 +36,7 @@ static const struct ptdump_marker markers[] = {
 	{ 0xffff800000000000UL, 0xff00000000000000UL, "Kernel Space" },
 	{ __PAGE_OFFSET_BASE_L4, __PAGE_OFFSET_BASE_L5, "Low Kernel Mapping" },
 	{ __VMALLOC_BASE_L4, __VMALLOC_BASE_L5, "vmalloc() Area" },
+	{ CPU_ENTRY_AREA_BASE, CPU_ENTRY_AREA_BASE, "CPU entry Area" },
 	{ __START_KERNEL_map, __START_KERNEL_map, "High Kernel Mapping" },
 	{ FIXADDR_TOT_START + PAGE_SIZE, FIXADDR_TOT_START + PAGE_SIZE, "Fixmap Area" },
 };

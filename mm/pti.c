@@ -28,7 +28,7 @@ static pgd_t *pti_kernel_half;
 void __init pti_parse_cmdline(const char *v)
 {
 	if (!strcmp(v, "on"))
-		cpu_entry_area.pti = 1;
+		cpu_entry_data.pti = 1;
 	else if (strcmp(v, "off"))
 		pr_warn("pti=%s: not on or off; PTI stays off\n", v);
 }
@@ -77,16 +77,23 @@ int pti_check_user_pgd(const pgd_t *pgd, int (*out)(const char *fmt, ...))
 	return 0;
 }
 
-/* Maps [start, end) of the image at its own address, the same place the
- * kernel table has it: an entry or exit runs on across the CR3 switch. */
-static int __init pti_map_image(const char *what, void *start, void *end, pgprot_t prot)
+/* Maps size bytes at va, physical pa, into the user tables' kernel half,
+ * as the kernel table has them: an entry or exit runs on across the CR3
+ * switch. */
+static int __init pti_map(const char *what, unsigned long va, phys_addr_t pa, unsigned long size,
+			  pgprot_t prot)
 {
-	int ret = map_kernel_range(pti_kernel_half, (unsigned long)start, __pa_symbol(start),
-				   (unsigned long)end - (unsigned long)start, prot, false);
+	int ret = map_kernel_range(pti_kernel_half, va, pa, size, prot, false);
 
 	if (ret)
 		pr_err("pti: cannot map the %s into the user tables (%d)\n", what, ret);
 	return ret;
+}
+
+static int __init pti_map_image(const char *what, void *start, void *end, pgprot_t prot)
+{
+	return pti_map(what, (unsigned long)start, __pa_symbol(start),
+		       (unsigned long)end - (unsigned long)start, prot);
 }
 
 /* No _PAGE_GLOBAL: with PTI the kernel's TLB entries must not outlive the
@@ -106,8 +113,10 @@ void __init pti_init(void)
 	pti_kernel_half = __va(pa);
 	if (pti_map_image("entry text", __entry_text_start, __entry_text_end,
 			  __pgprot(pgprot_val(PAGE_KERNEL_RX) & ~_PAGE_GLOBAL)) ||
-	    pti_map_image("cpu entry area", &cpu_entry_area, &cpu_entry_area + 1,
-			  __pgprot(__PAGE_KERNEL & ~_PAGE_GLOBAL)))
+	    pti_map_image("entry data", &cpu_entry_data, &cpu_entry_data + 1,
+			  __pgprot(__PAGE_KERNEL & ~_PAGE_GLOBAL)) ||
+	    pti_map("cpu entry area", CPU_ENTRY_AREA_BASE, __pa_symbol(&cpu_entry_area_storage),
+		    sizeof(cpu_entry_area_storage), __pgprot(__PAGE_KERNEL & ~_PAGE_GLOBAL)))
 		goto fail;
 	cea_load_pti_tables();
 	cpu_tlbstate.pti = true;        /* flushes mark user PCIDs too (mm/asid.c) */
@@ -116,6 +125,6 @@ void __init pti_init(void)
 	return;
 fail:
 	/* no process exists yet: PTI off leaves everything as without pti=on */
-	cpu_entry_area.pti = 0;
+	cpu_entry_data.pti = 0;
 	pr_err("pti: no memory for the user tables' kernel half; PTI off\n");
 }

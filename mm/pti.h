@@ -4,7 +4,8 @@
  * the user table, so CR3 bit 12 picks one (Linux's PTI_USER_PGTABLE_MASK).
  * The user table's user half mirrors the kernel table's: every write of a
  * user-half PGD entry goes to both (pti_set_user_pgtbl, from set_pgd). Its
- * kernel half maps only the entry text and the cpu_entry_area, through
+ * kernel half maps only the entry text, the entry code's data page and the
+ * cpu_entry_area (at CPU_ENTRY_AREA_BASE), through
  * tables shared by every process (built once by pti_init). The entry code
  * (kernel/entry.asm) switches CR3 on every entry from and exit to ring 3.
  */
@@ -20,7 +21,7 @@
 
 static inline bool pti_enabled(void)
 {
-	return cpu_entry_area.pti;
+	return cpu_entry_data.pti;
 }
 
 /* `pti=on|off` (kernel/cmdline.c); a bad value: one line, PTI stays off. */

@@ -55,7 +55,7 @@ void __init pcid_init(void)
 	write_cr3(read_cr3() & PHYSICAL_PAGE_MASK);
 	write_cr4(read_cr4() | X86_CR4_PCIDE);
 	pcid_on = true;
-	cpu_entry_area.pcid = 1;        /* PTI's entry and exit code: PCIDs in CR3 */
+	cpu_entry_data.pcid = 1;        /* PTI's entry and exit code: PCIDs in CR3 */
 	invpcid_on = boot_cpu_has(X86_FEATURE_INVPCID);
 	pr_info("x86/tlb: PCID enabled, %d dynamic ASIDs; INVPCID %s\n", TLB_NR_DYN_ASIDS,
 		invpcid_on ? "used" : "not supported: CR3 reload instead");

@@ -132,9 +132,12 @@ KTEST(direct_map, cr3_is_swapper_and_shares_the_kernel_half)
 
 	KUNIT_EXPECT_EQ(test, read_cr3() & PHYSICAL_PAGE_MASK, __pa_symbol(swapper_pg_dir));
 	/* the vmalloc range's slots got their PUD pages in swapper_pg_dir only
-	 * (mm/vmalloc.c); every other kernel slot is the early table's */
+	 * (mm/vmalloc.c), and so did the cpu_entry_area's with 4 levels (with
+	 * 5 it is under slot 511, the kernel image's); every other kernel slot
+	 * is the early table's */
 	for (int i = KERNEL_PGD_BOUNDARY; i < PTRS_PER_PGD; i++)
-		if (i >= (int)pgd_index(VMALLOC_START) && i <= (int)pgd_index(VMALLOC_END))
+		if ((i >= (int)pgd_index(VMALLOC_START) && i <= (int)pgd_index(VMALLOC_END)) ||
+		    (!pgtable_l5_enabled() && i == (int)pgd_index(CPU_ENTRY_AREA_BASE)))
 			KUNIT_EXPECT_TRUE(test, pgd_present(swapper_pg_dir[i]) &&
 					  pgd_none(boot[i]));
 		else if (pgd_val(swapper_pg_dir[i]) != pgd_val(boot[i]))

@@ -5,6 +5,8 @@
 #include "mm/page.h"
 #include "mm/pgalloc.h"
 #include "mm/pgd.h"
+#include "mm/pti.h"
+#include "mm/direct_map.h"
 #include "mm/vmalloc.h"
 
 #define NR_TEST_PGDS 8
@@ -63,4 +65,17 @@ KTEST(pgd, kernel_half_shared_through_later_vmallocs)
 	KUNIT_EXPECT_EQ(test, nr_pgds(), pgds0);
 	KUNIT_EXPECT_EQ(test, nr_free_pages(), free0);
 	KUNIT_EXPECT_EQ(test, nr_pgtable_pages, tables0);
+}
+
+/* With pti=on the entry code reads CR3 bit 12 as "the user table" (an NMI
+ * in the exit window, kernel/entry.asm): no kernel top-level table that
+ * CR3 can hold may have that bit in its address. pgd_alloc's tables are
+ * order-1 blocks under PTI; these are the image's own. */
+KTEST(pgd, kernel_top_level_tables_leave_cr3_bit_12_clear)
+{
+	extern pgd_t early_top_pgt[], early_top_pgt5[];
+
+	KUNIT_EXPECT_EQ(test, __pa_symbol(swapper_pg_dir) & PTI_USER_PGTABLE_MASK, 0);
+	KUNIT_EXPECT_EQ(test, __pa_symbol(early_top_pgt) & PTI_USER_PGTABLE_MASK, 0);
+	KUNIT_EXPECT_EQ(test, __pa_symbol(early_top_pgt5) & PTI_USER_PGTABLE_MASK, 0);
 }

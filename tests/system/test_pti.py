@@ -32,12 +32,20 @@ def symbols():
     return syms
 
 
+CPU_ENTRY_AREA_BASE = 0xfffffe0000000000   # Linux's, mm/memlayout.h
+
+
 def entry_pages():
-    """The pages PTI's user table may map in the kernel half, from the ELF."""
+    """The pages PTI's user table may map in the kernel half, from the ELF:
+    the entry text, and the data pages: the entry code's page at its image
+    address and the cpu_entry_area's pages at CPU_ENTRY_AREA_BASE."""
     s = symbols()
     start, end = s["__entry_text_start"][0], s["__entry_text_end"][0]
-    cea, size = s["cpu_entry_area"]
-    return (set(range(start, end, 4096)), set(range(cea, cea + size, 4096)))
+    data, data_size = s["cpu_entry_data"]
+    cea_size = s["cpu_entry_area_storage"][1]
+    return (set(range(start, end, 4096)),
+            set(range(data, data + data_size, 4096)) |
+            set(range(CPU_ENTRY_AREA_BASE, CPU_ENTRY_AREA_BASE + cea_size, 4096)))
 
 
 def stop_in_ring3(vm, tries=200):
@@ -176,8 +184,13 @@ def test_pti_checkpgd_ptdump_and_bad_option():
         addr = vm.command("vmalloc 1M").split()[0]
         vm.command(f"vfree {addr}")
         assert full_flushes(vm) > full, "vfree of 1 MiB did no full flush"
-        cr4 = int(re.search(r"CR4=([0-9a-f]+)", vm.hmp("info registers")).group(1), 16)
+        regs = vm.hmp("info registers")
+        cr4 = int(re.search(r"CR4=([0-9a-f]+)", regs).group(1), 16)
         assert not cr4 & X86_CR4_PGE, f"CR4 {cr4:#x}: PGE back on after a full flush"
+        # the CPU's GDT, TSS and IDT are the entry area's, at Linux's address
+        for reg in ("GDT", "IDT", "TR"):
+            base = int(re.search(rf"^{reg}\s*=(?:[0-9a-f]{{4}} )?\s*([0-9a-f]{{16}})", regs, re.M).group(1), 16)
+            assert base & ~0xfff in cea, f"{reg} base {base:#x} outside the entry area:\n{regs}"
     assert "checkpgd: 1 PGDs besides the kernel's, 0 with a kernel half that differs" in chk, chk
     assert "checkpgd: 1 PTI user tables, 0 whose" in chk, chk
     user_half = dump.split("---[ PTI user table")[1]
