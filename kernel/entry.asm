@@ -76,12 +76,15 @@ asm_common_interrupt:
 	pop rax
 .regs:
 	PUSH_REGS
-	; An NMI, #MC or #DB can strike in ring 0 between SWITCH_TO_USER_CR3
-	; and IRETQ/SYSRET, under the user table, on its IST stack in the
-	; entry area: the handler would fault on the unmapped kernel, then
+	; An NMI can strike in ring 0 between SWITCH_TO_USER_CR3 and
+	; IRETQ/SYSRET, under the user table, on its IST stack in the entry
+	; area: the handler would fault on the unmapped kernel, then
 	; triple-fault. Switch to the kernel table and put the user one back
 	; on the way out (Linux's paranoid_entry and SAVE_AND_SWITCH_TO_
-	; KERNEL_CR3). R12 keeps it: PUSH_REGS saved it, the C ABI preserves it.
+	; KERNEL_CR3). R12 keeps it: PUSH_REGS saved it, the C ABI preserves
+	; it. (#MC and #DB could strike there too; Linux gives them IST stacks,
+	; Carta does not yet. Every one of the three dies in ring 0 here, so
+	; the restore, which also flushes the user PCID, is not reached today.)
 	xor r12d, r12d
 	test byte [rel cpu_entry_data + CED_PTI], 1
 	jz .kernel_table

@@ -99,4 +99,5 @@ void asid_unload(struct tlb_state *ts)
 void invalidate_other_asid(struct tlb_state *ts)
 {
 	ts->invalidate_other = true;
+	ts->other_invalidations++;
 }

@@ -55,7 +55,7 @@ struct tlb_state {              /* Linux's cpu_tlbstate */
 	struct tlb_context ctxs[TLB_NR_DYN_ASIDS];
 	/* tlbstat */
 	unsigned long switch_flush, switch_noflush, asid_allocs, asid_wraps;
-	unsigned long user_invalidations;
+	unsigned long user_invalidations, other_invalidations;
 };
 
 static inline uint16_t kern_pcid(uint16_t asid)

@@ -205,9 +205,11 @@ static int free_pgtable(struct pxd e, unsigned long addr, unsigned long next, vo
 {
 	struct mm_struct *mm = private;
 
+	phys_addr_t pa = pxd_table_phys(e);
+
 	(void)addr, (void)next;
-	pgtable_free_page(pxd_table_phys(e));
-	set_pxd(e, 0);
+	set_pxd(e, 0);          /* unlinked before it is freed */
+	pgtable_free_page(pa);
 	mm->nr_pgtables--;
 	return 0;
 }

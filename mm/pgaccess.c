@@ -14,6 +14,7 @@
  * a first call reports every mapped page, and clears them. */
 #include "mm/memory.h"
 #include "mm/pgtable.h"
+#include "mm/tlb.h"
 #include "mm/vma.h"
 #include "kernel/errno.h"
 #include "kernel/lab.h"
@@ -51,7 +52,10 @@ long sys_pgaccess(unsigned long start, unsigned long npages, unsigned long ubitm
 			continue;
 		pte = user_pte_lookup(current->mm, addr);
 		set_pte(pte, __pte(pte_val(*pte) & ~_PAGE_ACCESSED));
-		__flush_tlb_one(addr);  /* current's PGD is in CR3 */
+		/* the page's TLB entries, or the CPU sets A no more (SDM Vol. 3A
+		 * 4.8): with pti=on and PCID the user PCID's too, which INVLPG
+		 * in the kernel does not reach */
+		flush_tlb_mm_range(current->mm, addr, addr + PAGE_SIZE);
 	}
 	return 0;
 	/* LAB pgaccess STUB

@@ -120,9 +120,15 @@ bool pgtable_page_freeable(phys_addr_t pa)
 
 void pgtable_free_page(phys_addr_t pa)
 {
-	if (in_early_pgt_pool(pa))
-		early_pgt_freed[early_pgt_nr_freed++] = pa;
-	else if (free_hook)
+	if (in_early_pgt_pool(pa)) {
+		for (unsigned int i = 0; i < early_pgt_nr_freed; i++)
+			if (early_pgt_freed[i] == pa) {
+				pr_err("pgtable_free_page(%#llx): freed twice\n", (unsigned long long)pa);
+				return;
+			}
+		early_pgt_freed[early_pgt_nr_freed++] = pa;     /* at most the pool's pages */
+	} else if (free_hook) {
 		free_hook(pa);
+	}
 	nr_pgtable_pages--;
 }

@@ -231,21 +231,54 @@ static int unmap_entry(struct pxd e, unsigned long addr, unsigned long next, voi
 	   LAB pgwalk END */
 }
 
-/* ... and, once through a table, frees it if that left it empty. */
+/* A table page the unmap emptied is unlinked at once and freed only after
+ * the TLB flush: until then the paging-structure caches may still walk
+ * through it (SDM Vol. 3A 4.10.3), and a page freed earlier could be
+ * reused, by an interrupt, say, while they do. */
+#define UNMAP_FREED_BATCH 32
+
+struct unmap_state {
+	unsigned long start, end;
+	unsigned int nr;
+	phys_addr_t freed[UNMAP_FREED_BATCH];
+};
+
+/* The flush, then the pages: INVLPG (or the full flush) clears the current
+ * PCID's paging-structure caches; other PCIDs' are not reached by it, and
+ * flush_tlb_kernel_pgtables makes them flush before their next use. */
+static void unmap_flush_and_free(struct unmap_state *st, bool whole)
+{
+	if (whole)
+		__flush_tlb_all();
+	else
+		flush_tlb_kernel_range(st->start, st->end);
+	if (!st->nr)
+		return;
+	flush_tlb_kernel_pgtables();
+	for (unsigned int i = 0; i < st->nr; i++)
+		pgtable_free_page(st->freed[i]);
+	st->nr = 0;
+}
+
+/* ... and, once through a table, unlinks it if that left it empty. */
 static int unmap_free_table(struct pxd e, unsigned long addr, unsigned long next, void *private)
 {
 	/* LAB pgwalk BEGIN: free the table below e if the unmap left it empty */
+	struct unmap_state *st = private;
 	phys_addr_t pa = pxd_table_phys(e);
 
-	(void)addr, (void)next, (void)private;
+	(void)addr, (void)next;
 	/* The boot tables in the kernel image stay, even when empty: they
-	 * were never allocated, and slot 511 must keep its entries. A PUD
-	 * page stays too: its top-level entry is copied into every process's
-	 * PGD (docs/design.md §2), so it must never change once set. */
+	 * were never allocated, and slot 511 must keep its entries. So does
+	 * a table a top-level entry points to (a PUD page, with 5 levels a
+	 * P4D page): that entry is copied into every process's PGD
+	 * (docs/design.md §2), so it must never change once set. */
 	if (e.level == pgtable_top_level() || !pgtable_page_freeable(pa) || !pxd_table_empty(e))
 		return 0;
 	set_pxd(e, 0);
-	pgtable_free_page(pa);
+	if (st->nr == UNMAP_FREED_BATCH)
+		unmap_flush_and_free(st, true);
+	st->freed[st->nr++] = pa;
 	return 0;
 	/* LAB pgwalk STUB
 	(void)e, (void)addr, (void)next, (void)private;
@@ -261,16 +294,16 @@ static const struct mm_walk_ops unmap_ops = {
 
 int unmap_kernel_range(pgd_t *pgd, unsigned long va, unsigned long size)
 {
-	unsigned long end = va + size;
+	struct unmap_state st = { va, va + size, 0, { 0 } };
 	int ret;
 
 	if (!kernel_range_ok("unmap_kernel_range", va, 0, size))
 		return -EINVAL;
-	ret = split_edges(pgd, va, end);
+	ret = split_edges(pgd, va, st.end);
 	if (ret)
 		return ret;
-	walk_page_range(pgd, va, end, &unmap_ops, 0);
-	flush_tlb_kernel_range(va, end);
+	walk_page_range(pgd, va, st.end, &unmap_ops, &st);
+	unmap_flush_and_free(&st, false);
 	return 0;
 }
 

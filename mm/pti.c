@@ -120,8 +120,11 @@ void __init pti_init(void)
 		goto fail;
 	cea_load_pti_tables();
 	cpu_tlbstate.pti = true;        /* flushes mark user PCIDs too (mm/asid.c) */
+	tlb_kernel_nonglobal = true;    /* a kernel flush must reach every PCID */
 	write_cr4(read_cr4() & ~X86_CR4_PGE);   /* SDM Vol. 3A 4.10.4.1: flushes globals too */
 	pr_info("Kernel/User page tables isolation: enabled\n");
+	if (pcid_enabled())
+		pr_info("x86/tlb: pti=on: user tables run under PCID | 0x%x\n", PTI_USER_PCID_MASK);
 	return;
 fail:
 	/* no process exists yet: PTI off leaves everything as without pti=on */

@@ -59,16 +59,26 @@ void __init pcid_init(void)
 	invpcid_on = boot_cpu_has(X86_FEATURE_INVPCID);
 	pr_info("x86/tlb: PCID enabled, %d dynamic ASIDs; INVPCID %s\n", TLB_NR_DYN_ASIDS,
 		invpcid_on ? "used" : "not supported: CR3 reload instead");
-	if (pti_enabled())
-		pr_info("x86/tlb: pti=on: user tables run under PCID | 0x%x\n", PTI_USER_PCID_MASK);
 }
 
 void flush_tlb_one_kernel(unsigned long va)
 {
 	__flush_tlb_one(va);    /* INVLPG drops this page's entry, global or not */
 	tlb_stats.one++;
-	/* ...but a non-global one only in the current PCID (SDM 2A INVLPG) */
+	/* ...but a non-global one only in the current PCID (SDM 2A INVLPG):
+	 * with pti=on every kernel entry is (CR4.PGE off), Linux's case too */
 	if (tlb_kernel_nonglobal && pcid_on)
+		invalidate_other_asid(&cpu_tlbstate);
+}
+
+/* Table pages of the kernel half were freed: INVLPG cleared the current
+ * PCID's paging-structure caches (all of them, SDM Vol. 3A 4.10.4.1), but
+ * another PCID's may still lead through the freed pages, global or not
+ * (4.10.3.1: those caches hold no global entries to spare) until it is
+ * flushed. Without PCID, the CR3 write of the next switch does that. */
+void flush_tlb_kernel_pgtables(void)
+{
+	if (pcid_on)
 		invalidate_other_asid(&cpu_tlbstate);
 }
 
@@ -123,10 +133,12 @@ static void flush_user_pcid(unsigned long va, unsigned long type)
 
 	if (!pcid_on || !pti_enabled())
 		return;
-	if (invpcid_on)
+	if (invpcid_on) {
 		__invpcid(user_pcid(asid), va, type);
-	else
+		tlb_stats.user_invpcid++;
+	} else {
 		invalidate_user_asid(&cpu_tlbstate, asid);
+	}
 }
 
 /* The loaded PCID's non-global entries: INVPCID single-context, or a CR3
@@ -213,9 +225,10 @@ void tlbstat_show(void)
 		return;
 	console_printf("loaded asid %u (pcid %u)  next asid %u\n", ts->loaded_asid,
 		       ts->loaded_ctx_id ? kern_pcid(ts->loaded_asid) : 0, ts->next_asid);
+	console_printf("other asids invalidated %lu times\n", ts->other_invalidations);
 	if (pti_enabled())
-		console_printf("pti: user pcid = kernel pcid | 0x%x  user pcid invalidations %lu  pending 0x%llx\n",
-			       PTI_USER_PCID_MASK, ts->user_invalidations,
+		console_printf("pti: user pcid = kernel pcid | 0x%x  user pcid invalidations %lu  invpcid %lu  pending 0x%llx\n",
+			       PTI_USER_PCID_MASK, ts->user_invalidations, tlb_stats.user_invpcid,
 			       (unsigned long long)ts->user_pcid_flush_mask);
 	for (int a = 0; a < TLB_NR_DYN_ASIDS; a++)
 		console_printf("  asid %d pcid %d: ctx_id %llu tlb_gen %llu\n", a, kern_pcid(a),

@@ -23,6 +23,7 @@ struct tlb_stats {
 	unsigned long full;     /* full flushes (CR4.PGE toggled, or INVPCID all) */
 	unsigned long mm_local; /* flushes of the loaded mm's whole PCID */
 	unsigned long mm_deferred;      /* flushes of an mm not loaded: at its next switch */
+	unsigned long user_invpcid;     /* PTI with PCID: INVPCIDs of a user PCID */
 };
 extern struct tlb_stats tlb_stats;
 extern struct tlb_state cpu_tlbstate;
@@ -32,6 +33,8 @@ struct mm_struct;
 void flush_tlb_one_kernel(unsigned long va);
 void flush_tlb_kernel_range(unsigned long start, unsigned long end);   /* [start, end) */
 void __flush_tlb_all(void);
+/* Kernel-half table pages were unlinked and are about to be freed. */
+void flush_tlb_kernel_pgtables(void);
 /* A user range of mm changed: flushed now if mm is loaded, else at its
  * next switch. flush_tlb_mm: the whole of mm (fork's write-protect). */
 void flush_tlb_mm_range(struct mm_struct *mm, unsigned long start, unsigned long end);

@@ -324,15 +324,21 @@ def test_bochs_pti_pcid():
     entry = user_entry()
     exit_writes = [(a, f"{r} >> 63") for a, r in cr3_writes("entry_SYSCALL_64.sysret_pti")]
     probes = (PAGE_OFFSET, elf_symbol("start_kernel"), elf_symbol("__entry_text_start"))
+    flushing_exits = [(a, f"({r} >> 63) ^ 1") for func in ("restore_regs_and_iret.iret_pti",
+                                                         "entry_SYSCALL_64.sysret_pti")
+                      for a, r in cr3_writes(func)]
     vm = Bochs(cmdline="testmode pti=on",
                debugger=stop_at(entry, "creg", *(f"page {a:#x}" for a in (entry,) + probes)) +
-               stop_at(exit_writes, "r", first=2))
+               stop_at(exit_writes, "r", first=2) +
+               stop_at(flushing_exits, "r", first=2 + len(exit_writes)))
     with vm:
         vm.wait_prompt(60)
         yield check_bochs_pti_pcid_enabled, vm
         yield check_bochs_pti_ring3_user_table_and_user_pcid, vm, entry, probes
         yield check_bochs_pti_exit_keeps_the_user_pcid, vm
+        yield check_bochs_pti_new_asid_exit_flushes_the_user_pcid, vm, 2 + len(exit_writes)
         yield check_bochs_pti_forktest_pingpong_probe, vm
+        yield check_bochs_pti_kernel_flush_reaches_other_asids, vm
 
 
 def check_bochs_pti_pcid_enabled(vm):
@@ -365,6 +371,34 @@ def check_bochs_pti_exit_keeps_the_user_pcid(vm):
     assert 1 <= value & 0x7ff <= nr_dyn_asids(), hex(value)
 
 
+def check_bochs_pti_new_asid_exit_flushes_the_user_pcid(vm, first):
+    """The next process gets a fresh ASID, so its user PCID may hold a
+    previous owner's entries: its first exit must write CR3 without bit 63
+    (the flush invalidate_user_asid asked for, done by SWITCH_TO_USER_CR3)
+    and clear the request."""
+    start = len(vm.debugger.out)
+    out = vm.command("run hello")
+    assert "hello from pid" in out, out
+    stop = vm.wait_stop(first, timeout=10, start=start)
+    reg = re.fullmatch(r"mov cr3, (\w+)", stop["insn"]).group(1)
+    value = stop["regs"][reg]
+    assert not value >> 63 and value >> PTI_USER_PGTABLE_BIT & 1 and value >> PTI_USER_PCID_BIT & 1, hex(value)
+    assert "pending 0x0" in vm.command("tlbstat")
+
+
+def check_bochs_pti_kernel_flush_reaches_other_asids(vm):
+    """With pti=on no kernel entry is global (CR4.PGE off), so INVLPG of a
+    kernel page reaches the current PCID only: a kernel flush must make
+    every other ASID flush at its next use (invalidate_other_asid). A
+    one-page vfree inside an existing page table: no table is freed."""
+    def others():
+        return int(re.search(r"other asids invalidated (\d+) times", vm.command("tlbstat")).group(1))
+    before = others()
+    addr = vm.command("vmalloc 4K").split()[0]
+    vm.command(f"vfree {addr}")
+    assert others() > before, "a kernel flush under pti=on left the other ASIDs alone"
+
+
 def check_bochs_pti_forktest_pingpong_probe(vm):
     out = vm.command("run forktest", timeout=60)
     assert "forktest: OK" in out, out
@@ -374,8 +408,10 @@ def check_bochs_pti_forktest_pingpong_probe(vm):
     out = vm.command("run probe", timeout=120)
     assert f"probe: {n} of {n} children killed by a fault" in out, out
     stat = vm.command("tlbstat")
-    m = re.search(r"user pcid invalidations (\d+)", stat)
-    assert m and int(m.group(1)) > 0, stat
+    m = re.search(r"user pcid invalidations (\d+)  invpcid (\d+)", stat)
+    # every new ASID marked its user PCID; fork's write-protect of the
+    # parent (loaded) dropped the user PCID's entries by INVPCID
+    assert m and int(m.group(1)) > 0 and int(m.group(2)) > 0, stat
     chk = vm.command("checkpgd")
     assert "0 with a kernel half that differs" in chk and "0 whose" in chk, chk
     assert "Oops" not in vm.out, vm.out[-3000:]

@@ -542,3 +542,47 @@ TEST(pti_random_sequences_never_see_a_stale_translation_without_invpcid)
 {
 	random_pti(false);
 }
+
+/* A kernel page under PTI: CR4.PGE is off, so its entries are tagged with
+ * the PCID that filled them, like a user page's, but every address space
+ * maps it. As mm/tlb.c's flush_tlb_one_kernel with tlb_kernel_nonglobal:
+ * INVLPG for the current PCID, and invalidate_other_asid for the rest. */
+#define KPAGE NPAGES                    /* a page number no model mm uses */
+static int kernel_frame;
+
+static void kernel_access(void)
+{
+	for (int i = 0; i < TLB_SIZE; i++)
+		if (tlb[i].valid && tlb[i].pcid == cur_pcid && tlb[i].page == KPAGE) {
+			if (tlb[i].frame != kernel_frame)
+				stale_hits++;
+			return;
+		}
+	for (int i = 0; i < TLB_SIZE; i++)
+		if (!tlb[i].valid) {
+			tlb[i] = (struct tlb_entry){ true, cur_pcid, KPAGE, kernel_frame };
+			return;
+		}
+}
+
+TEST(pti_a_kernel_flush_reaches_every_other_asid)
+{
+	int m[3];
+
+	reset_pti(true);
+	kernel_frame = next_frame++;
+	for (int i = 0; i < 3; i++) {
+		m[i] = new_mm();
+		switch_to(m[i]);
+		kernel_access();        /* each PCID caches the kernel page */
+	}
+	kernel_frame = next_frame++;    /* vfree, then the page reused */
+	model_invlpg(KPAGE);
+	invalidate_other_asid(&ts);
+	kernel_access();
+	for (int i = 0; i < 3; i++) {
+		switch_to(m[i]);
+		kernel_access();
+	}
+	EXPECT_EQ(stale_hits, 0);
+}

@@ -59,6 +59,8 @@ void pgtable_free_page(phys_addr_t pa)
 bool pgtable_page_freeable(phys_addr_t pa) { (void)pa; return true; }
 pgd_t *kernel_pgd(void) { return top; }
 void flush_tlb_kernel_range(unsigned long s, unsigned long e) { (void)s; (void)e; flushes++; }
+void __flush_tlb_all(void) { flushes++; }
+void flush_tlb_kernel_pgtables(void) { }
 
 /* ---- the model ---- */
 struct extent { unsigned long va, len; uint64_t pa, attrs; };
