@@ -385,27 +385,26 @@ TEST(no_pcid_every_switch_flushes_with_pcid_0)
 }
 
 /* Random switches, remaps, frees and new mms: never a stale hit, never two
- * slots with one tag, every switch that loads a slot for a new owner flushes. */
-TEST(random_sequences_never_see_a_stale_translation)
+ * slots with one tag, every switch hands the loaded slot to its mm. With
+ * `pti` each switched-to process runs in ring 3 (user_run), under its user
+ * PCID, and now and then again without a switch. */
+static void random_steps(unsigned int seed, int steps, bool pti)
 {
-	unsigned int seed = 12345;
-
-	reset();
 	for (int i = 0; i < 4; i++)
 		new_mm();
-	for (int step = 0; step < 200000; step++) {
+	for (int step = 0; step < steps; step++) {
 		int op, m;
 
 		seed = seed * 1103515245u + 12345u;
 		op = (seed >> 16) % 10;
 		m = (seed >> 8) % NMM;
 		if (op < 5 && mms[m].live) {
-			uint64_t owner;
-
 			switch_to(m);
-			owner = ts.ctxs[ts.loaded_asid].ctx_id;
-			EXPECT_TRUE(owner == mms[m].ctx.ctx_id);
-			touch_all();
+			EXPECT_TRUE(ts.ctxs[ts.loaded_asid].ctx_id == mms[m].ctx.ctx_id);
+			if (pti)
+				user_run();
+			else
+				touch_all();
 		} else if (op < 8 && mms[m].live) {
 			remap(m, (seed >> 4) % NPAGES);
 		} else if (op == 8 && mms[m].live) {
@@ -417,11 +416,19 @@ TEST(random_sequences_never_see_a_stale_translation)
 			EXPECT_TRUE(tags_unique());
 			break;
 		}
-		if (cur >= 0)
+		if (cur >= 0 && pti && op == 9)
+			user_run();
+		else if (cur >= 0)
 			model_access((seed >> 12) % NPAGES);
 	}
 	EXPECT_EQ(stale_hits, 0);
 	EXPECT_TRUE(cr3_noflush > 1000);        /* the test did exercise no-flush switches */
+}
+
+TEST(random_sequences_never_see_a_stale_translation)
+{
+	reset();
+	random_steps(12345, 200000, false);
 }
 
 /* PTI with PCID (pti=on): the user PCIDs must never serve a stale entry. */
@@ -504,33 +511,8 @@ TEST(pti_a_slot_changing_hands_flushes_its_user_pcid_too)
 
 static void random_pti(bool with_invpcid)
 {
-	unsigned int seed = 777;
-
 	reset_pti(with_invpcid);
-	for (int i = 0; i < 4; i++)
-		new_mm();
-	for (int step = 0; step < 100000; step++) {
-		int op, m;
-
-		seed = seed * 1103515245u + 12345u;
-		op = (seed >> 16) % 10;
-		m = (seed >> 8) % NMM;
-		if (op < 5 && mms[m].live) {
-			switch_to(m);
-			user_run();
-		} else if (op < 8 && mms[m].live) {
-			remap(m, (seed >> 4) % NPAGES);
-		} else if (op == 8 && mms[m].live) {
-			free_mm(m);
-		} else {
-			new_mm();
-		}
-		if (cur >= 0 && op == 9)
-			user_run();
-	}
-	EXPECT_EQ(stale_hits, 0);
-	EXPECT_TRUE(cr3_noflush > 1000);
-	EXPECT_TRUE(tags_unique());
+	random_steps(777, 100000, true);
 }
 
 TEST(pti_random_sequences_never_see_a_stale_translation_with_invpcid)
