@@ -11,6 +11,7 @@ import os
 import socket
 import subprocess
 import threading
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SENTINEL = "@@carta-gdb-done@@"
@@ -24,12 +25,33 @@ def free_port():
     return port
 
 
+def wait_listening(port, timeout=10):
+    """Until something listens on 127.0.0.1:port (QEMU's gdb stub opens its
+    socket while it starts: a gdb that connects before that finds nothing,
+    and `continue` then says "The program is not being run"). Read from
+    /proc/net/tcp, so the stub sees no probe connection; elsewhere, wait
+    nothing."""
+    want = f":{port:04X} "
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with open("/proc/net/tcp") as f:
+                # local address "0100007F:PORT", state 0A = LISTEN
+                if any(want in line.split(None, 2)[1] + " " and line.split()[3] == "0A"
+                       for line in f.readlines()[1:]):
+                    return
+        except OSError:
+            return
+        time.sleep(0.02)
+
+
 def gdb_stub_args(port):
     return ["-S", "-gdb", f"tcp:127.0.0.1:{port}"]
 
 
 class Gdb:
     def __init__(self, port, timeout=60):
+        wait_listening(port)
         env = dict(os.environ, CARTA_GDB_TARGET=f"127.0.0.1:{port}")
         self.proc = subprocess.Popen(
             ["gdb", "-q", "-nx", "-x", "scripts/gdb/carta.gdb"], cwd=ROOT, env=env,
