@@ -82,9 +82,9 @@ asm_common_interrupt:
 	; triple-fault. Switch to the kernel table and put the user one back
 	; on the way out (Linux's paranoid_entry and SAVE_AND_SWITCH_TO_
 	; KERNEL_CR3). R12 keeps it: PUSH_REGS saved it, the C ABI preserves
-	; it. (#MC and #DB could strike there too; Linux gives them IST stacks,
-	; Carta does not yet. Every one of the three dies in ring 0 here, so
-	; the restore, which also flushes the user PCID, is not reached today.)
+	; it. (#MC and #DB, on IST stacks too, could strike there as well.
+	; Each of the three dies in ring 0 today, so the restore, which also
+	; flushes the user PCID, is not reached yet.)
 	xor r12d, r12d
 	test byte [rel cpu_entry_data + CED_PTI], 1
 	jz .kernel_table

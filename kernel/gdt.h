@@ -24,9 +24,12 @@
 #define __USER_CS     0x2b
 #define GDT_TSS_SEL   0x30
 
-/* Interrupt stack table slots (TSS.IST1..7); 0 means "no IST". */
+/* Interrupt stack table slots (TSS.IST1..7); 0 means "no IST". Linux's
+ * four: the vectors that can strike where the stack is not to be trusted. */
 #define IST_DOUBLE_FAULT 1
 #define IST_NMI          2
+#define IST_DEBUG        3
+#define IST_MCE          4
 #define IST_STACK_SIZE   (16 * 1024)
 
 struct tss {
@@ -51,7 +54,7 @@ extern struct tss cpu_tss;
  * them there. The CEA_* offsets are the entry code's (kernel/calling.inc),
  * checked against offsetof in kernel/gdt.c. */
 #define ENTRY_STACK_SIZE 4096
-#define NR_IST_STACKS    2
+#define NR_IST_STACKS    4
 
 struct cpu_entry_area {
 	uint64_t gdt[8];

@@ -49,7 +49,7 @@ static __init void register_boot_stacks(void)
 	unsigned long lo, hi;
 
 	stacktrace_add_stack((unsigned long)boot_stack_bottom, (unsigned long)boot_stack_top);
-	for (int ist = IST_DOUBLE_FAULT; ist <= IST_NMI; ist++) {
+	for (int ist = 1; ist <= NR_IST_STACKS; ist++) {
 		ist_stack_bounds(ist, &lo, &hi);
 		stacktrace_add_stack(lo, hi);
 	}

@@ -75,7 +75,12 @@ void __init idt_init(void)
 	/* A double fault often means the stack is gone (an overflow into a
 	 * guard page): run its handler on a stack of its own (SDM 3A 6.14.5). */
 	set_gate(X86_TRAP_DF, idt_stubs[X86_TRAP_DF], IST_DOUBLE_FAULT);
+	/* An NMI, #DB or #MC can come anywhere, even in ring 0 between the
+	 * SYSRET path's `pop rsp` and SYSRET, where RSP is the user's: each
+	 * gets a known stack too (6.14.5; Linux's IST_INDEX_NMI, _DB, _MCE). */
 	set_gate(X86_TRAP_NMI, idt_stubs[X86_TRAP_NMI], IST_NMI);
+	set_gate(X86_TRAP_DB, idt_stubs[X86_TRAP_DB], IST_DEBUG);
+	set_gate(X86_TRAP_MC, idt_stubs[X86_TRAP_MC], IST_MCE);
 	asm volatile("lidt %0" : : "m"(p));
 }
 

@@ -4,6 +4,8 @@
 #include "kernel/gdt.h"
 #include "kernel/traps.h"
 #include "kernel/stacktrace.h"
+#include "kernel/types.h"
+#include "mm/memlayout.h"
 
 struct desc_ptr {
 	uint16_t limit;
@@ -17,6 +19,35 @@ KTEST(traps, idt_loaded_with_256_gates)
 	asm volatile("sidt %0" : "=m"(p));
 	KUNIT_EXPECT_EQ(test, p.limit, 256 * 16 - 1);
 	KUNIT_EXPECT_TRUE(test, p.base >= 0xffff800000000000UL);
+}
+
+/* #DF, NMI, #DB and #MC run on stacks of their own (the gate's IST field,
+ * bits 2:0 of its byte 4, SDM Vol. 3A 6.14.1), in the cpu_entry_area at
+ * CPU_ENTRY_AREA_BASE; every other vector on the current or RSP0 stack. */
+KTEST(traps, ist_gates_for_df_nmi_db_mc)
+{
+	static const uint8_t want[][2] = {
+		{ X86_TRAP_DF, IST_DOUBLE_FAULT }, { X86_TRAP_NMI, IST_NMI },
+		{ X86_TRAP_DB, IST_DEBUG }, { X86_TRAP_MC, IST_MCE },
+	};
+	struct desc_ptr p;
+	const uint8_t *idt;
+	int with_ist = 0;
+
+	asm volatile("sidt %0" : "=m"(p));
+	idt = (const uint8_t *)p.base;
+	for (unsigned int i = 0; i < ARRAY_SIZE(want); i++) {
+		unsigned long lo, hi;
+
+		KUNIT_EXPECT_EQ(test, idt[want[i][0] * 16 + 4] & 7, want[i][1]);
+		ist_stack_bounds(want[i][1], &lo, &hi);
+		KUNIT_EXPECT_EQ(test, cpu_tss.ist[want[i][1] - 1], hi);
+		KUNIT_EXPECT_TRUE(test, lo >= CPU_ENTRY_AREA_BASE &&
+				  hi <= CPU_ENTRY_AREA_BASE + sizeof(struct cpu_entry_area));
+	}
+	for (int v = 0; v < 256; v++)
+		with_ist += (idt[v * 16 + 4] & 7) != 0;
+	KUNIT_EXPECT_EQ(test, with_ist, ARRAY_SIZE(want));
 }
 
 KTEST(traps, int3_traps_and_returns)
