@@ -265,7 +265,7 @@ def test_pti_nmi_in_the_exit_window_under_the_user_table_is_handled():
         vm.qmp_cmd("inject-nmi")
         gdb.cmd("detach")
         vm.wait_for(r"nmi: 0000 \[#1\] PTI", 20)
-        rip = vm.wait_for(r"RIP: 0008:(\S+)", 20).group(1)
+        rip = vm.wait_for(r"RIP: 0008:(\S+)\n", 20).group(1)   # the whole line: it may come in pieces
         oops_cr3 = int(vm.wait_for(r"CR3: ([0-9a-f]{16})", 20).group(1), 16)
         vm.wait_for(r"Kernel panic - not syncing", 20)
         out = vm.out
