@@ -220,6 +220,18 @@ static inline void check_against_model(void)
 	EXPECT_EQ(memblock_free_bytes(), model_bytes(M | R, M));
 }
 
+/* Whether [a, a + size) is aligned, inside [lo, hi) and all free pages
+ * (in memory, not reserved): the test both allocation orders make. */
+static inline bool model_fits(uint64_t a, uint64_t size, uint64_t align, uint64_t lo, uint64_t hi)
+{
+	if (a % align || a < lo || a + size > hi)
+		return false;
+	for (uint64_t p = a; p < a + size; p += PG)
+		if (!page_at(p) || (*page_at(p) & (M | R)) != M)
+			return false;
+	return true;
+}
+
 /* The highest address, aligned, in [max(start, one page), limit or the
  * 52-bit limit), with size bytes of free pages: every page from the top
  * of the highest window down is tried, page by page. 0 if none. */
@@ -230,14 +242,9 @@ static inline uint64_t model_alloc(uint64_t size, uint64_t align, uint64_t start
 
 	for (int w = NWIN; w-- > 0;) {
 		for (uint32_t i = win[w].npages; i-- > 0;) {
-			uint64_t a = win[w].base + i * PG, p;
+			uint64_t a = win[w].base + i * PG;
 
-			if (a % align || a < lo || a + size > hi)
-				continue;
-			for (p = a; p < a + size; p += PG)
-				if (!page_at(p) || (*page_at(p) & (M | R)) != M)
-					break;
-			if (p >= a + size)
+			if (model_fits(a, size, align, lo, hi))
 				return a;
 		}
 	}
@@ -257,14 +264,9 @@ static inline uint64_t model_alloc_bottom_up(uint64_t size, uint64_t align, uint
 		lo = from;
 	for (int w = 0; w < NWIN; w++) {
 		for (uint32_t i = 0; i < win[w].npages; i++) {
-			uint64_t a = win[w].base + i * PG, p;
+			uint64_t a = win[w].base + i * PG;
 
-			if (a % align || a < lo || a + size > hi)
-				continue;
-			for (p = a; p < a + size; p += PG)
-				if (!page_at(p) || (*page_at(p) & (M | R)) != M)
-					break;
-			if (p >= a + size)
+			if (model_fits(a, size, align, lo, hi))
 				return a;
 		}
 	}
